@@ -1,0 +1,81 @@
+#include "app/flags.h"
+
+#include <stdexcept>
+
+namespace rras {
+
+std::string usage() {
+  return R"(usage: rras_exporter [flags]
+
+Prometheus exporter for Windows RRAS (Routing and Remote Access) VPN servers.
+
+Flags:
+  --config.file=PATH          configuration file (default: rras_exporter.yml)
+  --config.check              validate the configuration and exit (0 = valid)
+  --web.listen-address=ADDR   address to serve on, host:port or :port; repeat for
+                              several (default: :10473)
+  --log.level=LEVEL           debug, info, warn or error (default: info)
+  --log.format=FORMAT         logfmt or json (default: logfmt)
+  --poll-once                 poll every router once, print the exposition to
+                              stdout, exit 0 only if every router succeeded
+  --version                   print the version and exit
+  -h, --help                  print this help and exit
+)";
+}
+
+Flags parseFlags(const std::vector<std::string>& args) {
+  Flags flags;
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string arg = args[i];
+    if (arg == "-h" || arg == "--help") { flags.help = true; continue; }
+    if (arg.rfind("--", 0) != 0) {
+      throw std::invalid_argument("unexpected argument \"" + arg + "\"; flags start with -- (see --help)");
+    }
+    std::string name = arg.substr(2), value;
+    bool has_value = false;
+    if (auto eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+      has_value = true;
+    }
+    auto take = [&]() -> std::string {
+      if (has_value) return value;
+      if (i + 1 >= args.size()) throw std::invalid_argument("flag --" + name + " needs a value");
+      return args[++i];
+    };
+    auto boolean = [&](bool& target) {
+      if (!has_value) { target = true; return; }
+      if (value == "true") target = true;
+      else if (value == "false") target = false;
+      else throw std::invalid_argument("flag --" + name + " takes true or false, got \"" + value + "\"");
+    };
+    if (name == "config.file") {
+      flags.config_file = take();
+      if (flags.config_file.empty()) throw std::invalid_argument("flag --config.file must not be empty");
+    } else if (name == "config.check") {
+      boolean(flags.config_check);
+    } else if (name == "web.listen-address") {
+      flags.listen_addresses.push_back(take());
+    } else if (name == "log.level") {
+      const std::string v = take();
+      auto level = logging::parseLevel(v);
+      if (!level) throw std::invalid_argument("flag --log.level: \"" + v + "\" is not one of debug, info, warn, error");
+      flags.log_level = *level;
+    } else if (name == "log.format") {
+      const std::string v = take();
+      auto format = logging::parseFormat(v);
+      if (!format) throw std::invalid_argument("flag --log.format: \"" + v + "\" is not one of logfmt, json");
+      flags.log_format = *format;
+    } else if (name == "poll-once") {
+      boolean(flags.poll_once);
+    } else if (name == "version") {
+      boolean(flags.version);
+    } else {
+      throw std::invalid_argument("unknown flag --" + name + " (see --help)");
+    }
+  }
+  if (flags.listen_addresses.empty()) flags.listen_addresses.push_back(kDefaultListenAddress);
+  return flags;
+}
+
+}  // namespace rras

@@ -1,0 +1,29 @@
+// Command-line flags, Prometheus style (--name=value or --name value).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "log/logger.h"
+
+namespace rras {
+
+struct Flags {
+  std::string config_file = "rras_exporter.yml";
+  bool config_check = false;
+  std::vector<std::string> listen_addresses;  // default {":10473"}
+  logging::Level log_level = logging::Level::kInfo;
+  logging::Format log_format = logging::Format::kLogfmt;
+  bool poll_once = false;
+  bool version = false;
+  bool help = false;
+};
+
+inline constexpr char kDefaultListenAddress[] = ":10473";
+
+// Throws std::invalid_argument with a message naming the flag.
+Flags parseFlags(const std::vector<std::string>& args);
+std::string usage();
+
+}  // namespace rras

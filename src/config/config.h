@@ -1,0 +1,51 @@
+// The exporter's configuration (DESIGN §6): one struct per part, defaults here, filled from YAML
+// in config_loader.cpp only. Flags override what they name (app/flags.h).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sources/simulator/simulator_config.h"
+
+namespace rras {
+
+struct PollSettings {
+  double interval_seconds = 30;
+  double timeout_seconds = 20;
+  int64_t page_size_bytes = 65536;  // -1 = all in one page
+  int max_level = -1;               // -1 = auto
+};
+
+struct PrivacyConfig {
+  enum class Usernames { kPlain, kHash, kOmit };
+  enum class ClientAddresses { kPlain, kOmit };
+  Usernames usernames = Usernames::kPlain;
+  std::string hash_key_file;
+  std::string hash_key;  // contents of hash_key_file; never logged
+  ClientAddresses client_addresses = ClientAddresses::kPlain;
+};
+
+struct GlobalConfig {
+  PollSettings poll;
+  bool per_connection_metrics = true;
+  uint32_t max_connections_per_router = 20000;
+  PrivacyConfig privacy;
+};
+
+struct RouterConfig {
+  std::string name;
+  std::string source;  // simulator, mprapi, rrasm
+  std::string server;  // "" = local machine (mprapi)
+  PollSettings poll;   // global values unless the router overrides them
+  SimulatorConfig simulator;
+  std::string location;  // "file:line:column" of the router entry, for messages
+};
+
+struct Config {
+  std::string file;
+  GlobalConfig global;
+  std::vector<RouterConfig> routers;
+};
+
+}  // namespace rras

@@ -1,0 +1,316 @@
+#include "config/config_loader.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <initializer_list>
+#include <limits>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace rras {
+
+namespace {
+
+class Reader {
+ public:
+  Reader(std::string file, std::string base_dir) : file_(std::move(file)), base_dir_(std::move(base_dir)) {}
+
+  [[noreturn]] void fail(const YAML::Node& node, const std::string& path, const std::string& what) const {
+    const YAML::Mark mark = node.Mark();
+    std::ostringstream out;
+    out << file_;
+    if (mark.line >= 0) out << ":" << mark.line + 1 << ":" << mark.column + 1;
+    out << ": " << (path.empty() ? "" : path + ": ") << what;
+    throw ConfigError(out.str());
+  }
+
+  std::string where(const YAML::Node& node) const {
+    return file_ + ":" + std::to_string(node.Mark().line + 1) + ":" + std::to_string(node.Mark().column + 1);
+  }
+
+  // A mapping whose keys are all in `allowed` and appear once.
+  void expectMap(const YAML::Node& node, const std::string& path,
+                 std::initializer_list<std::string_view> allowed) const {
+    if (!node.IsMap()) fail(node, path, "expected a mapping, got " + kind(node));
+    std::set<std::string> seen;
+    for (const auto& kv : node) {
+      if (!kv.first.IsScalar()) fail(kv.first, path, "keys must be plain strings");
+      const std::string key = kv.first.Scalar();
+      if (!seen.insert(key).second) fail(kv.first, path, "duplicate key \"" + key + "\"");
+      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+        std::string list;
+        for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+        fail(kv.first, path, "unknown key \"" + key + "\" (allowed: " + list + ")");
+      }
+    }
+  }
+
+  std::string scalar(const YAML::Node& node, const std::string& path, const char* expected) const {
+    if (!node.IsScalar()) fail(node, path, std::string("expected ") + expected + ", got " + kind(node));
+    return node.Scalar();
+  }
+
+  std::string string(const YAML::Node& node, const std::string& path) const {
+    return scalar(node, path, "a string");
+  }
+
+  bool boolean(const YAML::Node& node, const std::string& path) const {
+    const std::string s = scalar(node, path, "true or false");
+    if (s == "true") return true;
+    if (s == "false") return false;
+    fail(node, path, "expected true or false, got \"" + s + "\"");
+  }
+
+  int64_t integer(const YAML::Node& node, const std::string& path, int64_t min, int64_t max) const {
+    const std::string s = scalar(node, path, "an integer");
+    int64_t v = 0;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || end != s.data() + s.size()) {
+      fail(node, path, "expected an integer, got \"" + s + "\"");
+    }
+    if (v < min || v > max) {
+      fail(node, path, "must be between " + std::to_string(min) + " and " + std::to_string(max) +
+                           ", got " + s);
+    }
+    return v;
+  }
+
+  double number(const YAML::Node& node, const std::string& path, double min, double max) const {
+    const std::string s = scalar(node, path, "a number");
+    double v = 0;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || end != s.data() + s.size() || !(v >= min && v <= max)) {
+      fail(node, path, "expected a number between " + std::to_string(min) + " and " +
+                           std::to_string(max) + ", got \"" + s + "\"");
+    }
+    return v;
+  }
+
+  double duration(const YAML::Node& node, const std::string& path, bool allow_zero = false) const {
+    const std::string s = scalar(node, path, "a duration such as 30s");
+    double v = 0;
+    try {
+      v = parseDuration(s);
+    } catch (const std::invalid_argument& e) {
+      fail(node, path, e.what());
+    }
+    if (v == 0 && !allow_zero) fail(node, path, "must be longer than 0s");
+    return v;
+  }
+
+  std::string choice(const YAML::Node& node, const std::string& path,
+                     std::initializer_list<std::string_view> choices) const {
+    const std::string s = scalar(node, path, "a string");
+    if (std::find(choices.begin(), choices.end(), s) != choices.end()) return s;
+    std::string list;
+    for (auto c : choices) list += (list.empty() ? "" : ", ") + std::string(c);
+    fail(node, path, "\"" + s + "\" is not one of: " + list);
+  }
+
+  int maxLevel(const YAML::Node& node, const std::string& path) const {
+    if (node.IsScalar() && node.Scalar() == "auto") return -1;
+    if (!node.IsScalar()) fail(node, path, "expected auto or a level 0..3, got " + kind(node));
+    return static_cast<int>(integer(node, path, 0, 3));
+  }
+
+  std::string readSecretFile(const YAML::Node& node, const std::string& path) const {
+    std::filesystem::path file = string(node, path);
+    if (file.is_relative()) file = std::filesystem::path(base_dir_) / file;
+    std::ifstream in(file, std::ios::binary);
+    if (!in) fail(node, path, "cannot read " + file.string());
+    std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    while (!content.empty() && (content.back() == '\n' || content.back() == '\r')) content.pop_back();
+    if (content.size() < 16) fail(node, path, file.string() + " holds fewer than 16 bytes; use a longer random key");
+    return content;
+  }
+
+  static std::string kind(const YAML::Node& node) {
+    switch (node.Type()) {
+      case YAML::NodeType::Map: return "a mapping";
+      case YAML::NodeType::Sequence: return "a list";
+      case YAML::NodeType::Null: return "nothing";
+      case YAML::NodeType::Scalar: return "\"" + node.Scalar() + "\"";
+      default: return "an undefined value";
+    }
+  }
+
+ private:
+  std::string file_;
+  std::string base_dir_;
+};
+
+void readPoll(const Reader& r, const YAML::Node& map, const std::string& path, PollSettings& poll) {
+  if (auto n = map["poll_interval"]) poll.interval_seconds = r.duration(n, path + ".poll_interval");
+  if (auto n = map["poll_timeout"]) poll.timeout_seconds = r.duration(n, path + ".poll_timeout");
+  if (auto n = map["page_size_bytes"]) {
+    poll.page_size_bytes = r.integer(n, path + ".page_size_bytes", -1, 0xFFFFFFFE);
+    if (poll.page_size_bytes == 0) r.fail(n, path + ".page_size_bytes", "must be -1 (all) or a positive byte count");
+  }
+  if (auto n = map["max_level"]) poll.max_level = r.maxLevel(n, path + ".max_level");
+}
+
+void readSimulator(const Reader& r, const YAML::Node& node, const std::string& path, SimulatorConfig& sim) {
+  r.expectMap(node, path, {"connections", "churn_per_minute", "max_level", "enum_ex", "server_info_level",
+                           "total_ports", "seed", "faults"});
+  if (auto n = node["connections"]) sim.connections = static_cast<uint32_t>(r.integer(n, path + ".connections", 0, 200000));
+  if (auto n = node["churn_per_minute"]) sim.churn_per_minute = r.number(n, path + ".churn_per_minute", 0, 1e6);
+  if (auto n = node["max_level"]) sim.max_level = static_cast<int>(r.integer(n, path + ".max_level", 0, 3));
+  if (auto n = node["enum_ex"]) sim.enum_ex = r.boolean(n, path + ".enum_ex");
+  if (auto n = node["server_info_level"]) sim.server_info_level = static_cast<int>(r.integer(n, path + ".server_info_level", -1, 2));
+  if (auto n = node["total_ports"]) sim.total_ports = static_cast<uint32_t>(r.integer(n, path + ".total_ports", 0, 1000000));
+  if (auto n = node["seed"]) sim.seed = static_cast<uint64_t>(r.integer(n, path + ".seed", 0, std::numeric_limits<int64_t>::max()));
+  if (auto faults = node["faults"]) {
+    const std::string fpath = path + ".faults";
+    r.expectMap(faults, fpath, {"connect_error", "service_running", "ddm_not_running", "hang", "churn_per_call",
+                                "resume_stuck", "binding_lost_every"});
+    if (auto n = faults["connect_error"]) {
+      sim.connect_error = r.choice(n, fpath + ".connect_error",
+                                   {"access_denied", "server_unavailable", "invalid_binding", "unknown_if"});
+    }
+    if (auto n = faults["service_running"]) sim.service_running = r.boolean(n, fpath + ".service_running");
+    if (auto n = faults["ddm_not_running"]) sim.ddm_not_running = r.boolean(n, fpath + ".ddm_not_running");
+    if (auto n = faults["hang"]) sim.hang_seconds = r.duration(n, fpath + ".hang");
+    if (auto n = faults["churn_per_call"]) sim.churn_per_call = static_cast<uint32_t>(r.integer(n, fpath + ".churn_per_call", 0, 100000));
+    if (auto n = faults["resume_stuck"]) sim.resume_stuck = r.boolean(n, fpath + ".resume_stuck");
+    if (auto n = faults["binding_lost_every"]) sim.binding_lost_every = static_cast<uint32_t>(r.integer(n, fpath + ".binding_lost_every", 0, 1000000));
+  }
+}
+
+void checkPoll(const Reader& r, const YAML::Node& at, const std::string& path, const PollSettings& poll) {
+  if (poll.timeout_seconds > poll.interval_seconds) {
+    r.fail(at, path, "poll_timeout (" + std::to_string(poll.timeout_seconds) + "s) must not exceed poll_interval (" +
+                         std::to_string(poll.interval_seconds) + "s)");
+  }
+}
+
+}  // namespace
+
+double parseDuration(const std::string& text) {
+  // Units in the order Prometheus requires them, each at most once.
+  static const std::pair<std::string_view, double> kUnits[] = {
+      {"y", 365 * 86400.0}, {"w", 7 * 86400.0}, {"d", 86400.0}, {"h", 3600.0},
+      {"m", 60.0},          {"s", 1.0},         {"ms", 0.001}};
+  if (text.empty()) throw std::invalid_argument("empty duration; use a value such as 30s");
+  double total = 0;
+  size_t pos = 0, next_unit = 0;
+  while (pos < text.size()) {
+    size_t digits = pos;
+    while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+    if (digits == pos) break;
+    uint64_t value = 0;
+    std::from_chars(text.data() + pos, text.data() + digits, value);
+    size_t unit_end = digits;
+    while (unit_end < text.size() && text[unit_end] >= 'a' && text[unit_end] <= 'z') ++unit_end;
+    const std::string_view unit(text.data() + digits, unit_end - digits);
+    size_t i = next_unit;
+    while (i < std::size(kUnits) && kUnits[i].first != unit) ++i;
+    if (i == std::size(kUnits)) break;
+    total += static_cast<double>(value) * kUnits[i].second;
+    next_unit = i + 1;
+    pos = unit_end;
+  }
+  if (pos != text.size()) {
+    throw std::invalid_argument("\"" + text + "\" is not a duration; use units y, w, d, h, m, s, ms in that order, e.g. 1m30s");
+  }
+  return total;
+}
+
+Config parseConfig(const std::string& text, const std::string& name, const std::string& base_dir) {
+  const Reader r(name, base_dir);
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    throw ConfigError(name + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
+                      ": invalid YAML: " + e.msg);
+  }
+  if (!root || root.IsNull()) throw ConfigError(name + ": the file is empty; it needs at least a routers: list");
+  r.expectMap(root, "", {"global", "routers"});
+
+  Config config;
+  config.file = name;
+  if (auto g = root["global"]) {
+    r.expectMap(g, "global", {"poll_interval", "poll_timeout", "page_size_bytes", "max_level",
+                              "per_connection_metrics", "max_connections_per_router", "privacy"});
+    readPoll(r, g, "global", config.global.poll);
+    checkPoll(r, g, "global", config.global.poll);
+    if (auto n = g["per_connection_metrics"]) config.global.per_connection_metrics = r.boolean(n, "global.per_connection_metrics");
+    if (auto n = g["max_connections_per_router"]) {
+      config.global.max_connections_per_router = static_cast<uint32_t>(r.integer(n, "global.max_connections_per_router", 0, 1000000));
+    }
+    if (auto p = g["privacy"]) {
+      auto& privacy = config.global.privacy;
+      r.expectMap(p, "global.privacy", {"usernames", "hash_key_file", "client_addresses"});
+      if (auto n = p["usernames"]) {
+        const std::string v = r.choice(n, "global.privacy.usernames", {"plain", "hash", "omit"});
+        privacy.usernames = v == "plain"  ? PrivacyConfig::Usernames::kPlain
+                            : v == "hash" ? PrivacyConfig::Usernames::kHash
+                                          : PrivacyConfig::Usernames::kOmit;
+      }
+      if (auto n = p["client_addresses"]) {
+        privacy.client_addresses = r.choice(n, "global.privacy.client_addresses", {"plain", "omit"}) == "plain"
+                                       ? PrivacyConfig::ClientAddresses::kPlain
+                                       : PrivacyConfig::ClientAddresses::kOmit;
+      }
+      if (auto n = p["hash_key_file"]) {
+        privacy.hash_key_file = r.string(n, "global.privacy.hash_key_file");
+        privacy.hash_key = r.readSecretFile(n, "global.privacy.hash_key_file");
+      }
+      if (privacy.usernames == PrivacyConfig::Usernames::kHash && privacy.hash_key.empty()) {
+        r.fail(p, "global.privacy", "usernames: hash needs hash_key_file (a file with a random key of 16 bytes or more)");
+      }
+    }
+  }
+
+  const YAML::Node routers = root["routers"];
+  if (!routers) r.fail(root, "", "missing key \"routers\" (the list of RRAS routers to poll)");
+  if (!routers.IsSequence()) r.fail(routers, "routers", "expected a list, got " + Reader::kind(routers));
+  if (routers.size() == 0) r.fail(routers, "routers", "the list is empty; configure at least one router");
+  std::map<std::string, std::string> names;
+  for (size_t i = 0; i < routers.size(); ++i) {
+    const YAML::Node node = routers[i];
+    RouterConfig router;
+    router.poll = config.global.poll;
+    router.location = r.where(node);
+    std::string path = "routers[" + std::to_string(i) + "]";
+    r.expectMap(node, path, {"name", "source", "server", "poll_interval", "poll_timeout", "page_size_bytes",
+                             "max_level", "simulator"});
+    const YAML::Node name_node = node["name"];
+    if (!name_node) r.fail(node, path, "missing key \"name\"");
+    router.name = r.string(name_node, path + ".name");
+    if (router.name.empty()) r.fail(name_node, path + ".name", "must not be empty");
+    if (auto [it, inserted] = names.emplace(router.name, r.where(name_node)); !inserted) {
+      r.fail(name_node, path + ".name", "duplicate router name \"" + router.name + "\" (first defined at " + it->second + ")");
+    }
+    path = "routers[" + router.name + "]";
+    const YAML::Node source = node["source"];
+    if (!source) r.fail(node, path, "missing key \"source\" (one of simulator, mprapi, rrasm)");
+    router.source = r.choice(source, path + ".source", {"simulator", "mprapi", "rrasm"});
+    if (auto n = node["server"]) router.server = r.string(n, path + ".server");
+    readPoll(r, node, path, router.poll);
+    checkPoll(r, node, path, router.poll);
+    if (auto n = node["simulator"]) {
+      if (router.source != "simulator") r.fail(n, path + ".simulator", "only allowed with source: simulator");
+      readSimulator(r, n, path + ".simulator", router.simulator);
+    }
+    config.routers.push_back(std::move(router));
+  }
+  return config;
+}
+
+Config loadConfigFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError(path + ": cannot open the configuration file (does it exist and is it readable?)");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const auto dir = std::filesystem::path(path).parent_path();
+  return parseConfig(buffer.str(), path, dir.empty() ? "." : dir.string());
+}
+
+}  // namespace rras

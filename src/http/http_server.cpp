@@ -1,0 +1,170 @@
+#include "http/http_server.h"
+
+#include <httplib.h>
+
+#include <chrono>
+#include <stdexcept>
+
+#include "http/landing_page.h"
+#include "log/logger.h"
+
+namespace rras {
+
+namespace {
+constexpr char kMetricsContentType[] = "text/plain; version=0.0.4; charset=utf-8";
+
+double wallNow() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+}  // namespace
+
+ListenAddress parseListenAddress(const std::string& text) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos) {
+    throw std::invalid_argument("--web.listen-address \"" + text + "\": expected host:port or :port");
+  }
+  ListenAddress a;
+  a.host = text.substr(0, colon);
+  if (a.host.size() >= 2 && a.host.front() == '[' && a.host.back() == ']') a.host = a.host.substr(1, a.host.size() - 2);
+  const std::string port = text.substr(colon + 1);
+  size_t used = 0;
+  int value = -1;
+  try {
+    value = std::stoi(port, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (port.empty() || used != port.size() || value < 0 || value > 65535) {
+    throw std::invalid_argument("--web.listen-address \"" + text + "\": port must be a number from 0 to 65535");
+  }
+  a.port = value;
+  return a;
+}
+
+bool acceptsGzip(const std::string& accept_encoding) {
+  size_t start = 0;
+  while (start <= accept_encoding.size()) {
+    size_t end = accept_encoding.find(',', start);
+    if (end == std::string::npos) end = accept_encoding.size();
+    std::string item = accept_encoding.substr(start, end - start);
+    start = end + 1;
+    std::string coding = item.substr(0, item.find(';'));
+    coding.erase(0, coding.find_first_not_of(" \t"));
+    coding.erase(coding.find_last_not_of(" \t") + 1);
+    for (char& c : coding) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (coding != "gzip" && coding != "*") continue;
+    const auto q = item.find("q=");
+    if (q == std::string::npos) return true;
+    try {
+      return std::stod(item.substr(q + 2)) > 0;
+    } catch (const std::exception&) {
+      return false;
+    }
+  }
+  return false;
+}
+
+HttpServer::HttpServer(const Exposition& exposition, const MetricsStore& store,
+                       std::vector<std::string> router_names)
+    : exposition_(exposition), store_(store), router_names_(std::move(router_names)) {}
+
+HttpServer::~HttpServer() { stop(); }
+
+void HttpServer::install(httplib::Server& server) {
+  server.set_read_timeout(10, 0);
+  server.set_write_timeout(60, 0);
+  server.set_payload_max_length(64 * 1024);
+  server.Get("/metrics", [this](const httplib::Request& req, httplib::Response& res) {
+    const bool gzip = acceptsGzip(req.get_header_value("Accept-Encoding"));
+    auto body = exposition_.build(gzip);
+    if (gzip) res.set_header("Content-Encoding", "gzip");
+    res.set_header("Vary", "Accept-Encoding");
+    res.set_content_provider(body->length, kMetricsContentType,
+                             [body](size_t offset, size_t length, httplib::DataSink& sink) {
+                               // Write the pieces that cover [offset, offset + length).
+                               size_t at = 0;
+                               for (auto piece : body->pieces) {
+                                 if (length == 0) break;
+                                 if (offset >= at + piece.size()) { at += piece.size(); continue; }
+                                 const size_t from = offset - at;
+                                 const size_t n = std::min(piece.size() - from, length);
+                                 if (!sink.write(piece.data() + from, n)) return false;
+                                 offset += n;
+                                 length -= n;
+                                 at += piece.size();
+                               }
+                               return true;
+                             });
+  });
+  server.Get("/", [this](const httplib::Request&, httplib::Response& res) {
+    res.set_content(renderLandingPage(store_.current(), router_names_, wallNow()), "text/html; charset=utf-8");
+  });
+  server.Get("/-/healthy", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("Healthy.\n", "text/plain; charset=utf-8");
+  });
+  server.Get("/-/ready", [this](const httplib::Request&, httplib::Response& res) {
+    const auto routers = store_.current();
+    size_t waiting = 0;
+    for (const auto& r : routers) waiting += r ? 0 : 1;
+    if (waiting == 0) {
+      res.set_content("Ready.\n", "text/plain; charset=utf-8");
+    } else {
+      res.status = 503;
+      res.set_content("Not ready: " + std::to_string(waiting) + " of " + std::to_string(routers.size()) +
+                          " routers have not finished their first poll.\n",
+                      "text/plain; charset=utf-8");
+    }
+  });
+  const auto not_allowed = [](const httplib::Request& req, httplib::Response& res) {
+    res.status = 405;
+    res.set_header("Allow", "GET, HEAD");
+    res.set_content("Method " + req.method + " not allowed; use GET.\n", "text/plain; charset=utf-8");
+  };
+  server.Post(".*", not_allowed);
+  server.Put(".*", not_allowed);
+  server.Delete(".*", not_allowed);
+  server.Patch(".*", not_allowed);
+  server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (res.status == 404) {
+      res.set_content("Not found: " + req.path + ". The metrics are at /metrics.\n", "text/plain; charset=utf-8");
+    } else if (res.body.empty()) {
+      res.set_content("HTTP error " + std::to_string(res.status) + " for " + req.method + " " + req.path + "\n",
+                      "text/plain; charset=utf-8");
+    }
+  });
+}
+
+void HttpServer::start(const std::vector<std::string>& addresses) {
+  for (const auto& text : addresses) {
+    const ListenAddress address = parseListenAddress(text);
+    auto server = std::make_unique<httplib::Server>();
+    install(*server);
+    const std::string host = address.host.empty() ? "0.0.0.0" : address.host;
+    int port = address.port;
+    if (port == 0) {
+      port = server->bind_to_any_port(host);
+    } else if (!server->bind_to_port(host, port)) {
+      port = -1;
+    }
+    if (port < 0) {
+      stop();
+      throw std::runtime_error("cannot listen on " + text + " (address in use, not local, or not permitted)");
+    }
+    ports_.push_back(port);
+    logging::info("listening", {{"address", host + ":" + std::to_string(port)}});
+    httplib::Server* raw = server.get();
+    servers_.push_back(std::move(server));
+    threads_.emplace_back([raw] { raw->listen_after_bind(); });
+  }
+}
+
+void HttpServer::stop() {
+  for (auto& s : servers_) s->stop();
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  threads_.clear();
+  servers_.clear();
+}
+
+}  // namespace rras

@@ -1,0 +1,51 @@
+// The HTTP side (cpp-httplib): /metrics (gzip when asked, from pieces compressed at poll time),
+// / (landing page), /-/healthy, /-/ready; one listener per --web.listen-address.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "metrics/exposition.h"
+#include "metrics/metrics_store.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace rras {
+
+struct ListenAddress {
+  std::string host;  // "" = every IPv4 interface
+  int port = 0;
+};
+
+// "host:port", ":port", "[::1]:port"; throws std::invalid_argument naming the problem.
+ListenAddress parseListenAddress(const std::string& text);
+
+// True when the request's Accept-Encoding allows gzip (q > 0).
+bool acceptsGzip(const std::string& accept_encoding);
+
+class HttpServer {
+ public:
+  HttpServer(const Exposition& exposition, const MetricsStore& store, std::vector<std::string> router_names);
+  ~HttpServer();
+  // Binds every address or throws std::runtime_error naming the one that failed.
+  void start(const std::vector<std::string>& addresses);
+  void stop();
+  // The ports actually bound (for port 0 in tests).
+  const std::vector<int>& boundPorts() const { return ports_; }
+
+ private:
+  void install(httplib::Server& server);
+
+  const Exposition& exposition_;
+  const MetricsStore& store_;
+  std::vector<std::string> router_names_;
+  std::vector<std::unique_ptr<httplib::Server>> servers_;
+  std::vector<std::thread> threads_;
+  std::vector<int> ports_;
+};
+
+}  // namespace rras

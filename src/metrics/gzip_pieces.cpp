@@ -1,0 +1,56 @@
+#include "metrics/gzip_pieces.h"
+
+#include <zlib.h>
+
+#include <stdexcept>
+
+namespace rras::gzip {
+
+Piece compress(std::string_view text, int level) {
+  Piece piece;
+  piece.length = text.size();
+  piece.crc = static_cast<uint32_t>(
+      crc32_z(crc32_z(0, nullptr, 0), reinterpret_cast<const Bytef*>(text.data()), text.size()));
+  z_stream zs{};
+  if (deflateInit2(&zs, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+    throw std::runtime_error("zlib deflateInit2 failed");
+  }
+  piece.deflated.resize(deflateBound(&zs, static_cast<uLong>(text.size())) + 16);
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  zs.avail_in = static_cast<uInt>(text.size());
+  zs.next_out = reinterpret_cast<Bytef*>(piece.deflated.data());
+  zs.avail_out = static_cast<uInt>(piece.deflated.size());
+  const int rc = deflate(&zs, Z_SYNC_FLUSH);
+  const size_t produced = piece.deflated.size() - zs.avail_out;
+  deflateEnd(&zs);
+  if (rc != Z_OK || zs.avail_in != 0) throw std::runtime_error("zlib deflate failed");
+  piece.deflated.resize(produced);
+  piece.deflated.shrink_to_fit();
+  return piece;
+}
+
+std::string_view header() {
+  static constexpr char kHeader[] = {'\x1f', '\x8b', 8, 0, 0, 0, 0, 0, 0, '\xff'};
+  return {kHeader, sizeof kHeader};
+}
+
+std::string_view finalBlock() {
+  static constexpr char kFinal[] = {3, 0};  // BFINAL=1, fixed Huffman, end-of-block
+  return {kFinal, sizeof kFinal};
+}
+
+std::string trailer(uint32_t crc, uint64_t length) {
+  std::string out(8, '\0');
+  const auto size = static_cast<uint32_t>(length);  // ISIZE is the length modulo 2^32
+  for (int i = 0; i < 4; ++i) {
+    out[static_cast<size_t>(i)] = static_cast<char>((crc >> (8 * i)) & 0xFF);
+    out[static_cast<size_t>(4 + i)] = static_cast<char>((size >> (8 * i)) & 0xFF);
+  }
+  return out;
+}
+
+uint32_t combineCrc(uint32_t crc_a, uint32_t crc_b, uint64_t length_b) {
+  return static_cast<uint32_t>(crc32_combine64(crc_a, crc_b, static_cast<z_off64_t>(length_b)));
+}
+
+}  // namespace rras::gzip

@@ -1,0 +1,36 @@
+#include "metrics/privacy.h"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+namespace rras {
+
+std::string Privacy::user(std::string_view domain, std::string_view user) const {
+  switch (config_.usernames) {
+    case PrivacyConfig::Usernames::kPlain:
+      return std::string(user);
+    case PrivacyConfig::Usernames::kOmit:
+      return {};
+    case PrivacyConfig::Usernames::kHash:
+      break;
+  }
+  if (user.empty()) return {};
+  // Windows account names are case-insensitive: ALICE and alice are one person.
+  std::string identity;
+  for (char c : domain) identity += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+  identity += '\\';
+  for (char c : user) identity += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int digest_len = 0;
+  HMAC(EVP_sha256(), config_.hash_key.data(), static_cast<int>(config_.hash_key.size()),
+       reinterpret_cast<const unsigned char*>(identity.data()), identity.size(), digest, &digest_len);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "u_";
+  for (unsigned i = 0; i < 8; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 0xF];
+  }
+  return out;
+}
+
+}  // namespace rras

@@ -1,0 +1,71 @@
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "metrics/process_metrics.h"
+
+namespace rras {
+
+namespace {
+
+prometheus::MetricFamily gauge(std::string name, std::string help, double value,
+                               prometheus::MetricType type = prometheus::MetricType::Gauge) {
+  prometheus::ClientMetric m;
+  if (type == prometheus::MetricType::Counter) m.counter.value = value; else m.gauge.value = value;
+  return prometheus::MetricFamily{std::move(name), std::move(help), type, {m}};
+}
+
+double bootTime() {
+  std::ifstream in("/proc/stat");
+  std::string key;
+  double value = 0;
+  while (in >> key) {
+    if (key == "btime") { in >> value; return value; }
+    in.ignore(4096, '\n');
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::vector<prometheus::MetricFamily> processFamilies() {
+  std::ifstream in("/proc/self/stat");
+  std::string line;
+  if (!std::getline(in, line)) return {};
+  // Fields after the command name, which is in parentheses and may hold spaces.
+  const auto close = line.rfind(')');
+  if (close == std::string::npos) return {};
+  std::istringstream fields(line.substr(close + 2));
+  std::string f[22];
+  for (auto& field : f) fields >> field;
+  const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
+  const double page = static_cast<double>(sysconf(_SC_PAGESIZE));
+  // Offsets relative to field 3 (state): utime 14, stime 15, starttime 22, vsize 23, rss 24.
+  const double cpu = (std::stod(f[11]) + std::stod(f[12])) / ticks;
+  const double start = bootTime() + std::stod(f[19]) / ticks;
+  const double vsize = std::stod(f[20]);
+  const double rss = std::stod(f[21]) * page;
+  double open_fds = 0;
+  std::error_code ec;
+  for (auto it = std::filesystem::directory_iterator("/proc/self/fd", ec);
+       !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+    ++open_fds;
+  }
+  rlimit limit{};
+  getrlimit(RLIMIT_NOFILE, &limit);
+  return {
+      gauge("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.", cpu,
+            prometheus::MetricType::Counter),
+      gauge("process_max_fds", "Maximum number of open file descriptors.", static_cast<double>(limit.rlim_cur)),
+      gauge("process_open_fds", "Number of open file descriptors.", open_fds),
+      gauge("process_resident_memory_bytes", "Resident memory size in bytes.", rss),
+      gauge("process_start_time_seconds", "Start time of the process since unix epoch in seconds.", start),
+      gauge("process_virtual_memory_bytes", "Virtual memory size in bytes.", vsize),
+  };
+}
+
+}  // namespace rras

@@ -1,0 +1,126 @@
+#include "metrics/router_families.h"
+
+#include <deque>
+#include <string>
+
+namespace rras {
+
+namespace {
+
+using prometheus::ClientMetric;
+using prometheus::MetricFamily;
+using prometheus::MetricType;
+using Labels = std::vector<ClientMetric::Label>;
+
+class Families {
+ public:
+  MetricFamily& add(std::string name, MetricType type, std::string help) {
+    families_.push_back(MetricFamily{std::move(name), std::move(help), type, {}});
+    return families_.back();
+  }
+  std::vector<MetricFamily> take() {
+    std::vector<MetricFamily> out;
+    for (auto& family : families_) {
+      if (!family.metric.empty()) out.push_back(std::move(family));
+    }
+    return out;
+  }
+
+ private:
+  std::deque<MetricFamily> families_;  // a deque: add() hands out references that must stay valid
+};
+
+void sample(MetricFamily& family, Labels labels, double value) {
+  ClientMetric m;
+  m.label = std::move(labels);
+  if (family.type == MetricType::Counter) {
+    m.counter.value = value;
+  } else {
+    m.gauge.value = value;
+  }
+  family.metric.push_back(std::move(m));
+}
+
+}  // namespace
+
+std::vector<MetricFamily> routerFamilies(const PublishedRouters& routers) {
+  Families f;
+  auto& up = f.add("rras_up", MetricType::Gauge,
+                   "1 if the last poll of the router succeeded, 0 if it failed. The exporter polls on its own "
+                   "timer (poll_interval), not on scrape.");
+  auto& info = f.add("rras_router_info", MetricType::Gauge,
+                     "Router identity (always 1): source, server and the enumeration level in use (ex = "
+                     "MprAdminConnectionEnumEx, 0..3 = MprAdminConnectionEnum level).");
+  auto& last_success = f.add("rras_last_poll_success_timestamp_seconds", MetricType::Gauge,
+                             "When the last successful poll ended, seconds since the Unix epoch (0 = never). "
+                             "time() minus this is the age of the data.");
+  auto& duration = f.add("rras_poll_duration_seconds", MetricType::Gauge, "How long the last poll took.");
+  auto& errors = f.add("rras_poll_errors_total", MetricType::Counter,
+                       "Failed polls by error (Win32/RPC name, or the exporter's guard such as POLL_DEADLINE_EXCEEDED).");
+  auto& ports = f.add("rras_ports", MetricType::Gauge, "Ports (capacity) the RRAS server has (MPR_SERVER_0).");
+  auto& ports_in_use = f.add("rras_ports_in_use", MetricType::Gauge, "Ports in use on the RRAS server (MPR_SERVER_0).");
+  auto& uptime = f.add("rras_server_uptime_seconds", MetricType::Gauge, "Uptime of the RRAS service (MPR_SERVER_0).");
+  auto& connections = f.add("rras_connections", MetricType::Gauge,
+                            "Active connections by interface type and protocol (ppp, ikev2; unknown below EnumEx "
+                            "when the connection is not PPP).");
+  auto& users = f.add("rras_users", MetricType::Gauge, "Distinct users (domain\\user, case-insensitive) with an active connection.");
+  auto& multi = f.add("rras_users_with_multiple_connections", MetricType::Gauge,
+                      "Users with more than one active connection.");
+  auto& quarantined = f.add("rras_quarantined_connections", MetricType::Gauge,
+                            "Connections in quarantine or probation (level 3 and EnumEx only).");
+  auto& started = f.add("rras_connections_started_total", MetricType::Counter,
+                        "Connections first seen since the exporter started (not counting those present at its first poll).");
+  auto& ended = f.add("rras_connections_ended_total", MetricType::Counter,
+                      "Connections that disappeared since the exporter started.");
+  auto& sent = f.add("rras_sent_bytes_total", MetricType::Counter,
+                     "Bytes the server sent to clients, summed from per-connection deltas between polls (traffic "
+                     "of active connections; the last interval of a closed connection is not seen).");
+  auto& received = f.add("rras_received_bytes_total", MetricType::Counter,
+                         "Bytes the server received from clients, summed from per-connection deltas between polls.");
+  auto& dropped = f.add("rras_connection_series_dropped", MetricType::Gauge,
+                        "Connections without per-connection series because the router exceeds "
+                        "max_connections_per_router; aggregates still count them.");
+
+  for (const auto& published : routers) {
+    if (!published) continue;  // not polled yet
+    const RouterSnapshot& s = published->snapshot;
+    const Labels router{{"router", s.router}};
+    sample(up, router, s.up ? 1 : 0);
+    sample(info, {{"level", s.level}, {"router", s.router}, {"server", s.server}, {"source", s.source}}, 1);
+    sample(last_success, router, s.last_success_time);
+    sample(duration, router, s.poll_duration_seconds);
+    for (const auto& [name, count] : s.poll_errors) {
+      sample(errors, {{"error", name}, {"router", s.router}}, static_cast<double>(count));
+    }
+    sample(started, router, static_cast<double>(s.totals.connections_started));
+    sample(ended, router, static_cast<double>(s.totals.connections_ended));
+    sample(sent, router, static_cast<double>(s.totals.sent_bytes));
+    sample(received, router, static_cast<double>(s.totals.received_bytes));
+    if (!s.up) continue;  // no stale data presented as live
+
+    if (s.server_info.level >= 0) {
+      sample(ports, router, s.server_info.total_ports);
+      sample(ports_in_use, router, s.server_info.ports_in_use);
+      sample(uptime, router, s.server_info.uptime_seconds);
+    }
+    auto counts = s.aggregates.connections;
+    counts.try_emplace({"client", "ppp"}, 0);  // the common series exists even when nobody is connected
+    for (const auto& [key, count] : counts) {
+      sample(connections, {{"interface_type", key.first}, {"protocol", key.second}, {"router", s.router}},
+             static_cast<double>(count));
+    }
+    sample(users, router, static_cast<double>(s.aggregates.users));
+    sample(multi, router, static_cast<double>(s.aggregates.users_with_multiple_connections));
+    if (s.aggregates.has_quarantine) {
+      for (const char* state : {"probation", "quarantine"}) {
+        auto it = s.aggregates.quarantine.find(state);
+        sample(quarantined, {{"router", s.router}, {"state", state}},
+               it == s.aggregates.quarantine.end() ? 0.0 : static_cast<double>(it->second));
+      }
+    }
+    sample(dropped, router, static_cast<double>(published->rendered.dropped));
+  }
+  return f.take();
+}
+
+}  // namespace rras

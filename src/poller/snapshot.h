@@ -1,0 +1,53 @@
+// What one poll of one router produced: immutable once published, swapped atomically
+// (DESIGN §4). Connections travel in it from the poller to the renderer only.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "router/connection_tracker.h"
+#include "router/poll_error.h"
+#include "router/router_api.h"
+
+namespace rras {
+
+struct Aggregates {
+  std::map<std::pair<std::string, std::string>, uint64_t> connections;  // (interface_type, protocol)
+  uint64_t connections_total = 0;
+  uint64_t users = 0;
+  uint64_t users_with_multiple_connections = 0;
+  bool has_quarantine = false;                 // the level in use reports quarantine state
+  std::map<std::string, uint64_t> quarantine;  // state -> connections (quarantine, probation)
+};
+
+Aggregates computeAggregates(const std::vector<TrackedConnection>& connections);
+
+struct RouterSnapshot {
+  // Identity (from the configuration).
+  size_t index = 0;  // position in the configuration
+  std::string router, source, server;
+
+  // The poll.
+  bool up = false;
+  std::optional<PollError> error;  // why the last poll failed
+  std::string level;               // ex, 3, 2, 1, 0 (last successful poll)
+  double poll_end_time = 0;        // wall clock
+  double poll_duration_seconds = 0;
+  double last_success_time = 0;    // 0 = never
+  uint32_t pages = 0, duplicates_dropped = 0, vanished_between_levels = 0;
+
+  // What the router reported (valid when up).
+  ServerInfo server_info;
+  Aggregates aggregates;
+  std::vector<TrackedConnection> connections;
+
+  // Carried across polls.
+  RouterTotals totals;
+  std::map<std::string, uint64_t> poll_errors;  // error name -> failed polls
+};
+
+}  // namespace rras

@@ -1,0 +1,49 @@
+#include "router/api_status.h"
+
+#include <cstdio>
+#include <string_view>
+#include <utility>
+
+namespace rras {
+
+namespace {
+constexpr std::pair<ApiCode, std::string_view> kNames[] = {
+    {status::kSuccess, "NO_ERROR"},
+    {status::kAccessDenied, "ERROR_ACCESS_DENIED"},
+    {status::kNotSupported, "ERROR_NOT_SUPPORTED"},
+    {status::kInvalidParameter, "ERROR_INVALID_PARAMETER"},
+    {status::kInvalidLevel, "ERROR_INVALID_LEVEL"},
+    {status::kProcNotFound, "ERROR_PROC_NOT_FOUND"},
+    {status::kMoreData, "ERROR_MORE_DATA"},
+    {status::kDdmNotRunning, "ERROR_DDM_NOT_RUNNING"},
+    {status::kServiceNotActive, "ERROR_SERVICE_NOT_ACTIVE"},
+    {status::kTimeout, "ERROR_TIMEOUT"},
+    {status::kCancelled, "ERROR_CANCELLED"},
+    {status::kRpcInvalidBinding, "RPC_S_INVALID_BINDING"},
+    {status::kRpcServerUnavailable, "RPC_S_SERVER_UNAVAILABLE"},
+    {status::kRpcCallFailed, "RPC_S_CALL_FAILED"},
+    {status::kRpcProcnumOutOfRange, "RPC_S_PROCNUM_OUT_OF_RANGE"},
+    {status::kRpcUnknownIf, "RPC_S_UNKNOWN_IF"},
+};
+}  // namespace
+
+std::string apiCodeName(ApiCode code) {
+  for (const auto& [value, name] : kNames) {
+    if (value == code) return std::string(name);
+  }
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "0x%08X", code);
+  return buf;
+}
+
+bool isUnsupportedLevel(ApiCode code) {
+  return code == status::kInvalidLevel || code == status::kNotSupported ||
+         code == status::kRpcProcnumOutOfRange || code == status::kProcNotFound;
+}
+
+bool isBindingLost(ApiCode code) {
+  return code == status::kRpcInvalidBinding || code == status::kRpcServerUnavailable ||
+         code == status::kRpcCallFailed;
+}
+
+}  // namespace rras

@@ -1,0 +1,67 @@
+// The Enumerator: "every active connection at the highest supported level", written once above
+// RouterApi (DESIGN §3): level ladder with probing and caching, paging with guards, join of levels
+// on the connection handle, reconnect once when the binding is lost.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "router/poll_error.h"
+#include "router/router_api.h"
+
+namespace rras {
+
+struct EnumeratorOptions {
+  int64_t page_size_bytes = 65536;  // dwPrefMaxLen; -1 = everything in one page
+  int max_level = -1;               // -1 = auto (EnumEx, then 3, 2, ...); 0..3 caps the ladder
+  uint32_t max_pages = 100000;      // a router that pages forever is cut off here
+};
+
+struct EnumerationResult {
+  std::optional<PollError> error;      // set when the poll failed
+  std::string level;                   // "ex", "3", "2", "1", "0"; "" when unknown
+  ServerInfo server_info;
+  std::vector<Connection> connections;  // joined, unique handles, sorted by handle
+  uint32_t pages = 0;
+  uint32_t duplicates_dropped = 0;      // same handle twice across pages
+  uint32_t vanished_between_levels = 0; // seen at level 0 but gone at a later level
+  bool reconnected = false;
+};
+
+class Enumerator {
+ public:
+  Enumerator(RouterApi& api, EnumeratorOptions options);
+  ~Enumerator();
+  Enumerator(const Enumerator&) = delete;
+  Enumerator& operator=(const Enumerator&) = delete;
+
+  EnumerationResult poll();
+  // Forgets the handle and the cached ladder, e.g. after a poll was abandoned at its deadline.
+  void reset();
+
+ private:
+  struct Ladder {
+    bool enum_ex = false;
+    int top_level = 0;       // highest MprAdminConnectionEnum level that answers
+    bool has_level1 = true;  // counters
+    int server_info_level = 2;
+  };
+
+  std::optional<PollError> ensureConnected();
+  std::optional<PollError> readServerInfo(EnumerationResult& result);
+  std::optional<PollError> readConnections(EnumerationResult& result);
+  // Reads every page of one level (-1 = EnumEx) into `out`, deduplicated by handle.
+  std::optional<PollError> readLevel(int level, std::vector<Connection>& out,
+                                     EnumerationResult& result);
+  uint32_t prefMaxLen(int level) const;
+  PollError describe(ApiCode code, const std::string& call);
+
+  RouterApi& api_;
+  EnumeratorOptions options_;
+  std::optional<RouterHandle> handle_;
+  std::optional<Ladder> ladder_;  // cached per connection; probed again after a reconnect
+};
+
+}  // namespace rras

@@ -1,0 +1,22 @@
+// Sizes of the flat structs MprAdminConnectionEnum returns (the 32-bit Win32 layouts that
+// MS-RRASM carries; research/rrasm.md §2.3). dwPrefMaxLen is measured in these bytes.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+namespace rras::wire {
+
+inline constexpr std::array<uint32_t, 4> kRasiConnectionSize = {1116, 272, 828, 788};
+// sizeof(RAS_CONNECTION_EX) as mingw-w64 mprapi.h declares it on x64 (MPRAPI_OBJECT_HEADER.size).
+inline constexpr uint32_t kRasConnectionExSize = 1672;
+
+// Entries a page may hold for dwPrefMaxLen (MS-RRASM 3.1.4.46): -1 means all; fewer bytes than
+// one entry gives zero entries; otherwise one more than what fits.
+inline uint64_t entriesPerPage(uint32_t pref_max_len, uint32_t entry_size) {
+  if (pref_max_len == 0xFFFFFFFFu) return UINT64_MAX;
+  if (pref_max_len < entry_size) return 0;
+  return pref_max_len / entry_size + 1;
+}
+
+}  // namespace rras::wire
