@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -48,6 +49,8 @@ class Reader {
         for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
         fail(kv.first, path, "unknown key \"" + key + "\" (allowed: " + list + ")");
       }
+      // yaml-cpp marks an empty value at the next token, often on a later line: point at the key.
+      if (kv.second.IsNull()) fail(kv.first, (path.empty() ? "" : path + ".") + key, "has no value");
     }
   }
 
@@ -145,9 +148,24 @@ class Reader {
   std::string base_dir_;
 };
 
+std::string seconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%gs", s);
+  return buf;
+}
+
 void readPoll(const Reader& r, const YAML::Node& map, const std::string& path, PollSettings& poll) {
   if (auto n = map["poll_interval"]) poll.interval_seconds = r.duration(n, path + ".poll_interval");
-  if (auto n = map["poll_timeout"]) poll.timeout_seconds = r.duration(n, path + ".poll_timeout");
+  if (auto n = map["poll_timeout"]) {
+    poll.timeout_seconds = r.duration(n, path + ".poll_timeout");
+    if (poll.timeout_seconds > poll.interval_seconds) {
+      r.fail(n, path + ".poll_timeout", "poll_timeout (" + seconds(poll.timeout_seconds) +
+                                            ") must not exceed poll_interval (" + seconds(poll.interval_seconds) + ")");
+    }
+  } else {
+    // As Prometheus does with scrape_timeout: an inherited timeout shrinks to a shorter interval.
+    poll.timeout_seconds = std::min(poll.timeout_seconds, poll.interval_seconds);
+  }
   if (auto n = map["page_size_bytes"]) {
     poll.page_size_bytes = r.integer(n, path + ".page_size_bytes", -1, 0xFFFFFFFE);
     if (poll.page_size_bytes == 0) r.fail(n, path + ".page_size_bytes", "must be -1 (all) or a positive byte count");
@@ -175,17 +193,10 @@ void readSimulator(const Reader& r, const YAML::Node& node, const std::string& p
     }
     if (auto n = faults["service_running"]) sim.service_running = r.boolean(n, fpath + ".service_running");
     if (auto n = faults["ddm_not_running"]) sim.ddm_not_running = r.boolean(n, fpath + ".ddm_not_running");
-    if (auto n = faults["hang"]) sim.hang_seconds = r.duration(n, fpath + ".hang");
+    if (auto n = faults["hang"]) sim.hang_seconds = r.duration(n, fpath + ".hang", true);
     if (auto n = faults["churn_per_call"]) sim.churn_per_call = static_cast<uint32_t>(r.integer(n, fpath + ".churn_per_call", 0, 100000));
     if (auto n = faults["resume_stuck"]) sim.resume_stuck = r.boolean(n, fpath + ".resume_stuck");
     if (auto n = faults["binding_lost_every"]) sim.binding_lost_every = static_cast<uint32_t>(r.integer(n, fpath + ".binding_lost_every", 0, 1000000));
-  }
-}
-
-void checkPoll(const Reader& r, const YAML::Node& at, const std::string& path, const PollSettings& poll) {
-  if (poll.timeout_seconds > poll.interval_seconds) {
-    r.fail(at, path, "poll_timeout (" + std::to_string(poll.timeout_seconds) + "s) must not exceed poll_interval (" +
-                         std::to_string(poll.interval_seconds) + "s)");
   }
 }
 
@@ -204,7 +215,10 @@ double parseDuration(const std::string& text) {
     while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
     if (digits == pos) break;
     uint64_t value = 0;
-    std::from_chars(text.data() + pos, text.data() + digits, value);
+    if (std::from_chars(text.data() + pos, text.data() + digits, value).ec != std::errc() ||
+        value > (uint64_t{1} << 53)) {
+      throw std::invalid_argument("\"" + text + "\" is too long a duration");
+    }
     size_t unit_end = digits;
     while (unit_end < text.size() && text[unit_end] >= 'a' && text[unit_end] <= 'z') ++unit_end;
     const std::string_view unit(text.data() + digits, unit_end - digits);
@@ -239,7 +253,6 @@ Config parseConfig(const std::string& text, const std::string& name, const std::
     r.expectMap(g, "global", {"poll_interval", "poll_timeout", "page_size_bytes", "max_level",
                               "per_connection_metrics", "max_connections_per_router", "privacy"});
     readPoll(r, g, "global", config.global.poll);
-    checkPoll(r, g, "global", config.global.poll);
     if (auto n = g["per_connection_metrics"]) config.global.per_connection_metrics = r.boolean(n, "global.per_connection_metrics");
     if (auto n = g["max_connections_per_router"]) {
       config.global.max_connections_per_router = static_cast<uint32_t>(r.integer(n, "global.max_connections_per_router", 0, 1000000));
@@ -275,6 +288,7 @@ Config parseConfig(const std::string& text, const std::string& name, const std::
   std::map<std::string, std::string> names;
   for (size_t i = 0; i < routers.size(); ++i) {
     const YAML::Node node = routers[i];
+    if (node.IsNull()) r.fail(routers, "routers[" + std::to_string(i) + "]", "empty list entry; expected a router mapping");
     RouterConfig router;
     router.poll = config.global.poll;
     router.location = r.where(node);
@@ -294,7 +308,6 @@ Config parseConfig(const std::string& text, const std::string& name, const std::
     router.source = r.choice(source, path + ".source", {"simulator", "mprapi", "rrasm"});
     if (auto n = node["server"]) router.server = r.string(n, path + ".server");
     readPoll(r, node, path, router.poll);
-    checkPoll(r, node, path, router.poll);
     if (auto n = node["simulator"]) {
       if (router.source != "simulator") r.fail(n, path + ".simulator", "only allowed with source: simulator");
       readSimulator(r, n, path + ".simulator", router.simulator);

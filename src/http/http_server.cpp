@@ -71,6 +71,12 @@ HttpServer::HttpServer(const Exposition& exposition, const MetricsStore& store,
 HttpServer::~HttpServer() { stop(); }
 
 void HttpServer::install(httplib::Server& server) {
+  // httplib's default also sets SO_REUSEPORT, which would let a second exporter share the port
+  // silently; a port already in use must be an error.
+  server.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<const char*>(&yes), sizeof yes);
+  });
   server.set_read_timeout(10, 0);
   server.set_write_timeout(60, 0);
   server.set_payload_max_length(64 * 1024);
@@ -155,6 +161,8 @@ void HttpServer::start(const std::vector<std::string>& addresses) {
     httplib::Server* raw = server.get();
     servers_.push_back(std::move(server));
     threads_.emplace_back([raw] { raw->listen_after_bind(); });
+    // stop() is a no-op until the accept loop runs; wait for it so a quick stop cannot be lost.
+    for (int i = 0; i < 5000 && !raw->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
 }
 

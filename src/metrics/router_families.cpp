@@ -63,7 +63,7 @@ std::vector<MetricFamily> routerFamilies(const PublishedRouters& routers) {
   auto& connections = f.add("rras_connections", MetricType::Gauge,
                             "Active connections by interface type and protocol (ppp, ikev2; unknown below EnumEx "
                             "when the connection is not PPP).");
-  auto& users = f.add("rras_users", MetricType::Gauge, "Distinct users (domain\\user, case-insensitive) with an active connection.");
+  auto& users = f.add("rras_users", MetricType::Gauge, "Distinct users (domain and user name, case-insensitive) with an active connection.");
   auto& multi = f.add("rras_users_with_multiple_connections", MetricType::Gauge,
                       "Users with more than one active connection.");
   auto& quarantined = f.add("rras_quarantined_connections", MetricType::Gauge,

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages rras_exporter needs to build and test. A no-op when they are all
+# present; otherwise one apt-get install (as root, or through sudo).
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config git ca-certificates
+  prometheus-cpp-dev libcpp-httplib-dev libbrotli-dev libyaml-cpp-dev zlib1g-dev libssl-dev
+  googletest libgtest-dev libgmock-dev
+  prometheus        # real Prometheus server and promtool for the integration tests
+  python3 curl
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+as_root=()
+[ "$(id -u)" -eq 0 ] || as_root=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${as_root[@]}" apt-get update -qq
+# The prometheus package starts a system service on :9090; the tests run their own server.
+"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet prometheus 2>/dev/null; then
+  "${as_root[@]}" systemctl stop prometheus || true
+fi

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what it needs, builds the release preset and runs every ctest
+# label (unit, integration). Prints the time each stage took.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+stage() {
+  local name=$1; shift
+  local start=$SECONDS
+  echo "=== ${name}"
+  "$@"
+  echo "=== ${name}: $((SECONDS - start)) s"
+}
+
+stage "install dependencies" scripts/install-deps.sh
+stage "configure (release)" cmake --preset release
+stage "build (release)" cmake --build --preset release
+stage "test (release, all labels)" ctest --preset release

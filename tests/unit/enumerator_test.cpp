@@ -1,0 +1,266 @@
+// The Enumerator against every simulator behaviour and against scripted pages.
+#include "router/enumerator.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "fake_router_api.h"
+#include "router/wire_sizes.h"
+#include "sources/simulator/simulated_router.h"
+
+namespace rras {
+namespace {
+
+using testing::FakeRouterApi;
+using testing::ScriptedPage;
+
+struct SimFixture {
+  double now = 1'800'000'000;
+  SimulatedRouter router;
+  explicit SimFixture(SimulatorConfig c) : router(std::move(c), [this] { return now; }) {}
+};
+
+SimulatorConfig sim(uint32_t n, int max_level, bool ex) {
+  SimulatorConfig c;
+  c.connections = n;
+  c.max_level = max_level;
+  c.enum_ex = ex;
+  c.seed = 3;
+  return c;
+}
+
+TEST(EnumeratorTest, LadderPicksEnumExThenTheHighestLevel) {
+  struct Case { int max_level; bool ex; std::string level; uint8_t bits; };
+  for (const Case& c : {Case{3, true, "ex", kHasEx}, Case{3, false, "3", kHasLevel0 | kHasLevel1 | kHasLevel3},
+                        Case{2, false, "2", kHasLevel0 | kHasLevel1 | kHasLevel2},
+                        Case{1, false, "1", kHasLevel0 | kHasLevel1}, Case{0, false, "0", kHasLevel0}}) {
+    SimFixture f(sim(40, c.max_level, c.ex));
+    Enumerator e(f.router, EnumeratorOptions{});
+    auto r = e.poll();
+    ASSERT_FALSE(r.error) << r.error->message;
+    EXPECT_EQ(r.level, c.level);
+    ASSERT_EQ(r.connections.size(), 40u);
+    for (const auto& conn : r.connections) EXPECT_EQ(conn.levels, c.bits) << c.level;
+    EXPECT_EQ(r.connections.front().hasCounters(), c.max_level >= 1 || c.ex);
+  }
+}
+
+TEST(EnumeratorTest, JoinedRecordCarriesEveryLevelsFields) {
+  SimFixture f(sim(60, 3, false));
+  Enumerator e(f.router, EnumeratorOptions{});
+  auto r = e.poll();
+  ASSERT_FALSE(r.error);
+  bool ipv6 = false;
+  for (const auto& c : r.connections) {
+    EXPECT_FALSE(c.user.empty());            // level 0
+    EXPECT_FALSE(c.client_ipv4.empty());     // level 1
+    EXPECT_FALSE(c.auth_protocol.empty());   // level 3 PPP projection
+    EXPECT_NE(c.quarantine_state, QuarantineState::kUnknown);
+    EXPECT_EQ(c.protocol, "ppp");
+    ipv6 |= !c.client_ipv6.empty();
+  }
+  EXPECT_TRUE(ipv6);
+}
+
+TEST(EnumeratorTest, MaxLevelCapsTheLadderAndSkipsEnumEx) {
+  SimFixture f(sim(10, 3, true));
+  Enumerator e(f.router, EnumeratorOptions{65536, 1, 1000});
+  auto r = e.poll();
+  ASSERT_FALSE(r.error);
+  EXPECT_EQ(r.level, "1");
+}
+
+TEST(EnumeratorTest, PagingAtEveryPageSizeReadsEveryConnectionOnce) {
+  // One entry's worth of bytes (the router answers two per page), several, and "all".
+  for (int64_t page_size : {int64_t{1}, int64_t{1116}, int64_t{1672}, int64_t{5000}, int64_t{65536}, int64_t{-1}}) {
+    for (bool ex : {false, true}) {
+      SimFixture f(sim(97, 3, ex));
+      Enumerator e(f.router, EnumeratorOptions{page_size, -1, 100000});
+      auto r = e.poll();
+      ASSERT_FALSE(r.error) << page_size;
+      std::set<uint64_t> handles;
+      for (const auto& c : r.connections) handles.insert(c.handle);
+      EXPECT_EQ(handles.size(), 97u) << page_size;
+      EXPECT_EQ(r.duplicates_dropped, 0u);
+      if (page_size == -1) {
+        EXPECT_EQ(r.pages, ex ? 1u : 3u);
+      }
+    }
+  }
+}
+
+TEST(EnumeratorTest, OneEntryPerPageWithScriptedRouter) {
+  FakeRouterApi api;
+  api.refuse = {{-1, status::kRpcProcnumOutOfRange}, {3, status::kInvalidLevel}, {2, status::kInvalidLevel},
+                {1, status::kInvalidLevel}};
+  api.pages[0] = {{status::kMoreData, {5}, 1}, {status::kMoreData, {6}, 2}, {status::kSuccess, {7}, 0}};
+  Enumerator e(api, EnumeratorOptions{});
+  auto r = e.poll();
+  ASSERT_FALSE(r.error);
+  EXPECT_EQ(r.level, "0");
+  ASSERT_EQ(r.connections.size(), 3u);
+  EXPECT_EQ(r.pages, 3u);
+  // The resume handles passed back are the ones the router returned.
+  std::vector<uint32_t> resumes;
+  for (auto [level, resume] : api.calls) if (level == 0) resumes.push_back(resume);
+  EXPECT_EQ(resumes, (std::vector<uint32_t>{0, 1, 2}));
+}
+
+TEST(EnumeratorTest, ResumeHandleThatDoesNotAdvanceIsCutOff) {
+  auto c = sim(50, 0, false);
+  c.resume_stuck = true;
+  SimFixture f(c);
+  Enumerator e(f.router, EnumeratorOptions{1116, -1, 100000});
+  auto r = e.poll();
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->name, "RESUME_HANDLE_STUCK");
+  EXPECT_TRUE(r.connections.empty());
+}
+
+TEST(EnumeratorTest, PageLimitStopsARouterThatPagesForever) {
+  FakeRouterApi api;
+  api.refuse = {{-1, status::kRpcProcnumOutOfRange}, {3, status::kInvalidLevel}, {2, status::kInvalidLevel},
+                {1, status::kInvalidLevel}};
+  for (uint32_t i = 1; i <= 10; ++i) api.pages[0].push_back({status::kMoreData, {i}, i});
+  Enumerator e(api, EnumeratorOptions{65536, -1, 5});
+  auto r = e.poll();
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->name, "PAGE_LIMIT");
+}
+
+TEST(EnumeratorTest, DuplicatesAcrossPagesAreDroppedAndCounted) {
+  FakeRouterApi api;
+  api.refuse = {{-1, status::kRpcProcnumOutOfRange}, {3, status::kInvalidLevel}, {2, status::kInvalidLevel},
+                {1, status::kInvalidLevel}};
+  api.pages[0] = {{status::kMoreData, {1, 2}, 2}, {status::kSuccess, {2, 3}, 0}};
+  Enumerator e(api, EnumeratorOptions{});
+  auto r = e.poll();
+  ASSERT_FALSE(r.error);
+  ASSERT_EQ(r.connections.size(), 3u);
+  EXPECT_EQ(r.duplicates_dropped, 1u);
+}
+
+TEST(EnumeratorTest, ChurnBetweenPagesAndLevelsNeverYieldsDuplicatesOrHalfRecords) {
+  auto c = sim(300, 3, false);
+  c.churn_per_call = 5;  // five leave and five arrive before every page of every level
+  SimFixture f(c);
+  Enumerator e(f.router, EnumeratorOptions{1116 * 20, -1, 100000});
+  auto r = e.poll();
+  ASSERT_FALSE(r.error) << r.error->message;
+  std::set<uint64_t> handles;
+  for (const auto& conn : r.connections) {
+    EXPECT_TRUE(handles.insert(conn.handle).second);
+    EXPECT_EQ(conn.levels, kHasLevel0 | kHasLevel1 | kHasLevel3);  // joined from every level
+  }
+  EXPECT_GT(r.vanished_between_levels, 0u);
+  EXPECT_LE(r.connections.size(), 300u);
+}
+
+TEST(EnumeratorTest, ConnectionThatVanishesBetweenLevelsIsDropped) {
+  FakeRouterApi api;
+  api.refuse = {{-1, status::kRpcProcnumOutOfRange}, {3, status::kInvalidLevel}};
+  api.pages[2] = {{status::kSuccess, {1, 2, 4}, 0}};        // read first: 3 is already gone, 4 is new
+  api.pages[0] = {{status::kSuccess, {1, 2, 3}, 0}};
+  api.pages[1] = {{status::kSuccess, {1, 3, 4}, 0}};        // 2 left between levels
+  Enumerator e(api, EnumeratorOptions{});
+  auto r = e.poll();
+  ASSERT_FALSE(r.error);
+  ASSERT_EQ(r.connections.size(), 1u);
+  EXPECT_EQ(r.connections[0].handle, 1u);
+  EXPECT_EQ(r.vanished_between_levels, 2u);
+  EXPECT_EQ(r.connections[0].counters.bytes_sent, 10u);
+}
+
+TEST(EnumeratorTest, MalformedReplyCountIsRejected) {
+  FakeRouterApi api;
+  api.pages[-1] = {{status::kSuccess, {1, 2}, 0, 5}};
+  Enumerator e(api, EnumeratorOptions{});
+  auto r = e.poll();
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->name, "MALFORMED_REPLY");
+}
+
+TEST(EnumeratorTest, LevelIsCachedAndProbedAgainAfterReconnect) {
+  SimFixture f(sim(10, 2, false));
+  Enumerator e(f.router, EnumeratorOptions{});
+  ASSERT_FALSE(e.poll().error);
+  auto r = e.poll();
+  ASSERT_FALSE(r.error);
+  EXPECT_EQ(r.level, "2");
+
+  FakeRouterApi api;
+  api.refuse = {{-1, status::kRpcProcnumOutOfRange}};
+  Enumerator e2(api, EnumeratorOptions{});
+  ASSERT_FALSE(e2.poll().error);
+  const size_t probes = std::count_if(api.calls.begin(), api.calls.end(), [](auto& c) { return c.first == -1; });
+  ASSERT_FALSE(e2.poll().error);
+  EXPECT_EQ(std::count_if(api.calls.begin(), api.calls.end(), [](auto& c) { return c.first == -1; }),
+            static_cast<long>(probes));  // no second EnumEx probe while connected
+  e2.reset();
+  ASSERT_FALSE(e2.poll().error);
+  EXPECT_EQ(std::count_if(api.calls.begin(), api.calls.end(), [](auto& c) { return c.first == -1; }),
+            static_cast<long>(probes + 1));
+}
+
+TEST(EnumeratorTest, LostBindingReconnectsOnceThenFails) {
+  auto c = sim(30, 0, false);
+  c.binding_lost_every = 2;  // the second enumeration call fails
+  SimFixture f(c);
+  Enumerator e(f.router, EnumeratorOptions{1116 * 4, -1, 1000});
+  auto r = e.poll();
+  // Call 1 succeeds, call 2 loses the binding; reconnect; call 3 ok, call 4 lost again: fail.
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->name, "RPC_S_INVALID_BINDING");
+  EXPECT_TRUE(r.reconnected);
+
+  // A binding lost once is healed by the reconnect within the same poll.
+  auto c2 = sim(30, 0, false);
+  c2.binding_lost_every = 7;  // call 7 fails; the retry needs calls 8..13
+  SimFixture f2(c2);
+  Enumerator e2(f2.router, EnumeratorOptions{1116 * 4, -1, 1000});
+  auto r2 = e2.poll();  // calls 1..6 read the router
+  ASSERT_FALSE(r2.error);
+  r2 = e2.poll();       // call 7 fails, reconnect, calls 8..13 succeed
+  ASSERT_FALSE(r2.error) << r2.error->message;
+  EXPECT_TRUE(r2.reconnected);
+  EXPECT_EQ(r2.connections.size(), 30u);
+}
+
+TEST(EnumeratorTest, ErrorsNameTheCallAndTheCause) {
+  auto c = sim(3, 3, true);
+  c.connect_error = "access_denied";
+  SimFixture f(c);
+  Enumerator e(f.router, EnumeratorOptions{});
+  auto r = e.poll();
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->code, status::kAccessDenied);
+  EXPECT_NE(r.error->message.find("MprAdminServerConnect"), std::string::npos);
+  EXPECT_NE(r.error->message.find("Administrators"), std::string::npos);
+
+  auto d = sim(3, 3, true);
+  d.ddm_not_running = true;
+  SimFixture g(d);
+  Enumerator e2(g.router, EnumeratorOptions{});
+  r = e2.poll();
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->name, "ERROR_DDM_NOT_RUNNING");
+  EXPECT_NE(r.error->message.find("Demand Dial Manager"), std::string::npos);
+}
+
+TEST(EnumeratorTest, ServerInfoFallsBackToLowerLevels) {
+  auto c = sim(5, 3, false);
+  c.server_info_level = 0;
+  c.total_ports = 77;
+  SimFixture f(c);
+  Enumerator e(f.router, EnumeratorOptions{});
+  auto r = e.poll();
+  ASSERT_FALSE(r.error);
+  EXPECT_EQ(r.server_info.level, 0);
+  EXPECT_EQ(r.server_info.total_ports, 77u);
+  EXPECT_EQ(r.server_info.ports_in_use, 5u);
+  EXPECT_FALSE(r.server_info.sstp_ports);
+}
+
+}  // namespace
+}  // namespace rras

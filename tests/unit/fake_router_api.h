@@ -1,0 +1,74 @@
+// A scripted RouterApi for tests that need exact control of every page the Enumerator sees.
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <map>
+
+#include "router/router_api.h"
+
+namespace rras::testing {
+
+struct ScriptedPage {
+  ApiCode code = status::kSuccess;
+  std::vector<uint64_t> handles;
+  uint32_t next_resume = 0;
+  int claimed_entries = -1;  // entries_read as the reply states it; -1 = the real count
+};
+
+class FakeRouterApi : public RouterApi {
+ public:
+  // Per level (-1 = EnumEx): a code that refuses the level, or scripted pages served in order.
+  std::map<int, ApiCode> refuse;
+  std::map<int, std::deque<ScriptedPage>> pages;
+  std::function<Connection(uint64_t handle, int level)> make = [](uint64_t h, int level) {
+    Connection c;
+    c.handle = h;
+    c.levels = level < 0 ? static_cast<uint8_t>(kHasEx) : static_cast<uint8_t>(1 << level);
+    c.user = "user" + std::to_string(h);
+    c.flags = kRasFlagsPpp;
+    if (level == 1) c.counters.bytes_sent = static_cast<uint32_t>(h * 10);
+    if (level == 3) c.quarantine_state = QuarantineState::kNormal;
+    return c;
+  };
+  ApiCode connect_code = status::kSuccess;
+  int connects = 0, disconnects = 0;
+  std::vector<std::pair<int, uint32_t>> calls;  // (level, resume handle passed in)
+
+  bool isServiceRunning() override { return true; }
+  ApiCode connect(RouterHandle& h) override {
+    ++connects;
+    h = static_cast<RouterHandle>(connects);
+    return connect_code;
+  }
+  void disconnect(RouterHandle) override { ++disconnects; }
+  ApiCode serverInfo(RouterHandle, int level, ServerInfo& out) override {
+    out.total_ports = 10;
+    out.ports_in_use = 1;
+    return level == 0 ? status::kSuccess : status::kInvalidLevel;
+  }
+  ApiCode enumConnections(RouterHandle, int level, uint32_t, uint32_t& resume, ConnectionPage& page) override {
+    return serve(level, resume, page);
+  }
+  ApiCode enumConnectionsEx(RouterHandle, uint32_t, uint32_t& resume, ConnectionPage& page) override {
+    return serve(-1, resume, page);
+  }
+
+ private:
+  ApiCode serve(int level, uint32_t& resume, ConnectionPage& page) {
+    calls.emplace_back(level, resume);
+    if (auto it = refuse.find(level); it != refuse.end()) return it->second;
+    auto& queue = pages[level];
+    if (queue.empty()) return status::kSuccess;  // nothing scripted: an empty router
+    ScriptedPage p = queue.front();
+    queue.pop_front();
+    page = ConnectionPage{};
+    for (auto h : p.handles) page.entries.push_back(make(h, level));
+    page.entries_read = p.claimed_entries < 0 ? static_cast<uint32_t>(p.handles.size())
+                                              : static_cast<uint32_t>(p.claimed_entries);
+    resume = p.next_resume;
+    return p.code;
+  }
+};
+
+}  // namespace rras::testing

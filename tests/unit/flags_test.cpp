@@ -1,0 +1,40 @@
+#include "app/flags.h"
+
+#include <gtest/gtest.h>
+
+namespace rras {
+namespace {
+
+TEST(FlagsTest, DefaultsAndValues) {
+  Flags f = parseFlags({});
+  EXPECT_EQ(f.config_file, "rras_exporter.yml");
+  EXPECT_EQ(f.listen_addresses, std::vector<std::string>{":10473"});
+  f = parseFlags({"--config.file=a.yml", "--web.listen-address", "127.0.0.1:1", "--web.listen-address=:2",
+                  "--log.level=debug", "--log.format", "json", "--poll-once", "--config.check=false"});
+  EXPECT_EQ(f.config_file, "a.yml");
+  EXPECT_EQ(f.listen_addresses, (std::vector<std::string>{"127.0.0.1:1", ":2"}));
+  EXPECT_EQ(f.log_level, logging::Level::kDebug);
+  EXPECT_EQ(f.log_format, logging::Format::kJson);
+  EXPECT_TRUE(f.poll_once);
+  EXPECT_FALSE(f.config_check);
+}
+
+TEST(FlagsTest, BadFlagsNameTheProblem) {
+  auto message = [](std::vector<std::string> args) {
+    try {
+      parseFlags(args);
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(message({"--bogus"}).find("unknown flag --bogus"), std::string::npos);
+  EXPECT_NE(message({"--log.level=loud"}).find("\"loud\""), std::string::npos);
+  EXPECT_NE(message({"--log.format=xml"}).find("logfmt, json"), std::string::npos);
+  EXPECT_NE(message({"--config.file"}).find("needs a value"), std::string::npos);
+  EXPECT_NE(message({"stray"}).find("unexpected argument"), std::string::npos);
+  EXPECT_NE(message({"--poll-once=maybe"}).find("true or false"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace rras

@@ -1,0 +1,127 @@
+#include "poller/poller.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <mutex>
+
+#include "sources/simulator/simulated_router.h"
+
+namespace rras {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+RouterConfig router(const std::string& name, double interval, double timeout, SimulatorConfig sim) {
+  RouterConfig r;
+  r.name = name;
+  r.source = "simulator";
+  r.poll.interval_seconds = interval;
+  r.poll.timeout_seconds = timeout;
+  r.simulator = sim;
+  return r;
+}
+
+struct Recorder {
+  std::mutex mu;
+  std::vector<std::pair<RouterSnapshot, Clock::time_point>> snapshots;
+  PublishFn fn() {
+    return [this](RouterSnapshot s) {
+      std::lock_guard l(mu);
+      snapshots.emplace_back(std::move(s), Clock::now());
+    };
+  }
+  std::vector<RouterSnapshot> of(const std::string& name) {
+    std::lock_guard l(mu);
+    std::vector<RouterSnapshot> out;
+    for (const auto& [s, t] : snapshots) if (s.router == name) out.push_back(s);
+    return out;
+  }
+};
+
+std::vector<PollTarget> targets(std::vector<RouterConfig> configs, const WallClock& clock) {
+  std::vector<PollTarget> out;
+  for (auto& c : configs) {
+    auto api = std::make_unique<SimulatedRouter>(c.simulator, clock);
+    out.push_back(PollTarget{std::move(c), std::move(api)});
+  }
+  return out;
+}
+
+WallClock wall() {
+  return [] { return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count(); };
+}
+
+TEST(PollerTest, HungRouterFailsAtItsDeadlineWithoutDelayingOthers) {
+  SimulatorConfig healthy;
+  healthy.connections = 20;
+  SimulatorConfig hung = healthy;
+  hung.hang_seconds = 3600;
+  Recorder rec;
+  Poller poller(targets({router("healthy", 0.2, 0.2, healthy), router("hung", 60, 0.5, hung)}, wall()), rec.fn(),
+                wall());
+  const auto start = Clock::now();
+  poller.start();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  poller.stop();
+  const double stop_took = std::chrono::duration<double>(Clock::now() - start).count() - 1.5;
+  EXPECT_LT(stop_took, 2.0);  // shutdown does not wait for the hung call
+
+  const auto good = rec.of("healthy");
+  EXPECT_GE(good.size(), 4u);  // kept its 0.2 s schedule while the other router hung
+  for (const auto& s : good) EXPECT_TRUE(s.up);
+  const auto bad = rec.of("hung");
+  ASSERT_EQ(bad.size(), 1u);
+  EXPECT_FALSE(bad[0].up);
+  EXPECT_EQ(bad[0].error->name, "POLL_DEADLINE_EXCEEDED");
+  EXPECT_EQ(bad[0].poll_errors.at("POLL_DEADLINE_EXCEEDED"), 1u);
+}
+
+TEST(PollerTest, RunOnceReturnsWhenEveryRouterPublished) {
+  SimulatorConfig ok;
+  ok.connections = 5;
+  SimulatorConfig denied = ok;
+  denied.connect_error = "access_denied";
+  SimulatorConfig hung = ok;
+  hung.hang_seconds = 3600;
+  Recorder rec;
+  Poller poller(targets({router("ok", 30, 0.3, ok), router("denied", 30, 0.3, denied),
+                         router("hung", 30, 0.3, hung)}, wall()),
+                rec.fn(), wall());
+  const auto start = Clock::now();
+  poller.runOnce();
+  EXPECT_LT(std::chrono::duration<double>(Clock::now() - start).count(), 3.0);
+  ASSERT_EQ(rec.of("ok").size(), 1u);
+  EXPECT_TRUE(rec.of("ok")[0].up);
+  EXPECT_EQ(rec.of("denied")[0].error->name, "ERROR_ACCESS_DENIED");
+  EXPECT_EQ(rec.of("hung")[0].error->name, "POLL_DEADLINE_EXCEEDED");
+}
+
+TEST(PollerTest, FailedRouterKeepsCountersAndErrorCountsAcrossPolls) {
+  SimulatorConfig denied;
+  denied.connect_error = "access_denied";
+  Recorder rec;
+  Poller poller(targets({router("denied", 0.05, 0.05, denied)}, wall()), rec.fn(), wall());
+  poller.start();
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  poller.stop();
+  const auto snaps = rec.of("denied");
+  ASSERT_GE(snaps.size(), 2u);
+  for (size_t i = 0; i < snaps.size(); ++i) {
+    EXPECT_EQ(snaps[i].poll_errors.at("ERROR_ACCESS_DENIED"), i + 1);
+  }
+}
+
+TEST(PollerTest, BackoffGrowsAfterFailuresAndIsCapped) {
+  EXPECT_DOUBLE_EQ(Poller::nextDelay(30, 0, 0), 30);
+  EXPECT_DOUBLE_EQ(Poller::nextDelay(30, 1, 0), 30);
+  EXPECT_DOUBLE_EQ(Poller::nextDelay(30, 2, 0), 60);
+  EXPECT_DOUBLE_EQ(Poller::nextDelay(30, 3, 0), 120);
+  EXPECT_DOUBLE_EQ(Poller::nextDelay(30, 10, 0), 300);
+  EXPECT_DOUBLE_EQ(Poller::nextDelay(600, 5, 0), 600);  // never faster than the interval
+  EXPECT_DOUBLE_EQ(Poller::nextDelay(30, 0, 1), 33);    // jitter ±10 %
+  EXPECT_DOUBLE_EQ(Poller::nextDelay(30, 0, -1), 27);
+}
+
+}  // namespace
+}  // namespace rras
