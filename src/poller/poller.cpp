@@ -94,15 +94,22 @@ bool Poller::sleepFor(SteadyClock::duration d) {
   return !cv_.wait_for(lock, d, [this] { return stopping_; });
 }
 
+namespace {
+RouterSnapshot identity(size_t index, const RouterConfig& config) {
+  RouterSnapshot s;
+  s.index = index;
+  s.router = config.name;
+  s.source = config.source;
+  s.server = config.server;
+  return s;
+}
+}  // namespace
+
 RouterSnapshot Poller::failureSnapshot(Worker& w, PollError error, double start, double duration) {
   // Caller holds w.mu.
   ++w.consecutive_failures;
   ++w.poll_errors[error.name];
-  RouterSnapshot s;
-  s.index = w.index;
-  s.router = w.config.name;
-  s.source = w.config.source;
-  s.server = w.config.server;
+  RouterSnapshot s = identity(w.index, w.config);
   s.up = false;
   s.level = w.level;
   s.poll_end_time = start + duration;
@@ -154,13 +161,9 @@ void Poller::workerLoop(Worker& w, bool once) {
     } else if (!snapshot) {
       // Success: widen counters and keep start times outside the lock; it is the heavy part.
       const double now = clock_();
-      RouterSnapshot s;
+      RouterSnapshot s = identity(w.index, w.config);
       s.connections = w.tracker.update(std::move(result.connections), now);
       s.aggregates = computeAggregates(s.connections);
-      s.index = w.index;
-      s.router = w.config.name;
-      s.source = w.config.source;
-      s.server = w.config.server;
       s.up = true;
       s.level = result.level;
       s.poll_end_time = now;
