@@ -45,7 +45,7 @@ std::shared_ptr<prometheus::Registry> exporterRegistry() {
 
 }  // namespace
 
-Exporter::Exporter(const Config& config, WallClock clock)
+Exporter::Exporter(const Config& config, const WallClock& clock)
     : names_(routerNames(config)),
       store_(config.routers.size()),
       registry_(exporterRegistry()),

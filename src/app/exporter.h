@@ -21,7 +21,7 @@ void checkSourcesAvailable(const Config& config);
 
 class Exporter {
  public:
-  explicit Exporter(const Config& config, WallClock clock = systemClock());
+  explicit Exporter(const Config& config, const WallClock& clock = systemClock());
   ~Exporter();
 
   // Polls every router once and returns the exposition text; `all_up` tells whether every

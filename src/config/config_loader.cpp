@@ -18,6 +18,15 @@ namespace rras {
 
 namespace {
 
+std::string joinNames(std::initializer_list<std::string_view> names) {
+  std::string out;
+  for (auto n : names) {
+    if (!out.empty()) out += ", ";
+    out += n;
+  }
+  return out;
+}
+
 class Reader {
  public:
   Reader(std::string file, std::string base_dir) : file_(std::move(file)), base_dir_(std::move(base_dir)) {}
@@ -45,9 +54,7 @@ class Reader {
       const std::string key = kv.first.Scalar();
       if (!seen.insert(key).second) fail(kv.first, path, "duplicate key \"" + key + "\"");
       if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-        std::string list;
-        for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-        fail(kv.first, path, "unknown key \"" + key + "\" (allowed: " + list + ")");
+        fail(kv.first, path, "unknown key \"" + key + "\" (allowed: " + joinNames(allowed) + ")");
       }
       // yaml-cpp marks an empty value at the next token, often on a later line: point at the key.
       if (kv.second.IsNull()) fail(kv.first, (path.empty() ? "" : path + ".") + key, "has no value");
@@ -109,11 +116,9 @@ class Reader {
 
   std::string choice(const YAML::Node& node, const std::string& path,
                      std::initializer_list<std::string_view> choices) const {
-    const std::string s = scalar(node, path, "a string");
+    std::string s = scalar(node, path, "a string");
     if (std::find(choices.begin(), choices.end(), s) != choices.end()) return s;
-    std::string list;
-    for (auto c : choices) list += (list.empty() ? "" : ", ") + std::string(c);
-    fail(node, path, "\"" + s + "\" is not one of: " + list);
+    fail(node, path, "\"" + s + "\" is not one of: " + joinNames(choices));
   }
 
   int maxLevel(const YAML::Node& node, const std::string& path) const {

@@ -79,7 +79,7 @@ void HttpServer::install(httplib::Server& server) {
   });
   server.set_read_timeout(10, 0);
   server.set_write_timeout(60, 0);
-  server.set_payload_max_length(64 * 1024);
+  server.set_payload_max_length(size_t{64} * 1024);
   server.Get("/metrics", [this](const httplib::Request& req, httplib::Response& res) {
     const bool gzip = acceptsGzip(req.get_header_value("Accept-Encoding"));
     auto body = exposition_.build(gzip);

@@ -42,9 +42,9 @@ std::string_view finalBlock() {
 std::string trailer(uint32_t crc, uint64_t length) {
   std::string out(8, '\0');
   const auto size = static_cast<uint32_t>(length);  // ISIZE is the length modulo 2^32
-  for (int i = 0; i < 4; ++i) {
-    out[static_cast<size_t>(i)] = static_cast<char>((crc >> (8 * i)) & 0xFF);
-    out[static_cast<size_t>(4 + i)] = static_cast<char>((size >> (8 * i)) & 0xFF);
+  for (size_t i = 0; i < 4; ++i) {
+    out[i] = static_cast<char>((crc >> (8 * i)) & 0xFF);
+    out[4 + i] = static_cast<char>((size >> (8 * i)) & 0xFF);
   }
   return out;
 }

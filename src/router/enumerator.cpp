@@ -49,6 +49,11 @@ uint32_t joinLevel(std::vector<Connection>& base, std::vector<Connection>&& othe
   return dropped;
 }
 
+// Below EnumEx only the PPP flag of level 0 tells the protocol; IKEv2 is not named there.
+void setProtocolFromFlags(std::vector<Connection>& connections) {
+  for (auto& c : connections) c.protocol = (c.flags & kRasFlagsPpp) ? "ppp" : "unknown";
+}
+
 std::string levelName(int level) { return level < 0 ? "EnumEx" : "level " + std::to_string(level); }
 
 }  // namespace
@@ -239,12 +244,15 @@ std::optional<PollError> Enumerator::readConnections(EnumerationResult& result) 
 
   const int top_level = ladder_->top_level;
   result.level = std::to_string(top_level);
-  std::vector<Connection> base;
   if (top_level == 0) {
-    base = std::move(top);
-  } else {
-    if (auto error = readLevel(0, base, result)) return error;
+    sortByHandle(top);
+    result.connections = std::move(top);
+    setProtocolFromFlags(result.connections);
+    return std::nullopt;
   }
+  // Level 0 is the base: a connection missing from any later level has left meanwhile.
+  std::vector<Connection> base;
+  if (auto error = readLevel(0, base, result)) return error;
   sortByHandle(base);
   const size_t seen_at_level0 = base.size();
   if (top_level >= 2 && ladder_->has_level1) {
@@ -256,9 +264,9 @@ std::optional<PollError> Enumerator::readConnections(EnumerationResult& result) 
       joinLevel(base, std::move(level1), 1);
     }
   }
-  if (top_level >= 1) joinLevel(base, std::move(top), top_level);
+  joinLevel(base, std::move(top), top_level);
   result.vanished_between_levels = static_cast<uint32_t>(seen_at_level0 - base.size());
-  for (auto& c : base) c.protocol = (c.flags & kRasFlagsPpp) ? "ppp" : "unknown";
+  setProtocolFromFlags(base);
   result.connections = std::move(base);
   return std::nullopt;
 }

@@ -50,7 +50,7 @@ SimulatedRouter::SimulatedRouter(SimulatorConfig config, WallClock clock)
   members_.reserve(config_.connections);
   for (uint32_t i = 0; i < config_.connections; ++i) {
     // Sessions of up to eight hours that started before the exporter did.
-    addMember(now - static_cast<double>(nextRandom() % (8 * 3600)));
+    addMember(now - static_cast<double>(nextRandom() % (uint64_t{8} * 3600)));
   }
   if (config_.total_ports == 0) {
     config_.total_ports = std::max<uint32_t>(128, config_.connections + config_.connections / 4);

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# clang-tidy over every source file with the checked-in .clang-tidy; any finding fails.
+# Usage: clang_tidy_test.sh <build-dir-with-compile_commands.json> <repo-root>
+set -euo pipefail
+build=$1
+root=$2
+command -v clang-tidy >/dev/null || { echo "FAIL: clang-tidy not installed" >&2; exit 1; }
+cd "$root"
+files=$(find src -name '*.cpp' ! -name '*_windows.cpp' | sort)
+out=$(echo "$files" | xargs -P2 -n4 clang-tidy -p "$build" --quiet 2>/dev/null || true)
+if echo "$out" | grep -q "warning:\|error:"; then
+  echo "$out" | grep -A3 "warning:\|error:"
+  echo "FAIL: clang-tidy reported $(echo "$out" | grep -c 'warning:\|error:') finding(s)" >&2
+  exit 1
+fi
+echo "clang-tidy: $(echo "$files" | wc -l) files, no findings"
