@@ -143,7 +143,15 @@ void Poller::workerLoop(Worker& w, bool once) {
       w.deadline = steady_start + std::chrono::duration_cast<SteadyClock::duration>(
                                       std::chrono::duration<double>(w.config.poll.timeout_seconds));
     }
-    EnumerationResult result = w.enumerator.poll();
+    EnumerationResult result;
+    try {
+      result = w.enumerator.poll();
+    } catch (const std::exception& e) {
+      // A source that throws (out of memory, a decoder bug) fails this router's poll only.
+      w.enumerator.reset();
+      result = EnumerationResult{};
+      result.error = PollError::guard("INTERNAL_ERROR", std::string("the poll raised an exception: ") + e.what());
+    }
     const double duration = std::chrono::duration<double>(SteadyClock::now() - steady_start).count();
 
     std::optional<RouterSnapshot> snapshot;
@@ -187,12 +195,7 @@ void Poller::workerLoop(Worker& w, bool once) {
       logging::debug("poll finished", {{"router", w.config.name}, {"up", snapshot->up ? "1" : "0"},
                                        {"connections", std::to_string(snapshot->connections.size())},
                                        {"duration_seconds", std::to_string(duration)}});
-      publish_(std::move(*snapshot));
-      {
-        std::lock_guard lock(w.mu);
-        w.published = true;
-      }
-      wake();
+      publishSafely(w, std::move(*snapshot));
     }
     uint32_t failures = 0;
     {
@@ -207,6 +210,20 @@ void Poller::workerLoop(Worker& w, bool once) {
   {
     std::lock_guard lock(w.mu);
     w.done = true;
+  }
+  wake();
+}
+
+void Poller::publishSafely(Worker& w, RouterSnapshot snapshot) {
+  try {
+    publish_(std::move(snapshot));
+  } catch (const std::exception& e) {
+    // The previous snapshot stays; the router is still counted as reported for readiness.
+    logging::error("publishing a poll failed", {{"router", w.config.name}, {"error", e.what()}});
+  }
+  {
+    std::lock_guard lock(w.mu);
+    w.published = true;
   }
   wake();
 }
@@ -239,12 +256,7 @@ void Poller::watchdogLoop() {
             w.poll_start, w.config.poll.timeout_seconds);
       }
       w.api->cancel();
-      publish_(std::move(*snapshot));
-      {
-        std::lock_guard lock(w.mu);
-        w.published = true;
-      }
-      wake();
+      publishSafely(w, std::move(*snapshot));
     }
   }
 }

@@ -51,6 +51,7 @@ class Poller {
   RouterSnapshot failureSnapshot(Worker& w, PollError error, double start, double duration);
   bool sleepFor(std::chrono::steady_clock::duration d);
   void wake();
+  void publishSafely(Worker& w, RouterSnapshot snapshot);
 
   std::vector<std::unique_ptr<Worker>> workers_;
   PublishFn publish_;

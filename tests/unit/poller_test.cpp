@@ -112,6 +112,33 @@ TEST(PollerTest, FailedRouterKeepsCountersAndErrorCountsAcrossPolls) {
   }
 }
 
+// A source whose calls throw: a decoder bug or an allocation failure inside one router.
+class ThrowingApi : public SimulatedRouter {
+ public:
+  using SimulatedRouter::SimulatedRouter;
+  ApiCode enumConnections(RouterHandle, int, uint32_t, uint32_t&, ConnectionPage&) override {
+    throw std::runtime_error("decoder exploded");
+  }
+  ApiCode enumConnectionsEx(RouterHandle, uint32_t, uint32_t&, ConnectionPage&) override {
+    throw std::runtime_error("decoder exploded");
+  }
+};
+
+TEST(PollerTest, ExceptionInOneRouterFailsOnlyThatRouter) {
+  SimulatorConfig sim;
+  sim.connections = 3;
+  std::vector<PollTarget> t = targets({router("fine", 30, 1, sim)}, wall());
+  t.push_back(PollTarget{router("broken", 30, 1, sim), std::make_unique<ThrowingApi>(sim, wall())});
+  Recorder rec;
+  Poller poller(std::move(t), rec.fn(), wall());
+  poller.runOnce();
+  ASSERT_EQ(rec.of("fine").size(), 1u);
+  EXPECT_TRUE(rec.of("fine")[0].up);
+  ASSERT_EQ(rec.of("broken").size(), 1u);
+  EXPECT_EQ(rec.of("broken")[0].error->name, "INTERNAL_ERROR");
+  EXPECT_NE(rec.of("broken")[0].error->message.find("decoder exploded"), std::string::npos);
+}
+
 TEST(PollerTest, BackoffGrowsAfterFailuresAndIsCapped) {
   EXPECT_DOUBLE_EQ(Poller::nextDelay(30, 0, 0), 30);
   EXPECT_DOUBLE_EQ(Poller::nextDelay(30, 1, 0), 30);

@@ -16,7 +16,7 @@ namespace rras {
 
 using WallClock = std::function<double()>;  // seconds since the Unix epoch
 
-class SimulatedRouter final : public RouterApi {
+class SimulatedRouter : public RouterApi {
  public:
   SimulatedRouter(SimulatorConfig config, WallClock clock);
 
