@@ -58,7 +58,7 @@ std::string renderLandingPage(const PublishedRouters& routers, const std::vector
     }
     const RouterSnapshot& s = r->snapshot;
     page += s.up ? "<td class=\"up\">up</td>" : "<td class=\"down\">down</td>";
-    page += "<td>" + html(s.source) + "</td><td>" + html(s.server.empty() ? "(local)" : s.server) + "</td>";
+    page += "<td>" + html(s.source) + "</td><td>" + html(!s.server.empty() ? s.server : s.source == "mprapi" ? "(local machine)" : "-") + "</td>";
     page += "<td>" + html(s.level.empty() ? "-" : s.level) + "</td>";
     page += "<td>" + (s.up ? std::to_string(s.aggregates.connections_total) : std::string("-")) + "</td>";
     page += "<td>" + isoTime(s.poll_end_time) + " (" + std::to_string(static_cast<long>(now - s.poll_end_time)) +
