@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "model/utf8.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
@@ -17,6 +19,14 @@
 namespace rras {
 
 namespace {
+
+std::string seconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%gs", s);
+  return buf;
+}
+
+constexpr double kMaxPollSeconds = 86400;  // polls at least daily; longer would overflow timers
 
 std::string joinNames(std::initializer_list<std::string_view> names) {
   std::string out;
@@ -63,6 +73,8 @@ class Reader {
 
   std::string scalar(const YAML::Node& node, const std::string& path, const char* expected) const {
     if (!node.IsScalar()) fail(node, path, std::string("expected ") + expected + ", got " + kind(node));
+    // Names become label values: a file saved in a legacy code page must not break every scrape.
+    if (!utf8::isValid(node.Scalar())) fail(node, path, "is not valid UTF-8; save the file as UTF-8");
     return node.Scalar();
   }
 
@@ -102,7 +114,7 @@ class Reader {
     return v;
   }
 
-  double duration(const YAML::Node& node, const std::string& path, bool allow_zero = false) const {
+  double duration(const YAML::Node& node, const std::string& path, double max_seconds, bool allow_zero = false) const {
     const std::string s = scalar(node, path, "a duration such as 30s");
     double v = 0;
     try {
@@ -111,6 +123,7 @@ class Reader {
       fail(node, path, e.what());
     }
     if (v == 0 && !allow_zero) fail(node, path, "must be longer than 0s");
+    if (v > max_seconds) fail(node, path, "must not be longer than " + seconds(max_seconds));
     return v;
   }
 
@@ -153,16 +166,10 @@ class Reader {
   std::string base_dir_;
 };
 
-std::string seconds(double s) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%gs", s);
-  return buf;
-}
-
 void readPoll(const Reader& r, const YAML::Node& map, const std::string& path, PollSettings& poll) {
-  if (auto n = map["poll_interval"]) poll.interval_seconds = r.duration(n, path + ".poll_interval");
+  if (auto n = map["poll_interval"]) poll.interval_seconds = r.duration(n, path + ".poll_interval", kMaxPollSeconds);
   if (auto n = map["poll_timeout"]) {
-    poll.timeout_seconds = r.duration(n, path + ".poll_timeout");
+    poll.timeout_seconds = r.duration(n, path + ".poll_timeout", kMaxPollSeconds);
     if (poll.timeout_seconds > poll.interval_seconds) {
       r.fail(n, path + ".poll_timeout", "poll_timeout (" + seconds(poll.timeout_seconds) +
                                             ") must not exceed poll_interval (" + seconds(poll.interval_seconds) + ")");
@@ -198,7 +205,7 @@ void readSimulator(const Reader& r, const YAML::Node& node, const std::string& p
     }
     if (auto n = faults["service_running"]) sim.service_running = r.boolean(n, fpath + ".service_running");
     if (auto n = faults["ddm_not_running"]) sim.ddm_not_running = r.boolean(n, fpath + ".ddm_not_running");
-    if (auto n = faults["hang"]) sim.hang_seconds = r.duration(n, fpath + ".hang", true);
+    if (auto n = faults["hang"]) sim.hang_seconds = r.duration(n, fpath + ".hang", 366 * 86400.0, true);
     if (auto n = faults["churn_per_call"]) sim.churn_per_call = static_cast<uint32_t>(r.integer(n, fpath + ".churn_per_call", 0, 100000));
     if (auto n = faults["resume_stuck"]) sim.resume_stuck = r.boolean(n, fpath + ".resume_stuck");
     if (auto n = faults["binding_lost_every"]) sim.binding_lost_every = static_cast<uint32_t>(r.integer(n, fpath + ".binding_lost_every", 0, 1000000));
@@ -244,7 +251,11 @@ Config parseConfig(const std::string& text, const std::string& name, const std::
   const Reader r(name, base_dir);
   YAML::Node root;
   try {
-    root = YAML::Load(text);
+    const std::vector<YAML::Node> documents = YAML::LoadAll(text);
+    if (documents.size() > 1) {
+      r.fail(documents[1], "", "a second YAML document (after ---) is not allowed; the configuration is one document");
+    }
+    if (!documents.empty()) root = documents[0];
   } catch (const YAML::ParserException& e) {
     throw ConfigError(name + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
                       ": invalid YAML: " + e.msg);

@@ -130,6 +130,7 @@ void HttpServer::install(httplib::Server& server) {
   server.Put(".*", not_allowed);
   server.Delete(".*", not_allowed);
   server.Patch(".*", not_allowed);
+  server.Options(".*", not_allowed);
   server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (res.status == 404) {
       res.set_content("Not found: " + req.path + ". The metrics are at /metrics.\n", "text/plain; charset=utf-8");

@@ -1,14 +1,46 @@
 #include "poller/poller.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <condition_variable>
+#include <mutex>
 #include <random>
+#include <shared_mutex>
+#include <thread>
 
 #include "log/logger.h"
+#include "router/connection_tracker.h"
+#include "router/enumerator.h"
 
 namespace rras {
 
 using SteadyClock = std::chrono::steady_clock;
+
+namespace {
+
+SteadyClock::duration seconds(double s) {
+  return std::chrono::duration_cast<SteadyClock::duration>(std::chrono::duration<double>(s));
+}
+
+double steadySeconds() { return std::chrono::duration<double>(SteadyClock::now().time_since_epoch()).count(); }
+
+RouterSnapshot identity(size_t index, const RouterConfig& config) {
+  RouterSnapshot s;
+  s.index = index;
+  s.router = config.name;
+  s.source = config.source;
+  s.server = config.server;
+  return s;
+}
+
+std::string formatSeconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%gs", s);
+  return buf;
+}
+
+}  // namespace
 
 struct Poller::Worker {
   Worker(size_t i, PollTarget t)
@@ -21,10 +53,14 @@ struct Poller::Worker {
   size_t index;
   RouterConfig config;
   std::unique_ptr<RouterApi> api;
-  Enumerator enumerator;      // used by the worker thread only
-  ConnectionTracker tracker;  // used by the worker thread only
-  std::mt19937_64 rng;
+  Enumerator enumerator;      // worker thread only
+  ConnectionTracker tracker;  // worker thread only
+  std::mt19937_64 rng;        // worker thread only
   std::thread thread;
+
+  // Held while deciding and publishing a poll's outcome, by the worker or by the watchdog, so
+  // one router's snapshots are published in the order of its polls.
+  std::mutex publish_mu;
 
   std::mutex mu;  // guards everything below; shared with the watchdog
   bool in_poll = false;
@@ -42,10 +78,208 @@ struct Poller::Worker {
   double jitter() { return std::uniform_real_distribution<double>(-1.0, 1.0)(rng); }
 };
 
+struct Poller::State {
+  std::vector<std::unique_ptr<Worker>> workers;
+  PublishFn publish;
+  WallClock clock;
+  std::thread watchdog;
+
+  std::mutex mu;  // guards stopping and running; the condition variable's mutex
+  std::condition_variable cv;
+  bool stopping = false;
+  bool running = false;
+  // Publishes hold it shared and check `stopping`; stop() takes it exclusively, so once stop()
+  // has returned nothing reaches the publish callback (whose owner may be gone).
+  std::shared_mutex publish_gate;
+
+  bool stopRequested() {
+    std::lock_guard lock(mu);
+    return stopping;
+  }
+
+  void wake() {
+    { std::lock_guard lock(mu); }  // a waiter between its check and its wait cannot miss this
+    cv.notify_all();
+  }
+
+  bool sleepFor(SteadyClock::duration d) {
+    std::unique_lock lock(mu);
+    return !cv.wait_for(lock, d, [this] { return stopping; });
+  }
+
+  RouterSnapshot failureSnapshot(Worker& w, PollError error, double start, double duration) {
+    // Caller holds w.mu.
+    ++w.consecutive_failures;
+    ++w.poll_errors[error.name];
+    RouterSnapshot s = identity(w.index, w.config);
+    s.up = false;
+    s.level = w.level;
+    s.poll_end_time = start + duration;
+    s.poll_duration_seconds = duration;
+    s.last_success_time = w.last_success_time;
+    s.totals = w.totals;
+    s.poll_errors = w.poll_errors;
+    if (w.consecutive_failures == 1 || logging::enabled(logging::Level::kDebug)) {
+      logging::warn("poll failed", {{"router", w.config.name}, {"error", error.name}, {"detail", error.message}});
+    }
+    s.error = std::move(error);
+    return s;
+  }
+
+  // Caller holds w.publish_mu.
+  void publishSafely(Worker& w, RouterSnapshot snapshot) {
+    {
+      std::shared_lock gate(publish_gate);
+      if (stopRequested()) return;
+      try {
+        publish(std::move(snapshot));
+      } catch (const std::exception& e) {
+        logging::error("publishing a poll failed", {{"router", w.config.name}, {"error", e.what()}});
+      }
+    }
+    {
+      std::lock_guard lock(w.mu);
+      w.published = true;  // tried: readiness must not wait forever for a router that fails here
+    }
+    wake();
+  }
+
+  // One poll: enumerate, then widen counters and aggregate; any exception fails the poll only.
+  RouterSnapshot pollRouter(Worker& w, double wall_start, SteadyClock::time_point steady_start) {
+    EnumerationResult result;
+    RouterSnapshot s = identity(w.index, w.config);
+    try {
+      result = w.enumerator.poll();
+      if (!result.error) {
+        const double now = clock();
+        const double duration = std::chrono::duration<double>(SteadyClock::now() - steady_start).count();
+        s.connections = w.tracker.update(std::move(result.connections), now, steadySeconds(), duration);
+        s.aggregates = computeAggregates(s.connections);
+        s.up = true;
+        s.level = result.level;
+        s.poll_end_time = now;
+        s.last_success_time = now;
+        s.pages = result.pages;
+        s.duplicates_dropped = result.duplicates_dropped;
+        s.dropped_between_levels = result.dropped_between_levels;
+        s.server_info = result.server_info;
+        s.totals = w.tracker.totals();
+      }
+    } catch (const std::exception& e) {
+      w.enumerator.reset();
+      result.error = PollError::guard("INTERNAL_ERROR", std::string("the poll raised an exception: ") + e.what());
+    }
+    if (result.error) {
+      s = RouterSnapshot{};
+      s.error = std::move(result.error);
+      s.poll_end_time = wall_start;
+    }
+    return s;
+  }
+
+  void workerLoop(Worker& w, bool once) {
+    const double interval = w.config.poll.interval_seconds;
+    // Spread the first polls a little so routers are not all asked at the same instant.
+    bool go = once || sleepFor(seconds(std::min(1.0, interval / 10) * (w.jitter() + 1) / 2));
+    while (go && !stopRequested()) {
+      const auto steady_start = SteadyClock::now();
+      double wall_start = 0;
+      {
+        std::lock_guard lock(w.mu);
+        w.in_poll = true;
+        w.expired = false;
+        w.poll_start = wall_start = clock();
+        w.deadline = steady_start + seconds(w.config.poll.timeout_seconds);
+      }
+      RouterSnapshot s = pollRouter(w, wall_start, steady_start);
+      const double duration = std::chrono::duration<double>(SteadyClock::now() - steady_start).count();
+      {
+        std::lock_guard publishing(w.publish_mu);
+        std::optional<RouterSnapshot> snapshot;
+        {
+          std::lock_guard lock(w.mu);
+          w.in_poll = false;
+          if (w.expired) {
+            // The watchdog has published the deadline failure; this late result is dropped.
+          } else if (s.error) {
+            snapshot = failureSnapshot(w, std::move(*s.error), wall_start, duration);
+          } else {
+            if (w.consecutive_failures > 0) logging::info("poll succeeded again", {{"router", w.config.name}});
+            w.consecutive_failures = 0;
+            w.level = s.level;
+            w.last_success_time = s.last_success_time;
+            w.totals = s.totals;
+            s.poll_errors = w.poll_errors;
+            s.poll_duration_seconds = duration;
+            snapshot = std::move(s);
+          }
+        }
+        if (!snapshot) {
+          w.enumerator.reset();  // the abandoned call may have left the binding in any state
+        } else {
+          logging::debug("poll finished", {{"router", w.config.name}, {"up", snapshot->up ? "1" : "0"},
+                                           {"connections", std::to_string(snapshot->connections.size())},
+                                           {"pages", std::to_string(snapshot->pages)},
+                                           {"duplicates_dropped", std::to_string(snapshot->duplicates_dropped)},
+                                           {"dropped_between_levels", std::to_string(snapshot->dropped_between_levels)},
+                                           {"duration_seconds", std::to_string(duration)}});
+          publishSafely(w, std::move(*snapshot));
+        }
+      }
+      if (once) break;
+      uint32_t failures = 0;
+      {
+        std::lock_guard lock(w.mu);
+        failures = w.consecutive_failures;
+      }
+      const auto wake_at = steady_start + seconds(nextDelay(interval, failures, w.jitter()));
+      go = sleepFor(std::max(wake_at - SteadyClock::now(), SteadyClock::duration::zero()));
+    }
+    {
+      std::lock_guard lock(w.mu);
+      w.done = true;
+    }
+    wake();
+  }
+
+  void watchdogLoop() {
+    for (;;) {
+      {
+        std::unique_lock lock(mu);
+        if (cv.wait_for(lock, std::chrono::milliseconds(50), [this] { return stopping; })) return;
+      }
+      const auto now = SteadyClock::now();
+      for (auto& wp : workers) {
+        Worker& w = *wp;
+        std::unique_lock publishing(w.publish_mu, std::try_to_lock);
+        if (!publishing) continue;  // the worker is publishing: its poll is over
+        std::optional<RouterSnapshot> snapshot;
+        {
+          std::lock_guard lock(w.mu);
+          if (!w.in_poll || w.expired || now < w.deadline) continue;
+          w.expired = true;
+          snapshot = failureSnapshot(
+              w,
+              PollError::guard("POLL_DEADLINE_EXCEEDED",
+                               "the poll did not finish within poll_timeout (" +
+                                   formatSeconds(w.config.poll.timeout_seconds) +
+                                   "): the router or the network hangs; the call was cancelled"),
+              w.poll_start, w.config.poll.timeout_seconds);
+        }
+        publishSafely(w, std::move(*snapshot));
+        publishing.unlock();
+        w.api->cancel();
+      }
+    }
+  }
+};
+
 Poller::Poller(std::vector<PollTarget> targets, PublishFn publish, WallClock clock)
-    : publish_(std::move(publish)), clock_(std::move(clock)) {
+    : state_(std::make_shared<State>()) {
+  state_->publish = std::move(publish);
+  state_->clock = std::move(clock);
   for (size_t i = 0; i < targets.size(); ++i) {
-    workers_.push_back(std::make_unique<Worker>(i, std::move(targets[i])));
+    state_->workers.push_back(std::make_unique<Worker>(i, std::move(targets[i])));
   }
 }
 
@@ -60,14 +294,36 @@ double Poller::nextDelay(double interval, uint32_t consecutive_failures, double 
   return base * (1.0 + 0.1 * std::clamp(jitter, -1.0, 1.0));
 }
 
-void Poller::start() { launch(false); }
+void Poller::start() {
+  auto state = state_;
+  {
+    std::lock_guard lock(state->mu);
+    state->stopping = false;
+    state->running = true;
+  }
+  state->watchdog = std::thread([state] { state->watchdogLoop(); });
+  for (auto& w : state->workers) {
+    Worker* worker = w.get();
+    worker->thread = std::thread([state, worker] { state->workerLoop(*worker, false); });
+  }
+}
 
 void Poller::runOnce() {
-  launch(true);
+  auto state = state_;
   {
-    std::unique_lock lock(mu_);
-    cv_.wait(lock, [this] {
-      return std::all_of(workers_.begin(), workers_.end(), [](const auto& w) {
+    std::lock_guard lock(state->mu);
+    state->stopping = false;
+    state->running = true;
+  }
+  state->watchdog = std::thread([state] { state->watchdogLoop(); });
+  for (auto& w : state->workers) {
+    Worker* worker = w.get();
+    worker->thread = std::thread([state, worker] { state->workerLoop(*worker, true); });
+  }
+  {
+    std::unique_lock lock(state->mu);
+    state->cv.wait(lock, [&] {
+      return std::all_of(state->workers.begin(), state->workers.end(), [](const auto& w) {
         std::lock_guard wl(w->mu);
         return w->published;
       });
@@ -76,218 +332,46 @@ void Poller::runOnce() {
   stop();
 }
 
-void Poller::launch(bool once) {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = false;
-    running_ = true;
-  }
-  watchdog_ = std::thread([this] { watchdogLoop(); });
-  for (auto& w : workers_) {
-    Worker* worker = w.get();
-    worker->thread = std::thread([this, worker, once] { workerLoop(*worker, once); });
-  }
-}
-
-bool Poller::sleepFor(SteadyClock::duration d) {
-  std::unique_lock lock(mu_);
-  return !cv_.wait_for(lock, d, [this] { return stopping_; });
-}
-
-namespace {
-RouterSnapshot identity(size_t index, const RouterConfig& config) {
-  RouterSnapshot s;
-  s.index = index;
-  s.router = config.name;
-  s.source = config.source;
-  s.server = config.server;
-  return s;
-}
-}  // namespace
-
-RouterSnapshot Poller::failureSnapshot(Worker& w, PollError error, double start, double duration) {
-  // Caller holds w.mu.
-  ++w.consecutive_failures;
-  ++w.poll_errors[error.name];
-  RouterSnapshot s = identity(w.index, w.config);
-  s.up = false;
-  s.level = w.level;
-  s.poll_end_time = start + duration;
-  s.poll_duration_seconds = duration;
-  s.last_success_time = w.last_success_time;
-  s.totals = w.totals;
-  s.poll_errors = w.poll_errors;
-  if (w.consecutive_failures == 1 || logging::enabled(logging::Level::kDebug)) {
-    logging::warn("poll failed", {{"router", w.config.name}, {"error", error.name}, {"detail", error.message}});
-  }
-  s.error = std::move(error);
-  return s;
-}
-
-void Poller::workerLoop(Worker& w, bool once) {
-  const double interval = w.config.poll.interval_seconds;
-  // Spread the first polls a little so routers are not all asked at the same instant.
-  if (!once && !sleepFor(std::chrono::duration_cast<SteadyClock::duration>(
-                   std::chrono::duration<double>(std::min(1.0, interval / 10) * (w.jitter() + 1) / 2)))) {
-    std::lock_guard lock(w.mu);
-    w.done = true;
-    return;
-  }
-  for (;;) {
-    const auto steady_start = SteadyClock::now();
-    {
-      std::lock_guard lock(w.mu);
-      w.in_poll = true;
-      w.expired = false;
-      w.poll_start = clock_();
-      w.deadline = steady_start + std::chrono::duration_cast<SteadyClock::duration>(
-                                      std::chrono::duration<double>(w.config.poll.timeout_seconds));
-    }
-    EnumerationResult result;
-    try {
-      result = w.enumerator.poll();
-    } catch (const std::exception& e) {
-      // A source that throws (out of memory, a decoder bug) fails this router's poll only.
-      w.enumerator.reset();
-      result = EnumerationResult{};
-      result.error = PollError::guard("INTERNAL_ERROR", std::string("the poll raised an exception: ") + e.what());
-    }
-    const double duration = std::chrono::duration<double>(SteadyClock::now() - steady_start).count();
-
-    std::optional<RouterSnapshot> snapshot;
-    bool expired = false;
-    {
-      std::lock_guard lock(w.mu);
-      w.in_poll = false;
-      expired = w.expired;
-      if (!expired && result.error) {
-        snapshot = failureSnapshot(w, std::move(*result.error), w.poll_start, duration);
-      }
-    }
-    if (expired) {
-      w.enumerator.reset();  // the abandoned call may have left the binding in any state
-    } else if (!snapshot) {
-      // Success: widen counters and keep start times outside the lock; it is the heavy part.
-      const double now = clock_();
-      RouterSnapshot s = identity(w.index, w.config);
-      s.connections = w.tracker.update(std::move(result.connections), now);
-      s.aggregates = computeAggregates(s.connections);
-      s.up = true;
-      s.level = result.level;
-      s.poll_end_time = now;
-      s.poll_duration_seconds = duration;
-      s.last_success_time = now;
-      s.pages = result.pages;
-      s.duplicates_dropped = result.duplicates_dropped;
-      s.vanished_between_levels = result.vanished_between_levels;
-      s.server_info = result.server_info;
-      s.totals = w.tracker.totals();
-      std::lock_guard lock(w.mu);
-      if (w.consecutive_failures > 0) logging::info("poll succeeded again", {{"router", w.config.name}});
-      w.consecutive_failures = 0;
-      w.level = s.level;
-      w.last_success_time = now;
-      w.totals = s.totals;
-      s.poll_errors = w.poll_errors;
-      snapshot = std::move(s);
-    }
-    if (snapshot) {
-      logging::debug("poll finished", {{"router", w.config.name}, {"up", snapshot->up ? "1" : "0"},
-                                       {"connections", std::to_string(snapshot->connections.size())},
-                                       {"duration_seconds", std::to_string(duration)}});
-      publishSafely(w, std::move(*snapshot));
-    }
-    uint32_t failures = 0;
-    {
-      std::lock_guard lock(w.mu);
-      failures = w.consecutive_failures;
-    }
-    if (once) break;
-    const double delay = nextDelay(interval, failures, w.jitter());
-    const auto wake = steady_start + std::chrono::duration_cast<SteadyClock::duration>(std::chrono::duration<double>(delay));
-    if (!sleepFor(std::max(wake - SteadyClock::now(), SteadyClock::duration::zero()))) break;
-  }
-  {
-    std::lock_guard lock(w.mu);
-    w.done = true;
-  }
-  wake();
-}
-
-void Poller::publishSafely(Worker& w, RouterSnapshot snapshot) {
-  try {
-    publish_(std::move(snapshot));
-  } catch (const std::exception& e) {
-    // The previous snapshot stays; the router is still counted as reported for readiness.
-    logging::error("publishing a poll failed", {{"router", w.config.name}, {"error", e.what()}});
-  }
-  {
-    std::lock_guard lock(w.mu);
-    w.published = true;
-  }
-  wake();
-}
-
-void Poller::wake() {
-  { std::lock_guard lock(mu_); }  // a waiter between its check and its wait cannot miss this
-  cv_.notify_all();
-}
-
-void Poller::watchdogLoop() {
-  for (;;) {
-    {
-      std::unique_lock lock(mu_);
-      if (cv_.wait_for(lock, std::chrono::milliseconds(50), [this] { return stopping_; })) return;
-    }
-    const auto now = SteadyClock::now();
-    for (auto& wp : workers_) {
-      Worker& w = *wp;
-      std::optional<RouterSnapshot> snapshot;
-      {
-        std::lock_guard lock(w.mu);
-        if (!w.in_poll || w.expired || now < w.deadline) continue;
-        w.expired = true;
-        snapshot = failureSnapshot(
-            w,
-            PollError::guard("POLL_DEADLINE_EXCEEDED",
-                             "the poll did not finish within poll_timeout (" +
-                                 std::to_string(static_cast<int>(w.config.poll.timeout_seconds)) +
-                                 "s): the router or the network hangs; the call was cancelled"),
-            w.poll_start, w.config.poll.timeout_seconds);
-      }
-      w.api->cancel();
-      publishSafely(w, std::move(*snapshot));
-    }
-  }
-}
-
 void Poller::stop() {
+  auto& state = *state_;
   {
-    std::lock_guard lock(mu_);
-    if (!running_) return;
-    running_ = false;
-    stopping_ = true;
+    std::unique_lock gate(state.publish_gate);
+    std::lock_guard lock(state.mu);
+    if (!state.running) return;
+    state.running = false;
+    state.stopping = true;
   }
-  cv_.notify_all();
-  for (auto& w : workers_) w->api->cancel();
-  // A source that cannot interrupt its call (a real blocking RPC) gets a few seconds, then its
-  // thread is left behind rather than holding up shutdown.
+  state.cv.notify_all();
+  if (state.watchdog.joinable()) state.watchdog.join();
+  // Cancel until every worker is out of its call; a source that cannot interrupt a call (a real
+  // blocking RPC) gets a few seconds, then its thread is left behind holding the shared state.
   const auto give_up = SteadyClock::now() + std::chrono::seconds(5);
-  for (auto& w : workers_) {
+  for (;;) {
+    bool all_done = true;
+    for (auto& w : state.workers) {
+      std::lock_guard lock(w->mu);
+      if (!w->done && w->thread.joinable()) {
+        all_done = false;
+        w->api->cancel();
+      }
+    }
+    if (all_done || SteadyClock::now() >= give_up) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  for (auto& w : state.workers) {
     if (!w->thread.joinable()) continue;
     bool done = false;
-    while (!(done = [&] { std::lock_guard l(w->mu); return w->done; }()) && SteadyClock::now() < give_up) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    {
+      std::lock_guard lock(w->mu);
+      done = w->done;
     }
     if (done) {
       w->thread.join();
     } else {
       logging::warn("router call did not return at shutdown; leaving it behind", {{"router", w->config.name}});
       w->thread.detach();
-      (void)w.release();  // the detached thread still uses it; the process is about to end
     }
   }
-  if (watchdog_.joinable()) watchdog_.join();
 }
 
 }  // namespace rras

@@ -38,7 +38,7 @@ struct RouterSnapshot {
   double poll_end_time = 0;        // wall clock
   double poll_duration_seconds = 0;
   double last_success_time = 0;    // 0 = never
-  uint32_t pages = 0, duplicates_dropped = 0, vanished_between_levels = 0;
+  uint32_t pages = 0, duplicates_dropped = 0, dropped_between_levels = 0;
 
   // What the router reported (valid when up).
   ServerInfo server_info;

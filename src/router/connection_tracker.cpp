@@ -6,10 +6,12 @@ namespace rras {
 
 namespace {
 
-// Wire counters are 32-bit; a value below the previous one wrapped once (polls are far more
-// frequent than 4 GiB per connection per interval).
+// Wire counters are 32-bit. A value below the previous one either wrapped once (a forward step
+// of less than 2^31: polls are far more frequent than 2 GiB per connection per interval) or was
+// reset (MprAdminConnectionClearStats): then only the new value is new traffic.
 uint64_t widen(uint64_t previous_wide, uint32_t previous_wire, uint32_t wire) {
-  return previous_wide + static_cast<uint32_t>(wire - previous_wire);
+  const uint32_t forward = wire - previous_wire;
+  return previous_wide + (forward < (1u << 31) ? forward : wire);
 }
 
 WideCounters fresh(const WireCounters& w) {
@@ -35,27 +37,48 @@ WideCounters advance(const WideCounters& p, const WireCounters& pw, const WireCo
 
 }  // namespace
 
-std::vector<TrackedConnection> ConnectionTracker::update(std::vector<Connection> connections,
-                                                         double now) {
+std::vector<TrackedConnection> ConnectionTracker::update(std::vector<Connection> connections, double wall_now,
+                                                         double steady_now, double poll_duration) {
+  // A step of the wall clock (NTP, a resumed VM) moves every observed start time by the same
+  // amount; move the remembered ones with it so connections keep their identity.
+  if (!first_poll_) {
+    const double step = (wall_now - last_wall_) - (steady_now - last_steady_);
+    if (std::abs(step) > 1.0) {
+      for (auto& [handle, p] : previous_) p.start_time += std::round(step);
+    }
+  }
+  last_wall_ = wall_now;
+  last_steady_ = steady_now;
+
   std::unordered_map<uint64_t, Previous> next;
   next.reserve(connections.size());
   std::vector<TrackedConnection> tracked;
   tracked.reserve(connections.size());
-  uint64_t continuing = 0;
   for (auto& c : connections) {
     TrackedConnection t;
     // Whole seconds: the router reports whole seconds, so a fractional clock must not leak in.
-    const double observed_start = std::floor(now) - c.duration_seconds;
+    const double observed_start = std::floor(wall_now) - c.duration_seconds;
     auto it = previous_.find(c.handle);
     const bool same = it != previous_.end() &&
-                      std::abs(observed_start - it->second.start_time) <= kStartTolerance;
+                      std::abs(observed_start - it->second.start_time) <= kStartTolerance + poll_duration;
     if (same) {
-      ++continuing;
-      t.start_time = it->second.start_time;
-      t.counters = advance(it->second.wide, it->second.wire, c.counters);
-      totals_.sent_bytes += t.counters.bytes_sent - it->second.wide.bytes_sent;
-      totals_.received_bytes += t.counters.bytes_received - it->second.wide.bytes_received;
+      Previous& p = it->second;
+      t.start_time = p.start_time;
+      if (c.hasCounters()) {
+        t.counters = advance(p.wide, p.wire, c.counters);
+        totals_.sent_bytes += t.counters.bytes_sent - p.wide.bytes_sent;
+        totals_.received_bytes += t.counters.bytes_received - p.wide.bytes_received;
+        next.emplace(c.handle, Previous{t.start_time, c.counters, t.counters});
+      } else {
+        t.counters = p.wide;  // this poll brought no counters: keep what was known
+        next.emplace(c.handle, Previous{t.start_time, p.wire, p.wide});
+      }
+      previous_.erase(it);
     } else {
+      if (it != previous_.end()) {
+        ++totals_.connections_ended;  // the handle now belongs to a new connection
+        previous_.erase(it);
+      }
       t.start_time = observed_start;
       t.counters = fresh(c.counters);
       if (!first_poll_) {
@@ -63,12 +86,19 @@ std::vector<TrackedConnection> ConnectionTracker::update(std::vector<Connection>
         totals_.sent_bytes += t.counters.bytes_sent;
         totals_.received_bytes += t.counters.bytes_received;
       }
+      next.emplace(c.handle, Previous{t.start_time, c.counters, t.counters});
     }
-    next.emplace(c.handle, Previous{t.start_time, c.counters, t.counters});
     t.connection = std::move(c);
     tracked.push_back(std::move(t));
   }
-  if (!first_poll_) totals_.connections_ended += previous_.size() - continuing;
+  // What is left was not seen in this poll: ended, or skipped by paging; wait before deciding.
+  for (auto& [handle, p] : previous_) {
+    if (++p.missed >= kMissedPollsBeforeEnded) {
+      ++totals_.connections_ended;
+    } else {
+      next.emplace(handle, p);
+    }
+  }
   previous_ = std::move(next);
   first_poll_ = false;
   return tracked;

@@ -31,23 +31,31 @@ struct RouterTotals {
 
 class ConnectionTracker {
  public:
-  // Takes the connections of one successful poll (unique handles) at wall-clock `now`.
-  std::vector<TrackedConnection> update(std::vector<Connection> connections, double now);
+  // Takes the connections of one successful poll (unique handles). `wall_now` and `steady_now`
+  // are read together at the end of the poll (seconds); `poll_duration` widens the tolerance of
+  // start-time matching, since durations were read somewhere within the poll.
+  std::vector<TrackedConnection> update(std::vector<Connection> connections, double wall_now,
+                                        double steady_now, double poll_duration = 0);
   const RouterTotals& totals() const { return totals_; }
 
-  // A start time that moves by more than this between polls means the handle was reused by a
-  // new connection.
+  // A start time that moves by more than this (plus the poll's duration) between polls means the
+  // handle was reused by a new connection.
   static constexpr double kStartTolerance = 60.0;
+  // Paging by resume position skips an entry when an earlier one leaves meanwhile: a connection
+  // counts as ended only after it is missing from this many successful polls in a row.
+  static constexpr uint32_t kMissedPollsBeforeEnded = 2;
 
  private:
   struct Previous {
     double start_time;
     WireCounters wire;
     WideCounters wide;
+    uint32_t missed = 0;  // successful polls in a row without this connection
   };
   std::unordered_map<uint64_t, Previous> previous_;
   RouterTotals totals_;
   bool first_poll_ = true;
+  double last_wall_ = 0, last_steady_ = 0;
 };
 
 }  // namespace rras

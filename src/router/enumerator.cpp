@@ -80,11 +80,10 @@ EnumerationResult Enumerator::poll() {
     if (!error) return result;
     result.error = std::move(error);
     result.connections.clear();
-    const ApiCode code = result.error->code;
-    if (isBindingLost(code) || code == status::kCancelled || code == status::kAccessDenied) {
-      reset();  // the next call starts from MprAdminServerConnect
-    }
-    if (!isBindingLost(code)) break;  // only a lost binding is worth one immediate reconnect
+    // Whatever failed, the next poll starts from MprAdminServerConnect and probes the levels
+    // again: a handle in an unknown state must never be reused forever.
+    reset();
+    if (!isBindingLost(result.error->code)) break;  // only a lost binding is worth an immediate retry
   }
   return result;
 }
@@ -250,7 +249,8 @@ std::optional<PollError> Enumerator::readConnections(EnumerationResult& result) 
     setProtocolFromFlags(result.connections);
     return std::nullopt;
   }
-  // Level 0 is the base: a connection missing from any later level has left meanwhile.
+  // Only connections seen at every level read are complete: one missing from a level arrived
+  // after it was read or left before; it is left out of this poll and seen whole in the next.
   std::vector<Connection> base;
   if (auto error = readLevel(0, base, result)) return error;
   sortByHandle(base);
@@ -265,7 +265,7 @@ std::optional<PollError> Enumerator::readConnections(EnumerationResult& result) 
     }
   }
   joinLevel(base, std::move(top), top_level);
-  result.vanished_between_levels = static_cast<uint32_t>(seen_at_level0 - base.size());
+  result.dropped_between_levels = static_cast<uint32_t>(seen_at_level0 - base.size());
   setProtocolFromFlags(base);
   result.connections = std::move(base);
   return std::nullopt;

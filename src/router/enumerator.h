@@ -26,7 +26,7 @@ struct EnumerationResult {
   std::vector<Connection> connections;  // joined, unique handles, sorted by handle
   uint32_t pages = 0;
   uint32_t duplicates_dropped = 0;      // same handle twice across pages
-  uint32_t vanished_between_levels = 0; // seen at level 0 but gone at a later level
+  uint32_t dropped_between_levels = 0;  // not seen at every level read: arrived or left meanwhile
   bool reconnected = false;
 };
 

@@ -859,3 +859,35 @@ TEST(ConfigErrors, HashKeyFileRelativeToConfigFileDirectory) {
 
 }  // namespace
 }  // namespace rras
+
+namespace rras {
+namespace {
+
+TEST(ConfigErrors, InvalidUtf8IsRejectedWhereItStands) {
+  EXPECT_TRUE(failsWith("routers:\n"
+                        "  - name: z\xFCrich\n"
+                        "    source: simulator\n",
+                        "test.yml:2:11: routers[0].name: ", "is not valid UTF-8"));
+}
+
+TEST(ConfigErrors, SecondYamlDocumentIsRejected) {
+  EXPECT_TRUE(failsWith(std::string(kOneRouter) + "---\nrouters: []\n", "test.yml:", "a second YAML document"));
+}
+
+TEST(ConfigErrors, DurationsHaveAnUpperBound) {
+  EXPECT_TRUE(failsWith("global:\n  poll_interval: 1000y\n" + std::string(kOneRouter),
+                        "test.yml:2:18: global.poll_interval: ", "must not be longer than 86400s"));
+  EXPECT_TRUE(failsWith("global:\n  poll_interval: 1d\n  poll_timeout: 2d\n" + std::string(kOneRouter),
+                        "test.yml:3:17: global.poll_timeout: ", "must not be longer than 86400s"));
+  const Config ok = parseConfig("global:\n  poll_interval: 1d\n" + std::string(kOneRouter), kName);
+  EXPECT_EQ(ok.global.poll.interval_seconds, 86400);
+}
+
+TEST(ConfigLoader, HangOfZeroMeansNoHang) {
+  const Config c = parseConfig(
+      "routers:\n  - name: a\n    source: simulator\n    simulator: {faults: {hang: 0s}}\n", kName);
+  EXPECT_EQ(c.routers[0].simulator.hang_seconds, 0);
+}
+
+}  // namespace
+}  // namespace rras

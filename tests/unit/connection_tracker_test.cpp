@@ -17,32 +17,34 @@ Connection conn(uint64_t handle, uint32_t duration, uint32_t bytes_sent, uint32_
 
 TEST(ConnectionTrackerTest, WidensThirtyTwoBitCountersAcrossWraps) {
   ConnectionTracker t;
-  auto r = t.update({conn(1, 100, 0xFFFFFF00u)}, 1000);
+  auto r = t.update({conn(1, 100, 0xFFFFFF00u)}, 1000, 1000);
   EXPECT_EQ(r[0].counters.bytes_sent, 0xFFFFFF00u);
-  r = t.update({conn(1, 130, 0x00000100u)}, 1030);  // wrapped: +0x200
+  r = t.update({conn(1, 130, 0x00000100u)}, 1030, 1030);  // wrapped: +0x200
   EXPECT_EQ(r[0].counters.bytes_sent, 0x100000100ull);
-  r = t.update({conn(1, 160, 0xFFFFFFFFu)}, 1060);  // no wrap, grows again
-  EXPECT_EQ(r[0].counters.bytes_sent, 0x1FFFFFFFFull);
-  r = t.update({conn(1, 190, 5)}, 1090);            // second wrap
+  r = t.update({conn(1, 160, 0x70000000u)}, 1060, 1060);  // no wrap, grows again
+  EXPECT_EQ(r[0].counters.bytes_sent, 0x170000000ull);
+  r = t.update({conn(1, 190, 0xE0000000u)}, 1090, 1090);
+  EXPECT_EQ(r[0].counters.bytes_sent, 0x1E0000000ull);
+  r = t.update({conn(1, 220, 5)}, 1120, 1120);             // second wrap
   EXPECT_EQ(r[0].counters.bytes_sent, 0x200000005ull);
 }
 
 TEST(ConnectionTrackerTest, StartTimeIsStableAcrossPolls) {
   ConnectionTracker t;
-  auto r = t.update({conn(7, 3600, 0)}, 10'000.4);
+  auto r = t.update({conn(7, 3600, 0)}, 10'000.4, 10'000.4);
   const double start = r[0].start_time;
   EXPECT_EQ(start, 10'000 - 3600);
   // The poll ran a little later or earlier than the router's second boundary: no jitter.
-  r = t.update({conn(7, 3631, 0)}, 10'030.9);
+  r = t.update({conn(7, 3631, 0)}, 10'030.9, 10'030.9);
   EXPECT_EQ(r[0].start_time, start);
-  r = t.update({conn(7, 3659, 0)}, 10'060.2);
+  r = t.update({conn(7, 3659, 0)}, 10'060.2, 10'060.2);
   EXPECT_EQ(r[0].start_time, start);
 }
 
 TEST(ConnectionTrackerTest, ReusedHandleIsANewConnection) {
   ConnectionTracker t;
-  t.update({conn(7, 3600, 5000)}, 10'000);
-  auto r = t.update({conn(7, 10, 100)}, 10'030);  // same handle, a new session
+  t.update({conn(7, 3600, 5000)}, 10'000, 10'000);
+  auto r = t.update({conn(7, 10, 100)}, 10'030, 10'030);  // same handle, a new session
   EXPECT_EQ(r[0].start_time, 10'020);
   EXPECT_EQ(r[0].counters.bytes_sent, 100u);
   EXPECT_EQ(t.totals().connections_started, 1u);
@@ -51,16 +53,60 @@ TEST(ConnectionTrackerTest, ReusedHandleIsANewConnection) {
 
 TEST(ConnectionTrackerTest, CountsStartedEndedAndTrafficFromDeltas) {
   ConnectionTracker t;
-  t.update({conn(1, 10, 1000, 50), conn(2, 10, 2000, 60)}, 100);
+  t.update({conn(1, 10, 1000, 50), conn(2, 10, 2000, 60)}, 100, 100);
   EXPECT_EQ(t.totals().connections_started, 0u);  // present before the exporter looked
   EXPECT_EQ(t.totals().sent_bytes, 0u);
-  t.update({conn(2, 40, 2500, 80), conn(3, 5, 300, 7)}, 130);
+  t.update({conn(2, 40, 2500, 80), conn(3, 5, 300, 7)}, 130, 130);
   EXPECT_EQ(t.totals().connections_started, 1u);
-  EXPECT_EQ(t.totals().connections_ended, 1u);
+  EXPECT_EQ(t.totals().connections_ended, 0u);  // 1 missed once: maybe skipped by paging
   EXPECT_EQ(t.totals().sent_bytes, 500u + 300u);
   EXPECT_EQ(t.totals().received_bytes, 20u + 7u);
-  t.update({}, 160);
+  t.update({}, 160, 160);
+  EXPECT_EQ(t.totals().connections_ended, 1u);  // 1 missed twice: ended; 2 and 3 missed once
+  t.update({}, 190, 190);
   EXPECT_EQ(t.totals().connections_ended, 3u);
+}
+
+TEST(ConnectionTrackerTest, ConnectionSkippedForOnePollIsNotCountedTwice) {
+  ConnectionTracker t;
+  t.update({conn(1, 10, 1000), conn(2, 10, 0xFFFFFF00u)}, 100, 100);
+  t.update({conn(1, 40, 1500)}, 130, 130);  // 2 skipped by paging
+  auto r = t.update({conn(1, 70, 2000), conn(2, 70, 0x100)}, 160, 160);
+  EXPECT_EQ(t.totals().connections_started, 0u);
+  EXPECT_EQ(t.totals().connections_ended, 0u);
+  EXPECT_EQ(r[1].counters.bytes_sent, 0x100000100ull);  // still widened
+  EXPECT_EQ(t.totals().sent_bytes, 1000u + 0x200u);     // only real traffic
+}
+
+TEST(ConnectionTrackerTest, CounterResetIsNotAWrap) {
+  ConnectionTracker t;
+  t.update({conn(1, 10, 5'000'000)}, 100, 100);
+  auto r = t.update({conn(1, 40, 300)}, 130, 130);  // statistics cleared on the router
+  EXPECT_EQ(r[0].counters.bytes_sent, 5'000'300u);
+  EXPECT_EQ(t.totals().sent_bytes, 300u);
+}
+
+TEST(ConnectionTrackerTest, PollWithoutCountersKeepsTheLastKnownOnes) {
+  ConnectionTracker t;
+  t.update({conn(1, 10, 5000)}, 100, 100);
+  Connection bare = conn(1, 40, 0);
+  bare.levels = kHasLevel0;  // the router fell back to level 0
+  auto r = t.update({bare}, 130, 130);
+  EXPECT_EQ(r[0].counters.bytes_sent, 5000u);
+  r = t.update({conn(1, 70, 6000)}, 160, 160);
+  EXPECT_EQ(r[0].counters.bytes_sent, 6000u);
+  EXPECT_EQ(t.totals().sent_bytes, 1000u);
+}
+
+TEST(ConnectionTrackerTest, WallClockStepKeepsIdentityAndMovesStartTimes) {
+  ConnectionTracker t;
+  auto r = t.update({conn(1, 100, 10)}, 1000, 50);
+  EXPECT_EQ(r[0].start_time, 900);
+  // 30 s pass, but NTP moved the wall clock 300 s forward meanwhile.
+  r = t.update({conn(1, 130, 20)}, 1330, 80);
+  EXPECT_EQ(r[0].start_time, 1200);
+  EXPECT_EQ(t.totals().connections_started, 0u);
+  EXPECT_EQ(t.totals().sent_bytes, 10u);
 }
 
 }  // namespace

@@ -153,7 +153,7 @@ TEST(EnumeratorTest, ChurnBetweenPagesAndLevelsNeverYieldsDuplicatesOrHalfRecord
     EXPECT_TRUE(handles.insert(conn.handle).second);
     EXPECT_EQ(conn.levels, kHasLevel0 | kHasLevel1 | kHasLevel3);  // joined from every level
   }
-  EXPECT_GT(r.vanished_between_levels, 0u);
+  EXPECT_GT(r.dropped_between_levels, 0u);
   EXPECT_LE(r.connections.size(), 300u);
 }
 
@@ -168,7 +168,7 @@ TEST(EnumeratorTest, ConnectionThatVanishesBetweenLevelsIsDropped) {
   ASSERT_FALSE(r.error);
   ASSERT_EQ(r.connections.size(), 1u);
   EXPECT_EQ(r.connections[0].handle, 1u);
-  EXPECT_EQ(r.vanished_between_levels, 2u);
+  EXPECT_EQ(r.dropped_between_levels, 2u);
   EXPECT_EQ(r.connections[0].counters.bytes_sent, 10u);
 }
 
@@ -260,6 +260,25 @@ TEST(EnumeratorTest, ServerInfoFallsBackToLowerLevels) {
   EXPECT_EQ(r.server_info.total_ports, 77u);
   EXPECT_EQ(r.server_info.ports_in_use, 5u);
   EXPECT_FALSE(r.server_info.sstp_ports);
+}
+
+}  // namespace
+}  // namespace rras
+
+namespace rras {
+namespace {
+
+TEST(EnumeratorTest, AnyFailureDropsTheHandleSoTheNextPollReconnects) {
+  FakeRouterApi api;
+  api.refuse = {{-1, status::kRpcProcnumOutOfRange}};
+  api.pages[3] = {{1753 /* EPT_S_NOT_REGISTERED */, {}, 0}};
+  Enumerator e(api, EnumeratorOptions{});
+  auto r = e.poll();
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->code, 1753u);
+  EXPECT_EQ(api.disconnects, 1);
+  ASSERT_FALSE(e.poll().error);
+  EXPECT_EQ(api.connects, 2);
 }
 
 }  // namespace

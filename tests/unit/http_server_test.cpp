@@ -121,3 +121,16 @@ TEST(HttpServerTest, AcceptEncodingParsing) {
 
 }  // namespace
 }  // namespace rras
+
+namespace rras {
+namespace {
+
+TEST(HttpServerTest, OptionsIsNotAllowed) {
+  Served s;
+  auto res = s.client->Options("/metrics");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 405);
+}
+
+}  // namespace
+}  // namespace rras

@@ -218,7 +218,7 @@ Connection SimulatedRouter::describe(const Member& m, int level, double now) con
   c.interface_handle = mix(key) & 0xFFFFFFFFu;
   const bool ikev2 = config_.enum_ex && key % 3 == 0;
   c.interface_type = key % 50 == 0 ? InterfaceType::kFullRouter : InterfaceType::kClient;
-  // A user pool a little smaller than the population: some users hold several connections.
+  // Users drawn from a pool four times the population: some users hold several connections.
   const uint64_t pool = std::max<uint64_t>(1, uint64_t{config_.connections} * 4);
   const uint64_t user_index = mix(key ^ 0x5EED) % pool;
   const std::string user = std::string(kGivenNames[user_index % kGivenNames.size()]) + "." +
@@ -236,10 +236,10 @@ Connection SimulatedRouter::describe(const Member& m, int level, double now) con
   }
   if (level == 1 || level < 0) {
     c.levels |= level < 0 ? 0 : kHasLevel1;
-    const uint64_t rate = 1000 + key % 200000;  // bytes per second
-    // One connection in eleven starts close to 2^32 so its wire counter wraps within minutes.
-    const uint64_t base = key % 11 == 0 ? (1ull << 32) - rate * 120 : (key >> 20) % 1000000;
-    const auto bytes = static_cast<uint64_t>(static_cast<double>(rate) * elapsed) + base;
+    // Counters start at zero with the session. One connection in eleven moves 2 to 6 MB/s, so its
+    // 32-bit wire counter wraps every 12 to 36 minutes; the others move up to 200 kB/s.
+    const uint64_t rate = key % 11 == 0 ? 2'000'000 + key % 4'000'000 : 1000 + key % 200000;
+    const auto bytes = static_cast<uint64_t>(static_cast<double>(rate) * elapsed);
     c.counters.bytes_sent = static_cast<uint32_t>(bytes / 3);
     c.counters.bytes_received = static_cast<uint32_t>(bytes);
     c.counters.frames_sent = static_cast<uint32_t>(bytes / 3 / 600);
