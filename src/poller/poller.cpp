@@ -145,7 +145,7 @@ struct Poller::State {
   }
 
   // One poll: enumerate, then widen counters and aggregate; any exception fails the poll only.
-  RouterSnapshot pollRouter(Worker& w, double wall_start, SteadyClock::time_point steady_start) {
+  RouterSnapshot pollRouter(Worker& w, SteadyClock::time_point steady_start) {
     EnumerationResult result;
     RouterSnapshot s = identity(w.index, w.config);
     try {
@@ -171,8 +171,7 @@ struct Poller::State {
     }
     if (result.error) {
       s = RouterSnapshot{};
-      s.error = std::move(result.error);
-      s.poll_end_time = wall_start;
+      s.error = std::move(result.error);  // the caller builds the failure snapshot
     }
     return s;
   }
@@ -191,7 +190,7 @@ struct Poller::State {
         w.poll_start = wall_start = clock();
         w.deadline = steady_start + seconds(w.config.poll.timeout_seconds);
       }
-      RouterSnapshot s = pollRouter(w, wall_start, steady_start);
+      RouterSnapshot s = pollRouter(w, steady_start);
       const double duration = std::chrono::duration<double>(SteadyClock::now() - steady_start).count();
       {
         std::lock_guard publishing(w.publish_mu);
@@ -241,6 +240,8 @@ struct Poller::State {
     }
     wake();
   }
+
+  static void launch(const std::shared_ptr<State>& state, bool once);
 
   void watchdogLoop() {
     for (;;) {
@@ -294,32 +295,25 @@ double Poller::nextDelay(double interval, uint32_t consecutive_failures, double 
   return base * (1.0 + 0.1 * std::clamp(jitter, -1.0, 1.0));
 }
 
-void Poller::start() {
-  auto state = state_;
+void Poller::State::launch(const std::shared_ptr<State>& state, bool once) {
   {
     std::lock_guard lock(state->mu);
     state->stopping = false;
     state->running = true;
   }
+  // Each thread holds the state: one left behind at shutdown keeps it alive.
   state->watchdog = std::thread([state] { state->watchdogLoop(); });
   for (auto& w : state->workers) {
     Worker* worker = w.get();
-    worker->thread = std::thread([state, worker] { state->workerLoop(*worker, false); });
+    worker->thread = std::thread([state, worker, once] { state->workerLoop(*worker, once); });
   }
 }
 
+void Poller::start() { State::launch(state_, false); }
+
 void Poller::runOnce() {
   auto state = state_;
-  {
-    std::lock_guard lock(state->mu);
-    state->stopping = false;
-    state->running = true;
-  }
-  state->watchdog = std::thread([state] { state->watchdogLoop(); });
-  for (auto& w : state->workers) {
-    Worker* worker = w.get();
-    worker->thread = std::thread([state, worker] { state->workerLoop(*worker, true); });
-  }
+  State::launch(state, true);
   {
     std::unique_lock lock(state->mu);
     state->cv.wait(lock, [&] {
