@@ -227,11 +227,8 @@ std::optional<PollError> Enumerator::readConnections(EnumerationResult& result) 
     }
     ladder_ = ladder;
   } else {
-    auto error = readLevel(ladder_->enum_ex ? -1 : ladder_->top_level, top, result);
-    if (error) {
-      if (isUnsupportedLevel(error->code)) ladder_.reset();  // the router changed: probe again
-      return error;
-    }
+    // A refusal here fails the poll, which drops the ladder: the next poll probes again.
+    if (auto error = readLevel(ladder_->enum_ex ? -1 : ladder_->top_level, top, result)) return error;
   }
 
   if (ladder_->enum_ex) {
