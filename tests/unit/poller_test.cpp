@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <mutex>
 
 #include "sources/simulator/simulated_router.h"
@@ -137,6 +139,52 @@ TEST(PollerTest, ExceptionInOneRouterFailsOnlyThatRouter) {
   ASSERT_EQ(rec.of("broken").size(), 1u);
   EXPECT_EQ(rec.of("broken")[0].error->name, "INTERNAL_ERROR");
   EXPECT_NE(rec.of("broken")[0].error->message.find("decoder exploded"), std::string::npos);
+}
+
+// Hangs in its first enumeration call until cancelled, and is slow to cancel.
+class HangsOnceApi : public SimulatedRouter {
+ public:
+  using SimulatedRouter::SimulatedRouter;
+  ApiCode enumConnectionsEx(RouterHandle h, uint32_t pref, uint32_t& resume, ConnectionPage& page) override {
+    if (first_.exchange(false)) {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [this] { return cancelled_; });
+      return status::kCancelled;
+    }
+    return SimulatedRouter::enumConnectionsEx(h, pref, resume, page);
+  }
+  void cancel() override {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    {
+      std::lock_guard lock(mu_);
+      cancelled_ = true;
+    }
+    cv_.notify_all();
+  }
+
+ private:
+  std::atomic<bool> first_{true};
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool cancelled_ = false;
+};
+
+TEST(PollerTest, DeadlineFailureIsNeverPublishedAfterALaterSuccess) {
+  SimulatorConfig sim;
+  sim.connections = 3;
+  sim.enum_ex = true;
+  std::vector<PollTarget> t;
+  t.push_back(PollTarget{router("slow", 0.1, 0.1, sim), std::make_unique<HangsOnceApi>(sim, wall())});
+  Recorder rec;
+  Poller poller(std::move(t), rec.fn(), wall());
+  poller.start();
+  std::this_thread::sleep_for(std::chrono::milliseconds(900));
+  poller.stop();
+  const auto snaps = rec.of("slow");
+  ASSERT_GE(snaps.size(), 2u);
+  EXPECT_EQ(snaps.front().error->name, "POLL_DEADLINE_EXCEEDED");
+  EXPECT_TRUE(snaps.back().up);
+  for (size_t i = 1; i < snaps.size(); ++i) EXPECT_LE(snaps[i - 1].poll_end_time, snaps[i].poll_end_time);
 }
 
 TEST(PollerTest, BackoffGrowsAfterFailuresAndIsCapped) {
