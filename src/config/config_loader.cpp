@@ -20,12 +20,6 @@ namespace rras {
 
 namespace {
 
-std::string seconds(double s) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%gs", s);
-  return buf;
-}
-
 constexpr double kMaxPollSeconds = 86400;  // polls at least daily; longer would overflow timers
 
 std::string joinNames(std::initializer_list<std::string_view> names) {
@@ -123,7 +117,7 @@ class Reader {
       fail(node, path, e.what());
     }
     if (v == 0 && !allow_zero) fail(node, path, "must be longer than 0s");
-    if (v > max_seconds) fail(node, path, "must not be longer than " + seconds(max_seconds));
+    if (v > max_seconds) fail(node, path, "must not be longer than " + formatDuration(max_seconds));
     return v;
   }
 
@@ -171,8 +165,8 @@ void readPoll(const Reader& r, const YAML::Node& map, const std::string& path, P
   if (auto n = map["poll_timeout"]) {
     poll.timeout_seconds = r.duration(n, path + ".poll_timeout", kMaxPollSeconds);
     if (poll.timeout_seconds > poll.interval_seconds) {
-      r.fail(n, path + ".poll_timeout", "poll_timeout (" + seconds(poll.timeout_seconds) +
-                                            ") must not exceed poll_interval (" + seconds(poll.interval_seconds) + ")");
+      r.fail(n, path + ".poll_timeout", "poll_timeout (" + formatDuration(poll.timeout_seconds) +
+                                            ") must not exceed poll_interval (" + formatDuration(poll.interval_seconds) + ")");
     }
   } else {
     // As Prometheus does with scrape_timeout: an inherited timeout shrinks to a shorter interval.
@@ -213,6 +207,12 @@ void readSimulator(const Reader& r, const YAML::Node& node, const std::string& p
 }
 
 }  // namespace
+
+std::string formatDuration(double seconds) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%gs", seconds);
+  return buf;
+}
 
 double parseDuration(const std::string& text) {
   // Units in the order Prometheus requires them, each at most once.

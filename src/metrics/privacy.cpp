@@ -3,6 +3,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "model/connection.h"
+
 namespace rras {
 
 std::string Privacy::user(std::string_view domain, std::string_view user) const {
@@ -15,11 +17,7 @@ std::string Privacy::user(std::string_view domain, std::string_view user) const 
       break;
   }
   if (user.empty()) return {};
-  // Windows account names are case-insensitive: ALICE and alice are one person.
-  std::string identity;
-  for (char c : domain) identity += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-  identity += '\\';
-  for (char c : user) identity += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+  const std::string identity = accountKey(domain, user);  // ALICE and alice are one person
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int digest_len = 0;
   HMAC(EVP_sha256(), config_.hash_key.data(), static_cast<int>(config_.hash_key.size()),

@@ -16,6 +16,16 @@ std::string_view interfaceTypeLabel(InterfaceType t) {
   return kInterfaceTypeLabels[static_cast<size_t>(t)];
 }
 
+std::string accountKey(std::string_view domain, std::string_view user) {
+  std::string key;
+  key.reserve(domain.size() + 1 + user.size());
+  key += domain;
+  key += '\\';
+  key += user;
+  for (char& c : key) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
+  return key;
+}
+
 InterfaceType interfaceTypeFromWire(uint32_t v) {
   return v < static_cast<uint32_t>(InterfaceType::kUnknown) ? static_cast<InterfaceType>(v)
                                                              : InterfaceType::kUnknown;

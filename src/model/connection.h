@@ -58,6 +58,10 @@ struct Connection {
   bool hasCounters() const { return (levels & (kHasLevel1 | kHasEx)) != 0; }
 };
 
+// "domain\user" with ASCII letters lowered: Windows account names are case-insensitive, so this
+// is one key per person for counting users and for pseudonyms.
+std::string accountKey(std::string_view domain, std::string_view user);
+
 // RAS_FLAGS_* of dwConnectionFlags.
 inline constexpr uint32_t kRasFlagsPpp = 0x1;
 inline constexpr uint32_t kRasFlagsQuarantinePresent = 0x8;

@@ -11,12 +11,7 @@ Aggregates computeAggregates(const std::vector<TrackedConnection>& connections) 
   for (const auto& t : connections) {
     const Connection& c = t.connection;
     ++agg.connections[{std::string(interfaceTypeLabel(c.interface_type)), c.protocol}];
-    if (!c.user.empty()) {
-      // Windows account names are case-insensitive.
-      std::string key = c.domain + '\\' + c.user;
-      for (char& ch : key) ch = (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch + 32) : ch;
-      ++per_user[key];
-    }
+    if (!c.user.empty()) ++per_user[accountKey(c.domain, c.user)];
     if (c.quarantine_state != QuarantineState::kUnknown) {
       agg.has_quarantine = true;
       if (c.quarantine_state == QuarantineState::kQuarantine ||

@@ -9,6 +9,7 @@
 #include <shared_mutex>
 #include <thread>
 
+#include "config/config_loader.h"
 #include "log/logger.h"
 #include "router/connection_tracker.h"
 #include "router/enumerator.h"
@@ -32,12 +33,6 @@ RouterSnapshot identity(size_t index, const RouterConfig& config) {
   s.source = config.source;
   s.server = config.server;
   return s;
-}
-
-std::string formatSeconds(double s) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%gs", s);
-  return buf;
 }
 
 }  // namespace
@@ -263,7 +258,7 @@ struct Poller::State {
               w,
               PollError::guard("POLL_DEADLINE_EXCEEDED",
                                "the poll did not finish within poll_timeout (" +
-                                   formatSeconds(w.config.poll.timeout_seconds) +
+                                   formatDuration(w.config.poll.timeout_seconds) +
                                    "): the router or the network hangs; the call was cancelled"),
               w.poll_start, w.config.poll.timeout_seconds);
         }

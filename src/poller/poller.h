@@ -10,7 +10,7 @@
 #include "config/config.h"
 #include "poller/snapshot.h"
 #include "router/router_api.h"
-#include "sources/simulator/simulated_router.h"  // WallClock
+#include "model/wall_clock.h"
 
 namespace rras {
 

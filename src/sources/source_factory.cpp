@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "sources/simulator/simulated_router.h"
+
 namespace rras {
 
 std::string sourceUnavailableReason(const std::string& source) {

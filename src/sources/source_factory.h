@@ -7,7 +7,7 @@
 
 #include "config/config.h"
 #include "router/router_api.h"
-#include "sources/simulator/simulated_router.h"
+#include "model/wall_clock.h"
 
 namespace rras {
 

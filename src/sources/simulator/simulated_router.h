@@ -5,16 +5,14 @@
 #pragma once
 
 #include <condition_variable>
-#include <functional>
 #include <mutex>
 #include <vector>
 
+#include "model/wall_clock.h"
 #include "router/router_api.h"
 #include "sources/simulator/simulator_config.h"
 
 namespace rras {
-
-using WallClock = std::function<double()>;  // seconds since the Unix epoch
 
 class SimulatedRouter : public RouterApi {
  public:
