@@ -3,18 +3,34 @@
 #include <stdexcept>
 
 #include "sources/simulator/simulated_router.h"
+#ifdef RRAS_HAVE_MPRAPI
+#include "sources/mprapi/mprapi_router.h"
+#endif
 
 namespace rras {
 
 std::string sourceUnavailableReason(const std::string& source) {
   if (source == "simulator") return {};
+#ifdef RRAS_HAVE_MPRAPI
+  if (source == "mprapi") return {};
+#else
   if (source == "mprapi") return "source mprapi needs the Windows build of rras_exporter";
+#endif
   if (source == "rrasm") return "source rrasm (MS-RRASM over SMB) is not part of this build yet";
   return "unknown source \"" + source + "\"";
 }
 
 std::unique_ptr<RouterApi> makeRouterApi(const RouterConfig& router, const WallClock& clock) {
   if (router.source == "simulator") return std::make_unique<SimulatedRouter>(router.simulator, clock);
+#ifdef RRAS_HAVE_MPRAPI
+  if (router.source == "mprapi") {
+    try {
+      return std::make_unique<MprapiRouter>(router.server, router.mprapi_dll_path);
+    } catch (const std::exception& e) {
+      throw std::runtime_error(router.location + ": router " + router.name + ": " + e.what());
+    }
+  }
+#endif
   throw std::runtime_error(router.location + ": router " + router.name + ": " +
                            sourceUnavailableReason(router.source));
 }
