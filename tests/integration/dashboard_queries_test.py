@@ -22,7 +22,8 @@ Usage: dashboard_queries_test.py <exporter-binary> <repo-root>
        every series with a router label must belong to demo-aovpn; instant queries run through
        /api/v1/query, the others through /api/v1/query_range over the last minute;
    (e) RRASRouterDown is firing for demo-denied (the demo's failing router) in /api/v1/alerts and
-       for no other router.
+       for no other router;
+   (f) every ```promql block of docs/metrics.md is accepted by Prometheus (one query per block).
 Both servers listen on 127.0.0.1 only and are stopped in `finally`; the whole test has a hard
 limit of 110 s. Exit 0 on success, 1 on failure. Needs python3 and python3-yaml.
 """
@@ -233,7 +234,7 @@ def check_panels(dashboard, base, job):
     return runs
 
 
-def check_router_down_alert(base, routers):
+def check_router_down_alert(base):
     alerts = api(base, "/api/v1/alerts", {})["alerts"]
     down = {a["labels"].get("router"): a["state"] for a in alerts if a["labels"].get("alertname") == "RRASRouterDown"}
     if down.get(FAILING_ROUTER) != "firing":
@@ -242,6 +243,19 @@ def check_router_down_alert(base, routers):
     if wrong:
         raise TestFailure(f"(e) RRASRouterDown also for healthy routers {wrong}")
     return sorted({(a["labels"]["alertname"], a["labels"].get("router", "")) for a in alerts if a["state"] == "firing"})
+
+
+def doc_queries(path):
+    with open(path, encoding="utf-8") as f:
+        return [q.strip() for q in re.findall(r"```promql\n(.*?)```", f.read(), re.S)]
+
+
+def check_doc_queries(base, queries):
+    for q in queries:
+        try:
+            api(base, "/api/v1/query", {"query": q})
+        except TestFailure as e:
+            raise TestFailure(f"(f) docs/metrics.md: {e}")
 
 
 # --- set-up --------------------------------------------------------------------------------------
@@ -317,6 +331,9 @@ def main(argv):
         log(f"dashboard is portable: {len(panels)} panels with "
             f"{sum(len(p['targets']) for p in panels)} queries")
 
+        queries = doc_queries(os.path.join(repo_root, "docs", "metrics.md"))
+        if not queries:
+            raise TestFailure("docs/metrics.md has no ```promql blocks")
         routers = parse_demo_config(config)
         if FAILING_ROUTER not in routers or SINGLE_ROUTER not in routers:
             raise TestFailure(f"{config}: expected routers {FAILING_ROUTER} and {SINGLE_ROUTER}, found {sorted(routers)}")
@@ -353,11 +370,13 @@ def main(argv):
                 job = check_variables(dashboard, prom_url, routers)
                 started = time.monotonic()
                 runs = check_panels(dashboard, prom_url, job)
-                firing = check_router_down_alert(prom_url, routers)
+                firing = check_router_down_alert(prom_url)
+                check_doc_queries(prom_url, queries)
                 log(f"(a) {len(alert_names) + len(record_names)} rules healthy, (b) every recording rule has "
                     f"series, (c) variables resolve (job={job}, {len(routers)} routers), (d) {runs} panel "
                     f"queries returned series in {time.monotonic() - started:.1f} s, (e) RRASRouterDown "
-                    f"firing for {FAILING_ROUTER} only (attempt {attempts})")
+                    f"firing for {FAILING_ROUTER} only, (f) {len(queries)} queries of docs/metrics.md "
+                    f"parse (attempt {attempts})")
                 log("alerts firing on the demo with for: 1s: "
                     + ", ".join(f"{a}{{router={r}}}" if r else a for a, r in firing))
                 ok = True
