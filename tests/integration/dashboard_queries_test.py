@@ -40,7 +40,12 @@ import time
 import urllib.error
 import urllib.parse
 
-import yaml
+try:
+    import yaml
+except ImportError:  # CMake may have found a python3 without PyYAML; Debian's has python3-yaml
+    if sys.executable != "/usr/bin/python3" and os.access("/usr/bin/python3", os.X_OK):
+        os.execv("/usr/bin/python3", ["/usr/bin/python3", *sys.argv])
+    raise
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from prometheus_scrape_test import (  # noqa: E402  the scrape test's process helpers

@@ -21,7 +21,12 @@ import subprocess
 import sys
 import time
 
-import yaml
+try:
+    import yaml
+except ImportError:  # CMake may have found a python3 without PyYAML; Debian's has python3-yaml
+    if sys.executable != "/usr/bin/python3" and os.access("/usr/bin/python3", os.X_OK):
+        os.execv("/usr/bin/python3", ["/usr/bin/python3", *sys.argv])
+    raise
 
 SEVERITIES = {"critical", "warning", "info"}
 RULE_FILES = ("dashboards/rras_alerts.yml", "dashboards/rras_recording.yml")
