@@ -19,7 +19,8 @@ Usage: dashboard_queries_test.py <exporter-binary> <repo-root>
        variables substituted as Grafana does ($job, $router, $__rate_interval, $__interval,
        $__range, ...), parses and returns at least one series: once with router = All (".*") and
        once with router = demo-aovpn (the EnumEx router, which has every kind of data), where
-       every series with a router label must belong to demo-aovpn; instant queries run through
+       every series with a router label must belong to demo-aovpn; with All, every {{label}} of
+       a legend must be a label of the result; instant queries run through
        /api/v1/query, the others through /api/v1/query_range over the last minute;
    (e) RRASRouterDown is firing for demo-denied (the demo's failing router) in /api/v1/alerts and
        for no other router;
@@ -236,6 +237,11 @@ def check_panels(dashboard, base, job):
                 strangers = {s["router"] for s in series if "router" in s} - ({only_router} if only_router else set())
                 if only_router and strangers:
                     raise TestFailure(f"(d) {where}: series of other routers {sorted(strangers)} for {expr}")
+                if only_router:
+                    continue  # one router need not have every label (e.g. no poll errors)
+                for label in re.findall(r"\{\{\s*(\w+)\s*\}\}", target.get("legendFormat", "")):
+                    if not any(label in s for s in series):
+                        raise TestFailure(f"(d) {where}: legend uses {{{{{label}}}}}, which no series of {expr} has")
     return runs
 
 
