@@ -5,7 +5,7 @@ Usage: dashboard_queries_test.py <exporter-binary> <repo-root>
 
 1. Reads dashboards/rras_exporter.json and checks that it is portable: `__inputs` declares
    DS_PROMETHEUS, every panel and query uses the datasource ${DS_PROMETHEUS}, the uid is fixed,
-   the variables are job -> router chained through label_values.
+   the variables are job -> router chained through label_values, no two panels overlap.
 2. Starts the exporter on config/demo.yml and `prometheus` (from PATH) on 127.0.0.1, scraping and
    evaluating every second, with dashboards/rras_recording.yml and a copy of
    dashboards/rras_alerts.yml whose `for:` durations are cut to 1 s (the shipped 5-15 min would
@@ -91,6 +91,14 @@ def check_dashboard(dashboard):
     ids = [p.get("id") for p in walk_panels(dashboard["panels"])]
     if len(ids) != len(set(ids)):
         problems.append(f"panel ids are not unique: {ids}")
+    boxes = [(p.get("id"), p["gridPos"]) for p in dashboard["panels"]]
+    for i, (a, ga) in enumerate(boxes):
+        if ga["x"] + ga["w"] > 24:
+            problems.append(f"panel {a} is wider than the 24-column grid")
+        for b, gb in boxes[i + 1:]:
+            if (ga["x"] < gb["x"] + gb["w"] and gb["x"] < ga["x"] + ga["w"]
+                    and ga["y"] < gb["y"] + gb["h"] and gb["y"] < ga["y"] + ga["h"]):
+                problems.append(f"panels {a} and {b} overlap")
     panels = query_panels(dashboard)
     if not panels:
         problems.append("the dashboard has no panels with queries")
