@@ -9,6 +9,7 @@ packages=(
   googletest libgtest-dev libgmock-dev
   prometheus        # real Prometheus server and promtool for the integration tests
   python3 curl
+  python3-yaml      # rule and dashboard tests read YAML
   clang-tidy        # static checks (ctest label lint)
 )
 
