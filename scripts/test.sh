@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what it needs, builds the release preset and runs every ctest
-# label (unit, integration). Prints the time each stage took.
+# label (unit, integration, lint, rules), then cross-builds the Windows exe, its tests and the MSI
+# and runs them under Wine (label windows). Prints the time each stage took.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,3 +17,8 @@ stage "install dependencies" scripts/install-deps.sh
 stage "configure (release)" cmake --preset release
 stage "build (release)" cmake --build --preset release
 stage "test (release, all labels)" ctest --preset release
+stage "windows dependencies (mingw-w64, Wine, wixl; yaml-cpp/prometheus-cpp/googletest from Debian sources)" \
+  scripts/windows-deps.sh
+stage "configure (windows)" cmake --preset windows
+stage "build (windows: exe, tests, mock mprapi.dll, MSI)" cmake --build --preset windows
+stage "test (windows, under Wine)" ctest --preset windows
