@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "sources/rrasm/rrasm_config.h"
 #include "sources/simulator/simulator_config.h"
 
 namespace rras {
@@ -39,6 +40,7 @@ struct RouterConfig {
   std::string server;  // "" = local machine (mprapi)
   PollSettings poll;   // global values unless the router overrides them
   SimulatorConfig simulator;
+  RrasmConfig rrasm;  // source: rrasm only
   std::string location;  // "file:line:column" of the router entry, for messages
 };
 

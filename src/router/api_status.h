@@ -26,6 +26,8 @@ inline constexpr ApiCode kRpcCallFailed = 1726;        // RPC_S_CALL_FAILED
 inline constexpr ApiCode kRpcProcnumOutOfRange = 1745; // RPC_S_PROCNUM_OUT_OF_RANGE
 inline constexpr ApiCode kRpcUnknownIf = 1717;         // RPC_S_UNKNOWN_IF
 inline constexpr ApiCode kCancelled = 1223;            // ERROR_CANCELLED
+inline constexpr ApiCode kLogonFailure = 1326;         // ERROR_LOGON_FAILURE (bad user or password)
+inline constexpr ApiCode kRpcBadStubData = 1783;       // RPC_X_BAD_STUB_DATA (a reply that does not decode)
 }  // namespace status
 
 // "ERROR_ACCESS_DENIED", "RPC_S_SERVER_UNAVAILABLE", ... or "0x%08X" for codes we do not know.

@@ -117,6 +117,12 @@ PollError Enumerator::describe(ApiCode code, const std::string& call) {
     case status::kRpcUnknownIf:
       message += ": the server does not offer the router admin interface (RRAS not installed?)";
       break;
+    case status::kLogonFailure:
+      message += ": the server rejected the account; check domain, username and password_file";
+      break;
+    case status::kRpcBadStubData:
+      message += ": the reply did not decode (the exporter's log names the field)";
+      break;
     case status::kCancelled:
       message += ": the call was cancelled at the poll deadline or shutdown";
       break;
@@ -133,6 +139,14 @@ std::optional<PollError> Enumerator::readServerInfo(EnumerationResult& result) {
     const ApiCode code = api_.serverInfo(*handle_, level, info);
     if (code == status::kSuccess) {
       info.level = level;
+      // MPR_SERVER_1/2 carry only the per-protocol ports; uptime and capacity are in level 0.
+      ServerInfo base;
+      if (level > 0 && api_.serverInfo(*handle_, 0, base) == status::kSuccess) {
+        info.lan_only_mode = base.lan_only_mode;
+        info.uptime_seconds = base.uptime_seconds;
+        info.total_ports = base.total_ports;
+        info.ports_in_use = base.ports_in_use;
+      }
       result.server_info = info;
       if (ladder_) ladder_->server_info_level = level;
       return std::nullopt;

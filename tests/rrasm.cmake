@@ -1,0 +1,3 @@
+add_executable(rras_rrasm_codec_tests unit/rrasm_codec_test.cpp)
+target_link_libraries(rras_rrasm_codec_tests PRIVATE rras_rrasm_codec GTest::gtest GTest::gtest_main)
+gtest_discover_tests(rras_rrasm_codec_tests PROPERTIES LABELS unit DISCOVERY_TIMEOUT 60)
