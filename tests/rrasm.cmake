@@ -1,3 +1,9 @@
 add_executable(rras_rrasm_codec_tests unit/rrasm_codec_test.cpp)
 target_link_libraries(rras_rrasm_codec_tests PRIVATE rras_rrasm_codec GTest::gtest GTest::gtest_main)
 gtest_discover_tests(rras_rrasm_codec_tests PROPERTIES LABELS unit DISCOVERY_TIMEOUT 60)
+
+# The fake DIMSVC needs Debian's python3-impacket, so the system python, not one from PATH.
+add_test(NAME integration.rrasm_dimsvc
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/integration/rrasm_dimsvc_test.py
+                 $<TARGET_FILE:rras_exporter> ${CMAKE_SOURCE_DIR})
+set_tests_properties(integration.rrasm_dimsvc PROPERTIES LABELS integration TIMEOUT 200 RUN_SERIAL TRUE)
