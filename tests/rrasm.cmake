@@ -7,3 +7,12 @@ add_test(NAME integration.rrasm_dimsvc
          COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/integration/rrasm_dimsvc_test.py
                  $<TARGET_FILE:rras_exporter> ${CMAKE_SOURCE_DIR})
 set_tests_properties(integration.rrasm_dimsvc PROPERTIES LABELS integration TIMEOUT 200 RUN_SERIAL TRUE)
+
+# The sealed path for real: Samba shim and transport against Debian's smbd (srvsvc), RPC privacy
+# and SMB3 encryption required.
+add_executable(rrasm_smbd_smoke integration/rrasm_smbd_smoke.cpp)
+target_link_libraries(rrasm_smbd_smoke PRIVATE rras_core)
+add_test(NAME integration.rrasm_smbd_sealed
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/integration/rrasm_smbd_smoke.sh $<TARGET_FILE:rrasm_smbd_smoke>)
+set_tests_properties(integration.rrasm_smbd_sealed PROPERTIES LABELS integration TIMEOUT 120 RUN_SERIAL TRUE
+                     SKIP_RETURN_CODE 77)
