@@ -2,10 +2,12 @@
 
 #include <prometheus/gauge.h>
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 
 #include "build_info.h"
+#include "log/logger.h"
 #include "sources/source_factory.h"
 
 namespace rras {
@@ -43,24 +45,51 @@ std::shared_ptr<prometheus::Registry> exporterRegistry() {
   return registry;
 }
 
+prometheus::Gauge& registryGauge(prometheus::Registry& registry, const std::string& name, const std::string& help) {
+  return prometheus::BuildGauge().Name(name).Help(help).Register(registry).Add({});
+}
+
+std::shared_ptr<Renderer> makeRenderer(const GlobalConfig& global, MetricsStore& store) {
+  return std::make_shared<Renderer>(
+      ConnectionRenderOptions{global.per_connection_metrics, global.max_connections_per_router},
+      Privacy(global.privacy), store);
+}
+
+std::vector<PollTarget> pollTargets(const std::vector<RouterConfig>& routers, const WallClock& clock) {
+  std::vector<PollTarget> targets;
+  for (const auto& r : routers) targets.push_back(PollTarget{r, makeRouterApi(r, clock)});
+  return targets;
+}
+
 }  // namespace
 
 Exporter::Exporter(const Config& config, const WallClock& clock)
-    : names_(routerNames(config)),
-      store_(config.routers.size()),
+    : config_(config),
+      clock_(clock),
+      store_(routerNames(config)),
       registry_(exporterRegistry()),
-      renderer_(ConnectionRenderOptions{config.global.per_connection_metrics,
-                                        config.global.max_connections_per_router},
-                Privacy(config.global.privacy), store_),
+      reload_successful_(&registryGauge(*registry_, "rras_exporter_config_last_reload_successful",
+                                        "Whether the last configuration reload succeeded (1) or failed (0).")),
+      reload_success_time_(&registryGauge(*registry_, "rras_exporter_config_last_reload_success_timestamp_seconds",
+                                          "When the configuration was last loaded successfully, in seconds since the epoch.")),
+      renderer_(makeRenderer(config.global, store_)),
       exposition_(store_, registry_) {
   checkSourcesAvailable(config);
-  std::vector<PollTarget> targets;
-  for (const auto& r : config.routers) targets.push_back(PollTarget{r, makeRouterApi(r, clock)});
   poller_ = std::make_unique<Poller>(
-      std::move(targets), [this](RouterSnapshot s) { renderer_.publish(std::move(s)); }, clock);
+      pollTargets(config.routers, clock), [this](RouterSnapshot s) { publish(std::move(s)); }, clock);
+  reloadSucceeded();
 }
 
 Exporter::~Exporter() { stop(); }
+
+void Exporter::publish(RouterSnapshot snapshot) {
+  std::shared_ptr<Renderer> renderer;
+  {
+    std::lock_guard lock(renderer_mu_);
+    renderer = renderer_;
+  }
+  renderer->publish(std::move(snapshot));
+}
 
 std::string Exporter::pollOnce(bool& all_up) {
   poller_->runOnce();
@@ -70,10 +99,57 @@ std::string Exporter::pollOnce(bool& all_up) {
 }
 
 void Exporter::serve(const std::vector<std::string>& listen_addresses) {
-  http_ = std::make_unique<HttpServer>(exposition_, store_, names_);
+  http_ = std::make_unique<HttpServer>(exposition_, store_);
   http_->start(listen_addresses);
   poller_->start();
 }
+
+void Exporter::reload(const Config& config) {
+  try {
+    checkSourcesAvailable(config);
+    const bool same_global = config.global == config_.global;
+    std::vector<std::string> kept;
+    std::vector<RouterConfig> started;
+    for (const auto& r : config.routers) {
+      const auto old = std::find_if(config_.routers.begin(), config_.routers.end(),
+                                    [&](const RouterConfig& o) { return o.name == r.name; });
+      if (same_global && old != config_.routers.end() && old->sameSettings(r)) {
+        kept.push_back(r.name);
+      } else {
+        started.push_back(r);
+      }
+    }
+    // Every new source is created before anything stops, so a failure here changes nothing.
+    auto targets = pollTargets(started, clock_);
+    std::vector<std::string> stopped;
+    for (const auto& o : config_.routers) {
+      if (std::find(kept.begin(), kept.end(), o.name) == kept.end()) stopped.push_back(o.name);
+    }
+    poller_->remove(stopped);
+    if (!same_global) {
+      std::lock_guard lock(renderer_mu_);
+      renderer_ = makeRenderer(config.global, store_);
+    }
+    store_.reconfigure(routerNames(config), kept);
+    poller_->add(std::move(targets));
+    config_ = config;
+    logging::info("configuration reloaded", {{"routers", std::to_string(config.routers.size())},
+                                              {"unchanged", std::to_string(kept.size())},
+                                              {"restarted_or_added", std::to_string(started.size())},
+                                              {"stopped", std::to_string(stopped.size())}});
+  } catch (...) {
+    reloadFailed();
+    throw;
+  }
+  reloadSucceeded();
+}
+
+void Exporter::reloadSucceeded() {
+  reload_successful_->Set(1);
+  reload_success_time_->Set(clock_());
+}
+
+void Exporter::reloadFailed() { reload_successful_->Set(0); }
 
 void Exporter::stop() {
   if (http_) http_->stop();

@@ -3,8 +3,11 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
+
+#include <prometheus/gauge.h>
 
 #include "config/config.h"
 #include "http/http_server.h"
@@ -29,14 +32,28 @@ class Exporter {
   std::string pollOnce(bool& all_up);
   // Starts polling and serving; returns once the listeners are bound (throws if one fails).
   void serve(const std::vector<std::string>& listen_addresses);
+  // Applies a new configuration while running. Routers whose settings did not change keep polling
+  // (their series and counters continue); removed or changed routers stop and their series go;
+  // new ones start. A change under `global` restarts every router. Throws std::runtime_error and
+  // changes nothing when the new configuration cannot be used. Not concurrent with stop().
+  void reload(const Config& config);
+  // Records a reload that failed before reaching reload() (the file did not load).
+  void reloadFailed();
   void stop();
   const HttpServer* http() const { return http_.get(); }
 
  private:
-  std::vector<std::string> names_;
+  void publish(RouterSnapshot snapshot);
+  void reloadSucceeded();
+
+  Config config_;
+  WallClock clock_;
   MetricsStore store_;
   std::shared_ptr<prometheus::Registry> registry_;
-  Renderer renderer_;
+  prometheus::Gauge* reload_successful_;
+  prometheus::Gauge* reload_success_time_;
+  std::mutex renderer_mu_;
+  std::shared_ptr<Renderer> renderer_;  // replaced when a reload changes the global settings
   Exposition exposition_;
   std::unique_ptr<Poller> poller_;
   std::unique_ptr<HttpServer> http_;

@@ -13,6 +13,17 @@
 
 namespace {
 
+// A bad new file is reported and the running configuration kept.
+void reloadConfig(rras::Exporter& exporter, const std::string& file) {
+  rras::logging::info("reloading configuration", {{"config", file}});
+  try {
+    exporter.reload(rras::loadConfigFile(file));
+  } catch (const std::exception& e) {
+    exporter.reloadFailed();
+    rras::logging::error("configuration reload failed; keeping the running configuration", {{"error", e.what()}});
+  }
+}
+
 int serveUntilSignal(const rras::Config& config, const rras::Flags& flags) {
   // Block the shutdown signals before any thread starts, so only sigwait below sees them.
   sigset_t signals;
@@ -32,7 +43,7 @@ int serveUntilSignal(const rras::Config& config, const rras::Flags& flags) {
     int sig = 0;
     sigwait(&signals, &sig);
     if (sig == SIGHUP) {
-      rras::logging::warn("SIGHUP: configuration reload is not supported yet; restart to apply changes");
+      reloadConfig(exporter, flags.config_file);
       continue;
     }
     rras::logging::info("shutting down", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});

@@ -16,6 +16,7 @@ struct PollSettings {
   double timeout_seconds = 20;
   int64_t page_size_bytes = 65536;  // -1 = all in one page
   int max_level = -1;               // -1 = auto
+  bool operator==(const PollSettings&) const = default;
 };
 
 struct PrivacyConfig {
@@ -25,6 +26,7 @@ struct PrivacyConfig {
   std::string hash_key_file;
   std::string hash_key;  // contents of hash_key_file; never logged
   ClientAddresses client_addresses = ClientAddresses::kPlain;
+  bool operator==(const PrivacyConfig&) const = default;
 };
 
 struct GlobalConfig {
@@ -32,6 +34,7 @@ struct GlobalConfig {
   bool per_connection_metrics = true;
   uint32_t max_connections_per_router = 20000;
   PrivacyConfig privacy;
+  bool operator==(const GlobalConfig&) const = default;
 };
 
 struct RouterConfig {
@@ -42,6 +45,10 @@ struct RouterConfig {
   SimulatorConfig simulator;
   RrasmConfig rrasm;  // source: rrasm only
   std::string location;  // "file:line:column" of the router entry, for messages
+
+  bool operator==(const RouterConfig&) const = default;
+  // Same router, same settings: where the entry sits in the file does not matter.
+  bool sameSettings(const RouterConfig& other) const;
 };
 
 struct Config {

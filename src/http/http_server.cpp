@@ -64,9 +64,8 @@ bool acceptsGzip(const std::string& accept_encoding) {
   return false;
 }
 
-HttpServer::HttpServer(const Exposition& exposition, const MetricsStore& store,
-                       std::vector<std::string> router_names)
-    : exposition_(exposition), store_(store), router_names_(std::move(router_names)) {}
+HttpServer::HttpServer(const Exposition& exposition, const MetricsStore& store)
+    : exposition_(exposition), store_(store) {}
 
 HttpServer::~HttpServer() { stop(); }
 
@@ -103,7 +102,8 @@ void HttpServer::install(httplib::Server& server) {
                              });
   });
   server.Get("/", [this](const httplib::Request&, httplib::Response& res) {
-    res.set_content(renderLandingPage(store_.current(), router_names_, wallNow()), "text/html; charset=utf-8");
+    const auto [names, routers] = store_.currentWithNames();
+    res.set_content(renderLandingPage(routers, names, wallNow()), "text/html; charset=utf-8");
   });
   server.Get("/-/healthy", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("Healthy.\n", "text/plain; charset=utf-8");

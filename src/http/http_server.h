@@ -29,7 +29,7 @@ bool acceptsGzip(const std::string& accept_encoding);
 
 class HttpServer {
  public:
-  HttpServer(const Exposition& exposition, const MetricsStore& store, std::vector<std::string> router_names);
+  HttpServer(const Exposition& exposition, const MetricsStore& store);
   ~HttpServer();
   // Binds every address or throws std::runtime_error naming the one that failed.
   void start(const std::vector<std::string>& addresses);
@@ -42,7 +42,6 @@ class HttpServer {
 
   const Exposition& exposition_;
   const MetricsStore& store_;
-  std::vector<std::string> router_names_;
   std::vector<std::unique_ptr<httplib::Server>> servers_;
   std::vector<std::thread> threads_;
   std::vector<int> ports_;

@@ -1,15 +1,38 @@
 #include "metrics/metrics_store.h"
 
+#include <algorithm>
+
 namespace rras {
+
+MetricsStore::MetricsStore(std::vector<std::string> router_names)
+    : names_(std::move(router_names)), routers_(names_.size()) {}
 
 void MetricsStore::publish(std::shared_ptr<const PublishedRouter> router) {
   std::lock_guard lock(mu_);
-  routers_.at(router->snapshot.index) = std::move(router);
+  const auto it = std::find(names_.begin(), names_.end(), router->snapshot.router);
+  if (it != names_.end()) routers_[static_cast<size_t>(it - names_.begin())] = std::move(router);
 }
 
 PublishedRouters MetricsStore::current() const {
   std::lock_guard lock(mu_);
   return routers_;
+}
+
+std::pair<std::vector<std::string>, PublishedRouters> MetricsStore::currentWithNames() const {
+  std::lock_guard lock(mu_);
+  return {names_, routers_};
+}
+
+void MetricsStore::reconfigure(std::vector<std::string> router_names, const std::vector<std::string>& keep) {
+  std::lock_guard lock(mu_);
+  PublishedRouters routers(router_names.size());
+  for (size_t i = 0; i < router_names.size(); ++i) {
+    if (std::find(keep.begin(), keep.end(), router_names[i]) == keep.end()) continue;
+    const auto old = std::find(names_.begin(), names_.end(), router_names[i]);
+    if (old != names_.end()) routers[i] = routers_[static_cast<size_t>(old - names_.begin())];
+  }
+  names_ = std::move(router_names);
+  routers_ = std::move(routers);
 }
 
 void Renderer::publish(RouterSnapshot snapshot) {

@@ -4,6 +4,8 @@
 
 #include <memory>
 #include <mutex>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "metrics/connection_renderer.h"
@@ -20,13 +22,20 @@ using PublishedRouters = std::vector<std::shared_ptr<const PublishedRouter>>;
 
 class MetricsStore {
  public:
-  explicit MetricsStore(size_t routers) : routers_(routers) {}
+  explicit MetricsStore(std::vector<std::string> router_names);
+  // Replaces the router with the snapshot's name; a router no longer configured is ignored.
   void publish(std::shared_ptr<const PublishedRouter> router);
-  // One entry per configured router; nullptr until its first poll ends.
+  // One entry per configured router, in configuration order; nullptr until its first poll ends.
   PublishedRouters current() const;
+  // The same, with the router names (for routers that have not published yet).
+  std::pair<std::vector<std::string>, PublishedRouters> currentWithNames() const;
+  // A new router list after a reload: routers named in `keep` carry their last poll over, every
+  // other router starts empty.
+  void reconfigure(std::vector<std::string> router_names, const std::vector<std::string>& keep);
 
  private:
   mutable std::mutex mu_;
+  std::vector<std::string> names_;
   PublishedRouters routers_;
 };
 

@@ -26,9 +26,8 @@ SteadyClock::duration seconds(double s) {
 
 double steadySeconds() { return std::chrono::duration<double>(SteadyClock::now().time_since_epoch()).count(); }
 
-RouterSnapshot identity(size_t index, const RouterConfig& config) {
+RouterSnapshot identity(const RouterConfig& config) {
   RouterSnapshot s;
-  s.index = index;
   s.router = config.name;
   s.source = config.source;
   s.server = config.server;
@@ -38,14 +37,12 @@ RouterSnapshot identity(size_t index, const RouterConfig& config) {
 }  // namespace
 
 struct Poller::Worker {
-  Worker(size_t i, PollTarget t)
-      : index(i),
-        config(std::move(t.config)),
+  explicit Worker(PollTarget t)
+      : config(std::move(t.config)),
         api(std::move(t.api)),
         enumerator(*api, EnumeratorOptions{config.poll.page_size_bytes, config.poll.max_level, 100000}),
         rng(std::hash<std::string>{}(config.name)) {}
 
-  size_t index;
   RouterConfig config;
   std::unique_ptr<RouterApi> api;
   Enumerator enumerator;      // worker thread only
@@ -69,27 +66,36 @@ struct Poller::Worker {
   double last_success_time = 0;
   RouterTotals totals;
   std::map<std::string, uint64_t> poll_errors;
+  bool removed = false;  // guarded by State::mu
 
   double jitter() { return std::uniform_real_distribution<double>(-1.0, 1.0)(rng); }
 };
 
 struct Poller::State {
-  std::vector<std::unique_ptr<Worker>> workers;
   PublishFn publish;
   WallClock clock;
   std::thread watchdog;
 
-  std::mutex mu;  // guards stopping and running; the condition variable's mutex
+  std::mutex workers_mu;  // guards the list; a thread holds its own worker
+  std::vector<std::shared_ptr<Worker>> workers;
+
+  std::mutex mu;  // guards stopping, running, polling_once and Worker::removed; the condition variable's mutex
   std::condition_variable cv;
   bool stopping = false;
   bool running = false;
-  // Publishes hold it shared and check `stopping`; stop() takes it exclusively, so once stop()
-  // has returned nothing reaches the publish callback (whose owner may be gone).
+  bool polling_once = false;
+  // Publishes hold it shared and check stopRequested(); stop() and remove() take it exclusively,
+  // so once they have returned nothing more reaches the publish callback from those workers.
   std::shared_mutex publish_gate;
 
-  bool stopRequested() {
+  std::vector<std::shared_ptr<Worker>> currentWorkers() {
+    std::lock_guard lock(workers_mu);
+    return workers;
+  }
+
+  bool stopRequested(const Worker& w) {
     std::lock_guard lock(mu);
-    return stopping;
+    return stopping || w.removed;
   }
 
   void wake() {
@@ -97,16 +103,16 @@ struct Poller::State {
     cv.notify_all();
   }
 
-  bool sleepFor(SteadyClock::duration d) {
+  bool sleepFor(const Worker& w, SteadyClock::duration d) {
     std::unique_lock lock(mu);
-    return !cv.wait_for(lock, d, [this] { return stopping; });
+    return !cv.wait_for(lock, d, [&] { return stopping || w.removed; });
   }
 
   RouterSnapshot failureSnapshot(Worker& w, PollError error, double start, double duration) {
     // Caller holds w.mu.
     ++w.consecutive_failures;
     ++w.poll_errors[error.name];
-    RouterSnapshot s = identity(w.index, w.config);
+    RouterSnapshot s = identity(w.config);
     s.up = false;
     s.level = w.level;
     s.poll_end_time = start + duration;
@@ -125,7 +131,7 @@ struct Poller::State {
   void publishSafely(Worker& w, RouterSnapshot snapshot) {
     {
       std::shared_lock gate(publish_gate);
-      if (stopRequested()) return;
+      if (stopRequested(w)) return;
       try {
         publish(std::move(snapshot));
       } catch (const std::exception& e) {
@@ -142,7 +148,7 @@ struct Poller::State {
   // One poll: enumerate, then widen counters and aggregate; any exception fails the poll only.
   RouterSnapshot pollRouter(Worker& w, SteadyClock::time_point steady_start) {
     EnumerationResult result;
-    RouterSnapshot s = identity(w.index, w.config);
+    RouterSnapshot s = identity(w.config);
     try {
       result = w.enumerator.poll();
       if (!result.error) {
@@ -174,8 +180,8 @@ struct Poller::State {
   void workerLoop(Worker& w, bool once) {
     const double interval = w.config.poll.interval_seconds;
     // Spread the first polls a little so routers are not all asked at the same instant.
-    bool go = once || sleepFor(seconds(std::min(1.0, interval / 10) * (w.jitter() + 1) / 2));
-    while (go && !stopRequested()) {
+    bool go = once || sleepFor(w, seconds(std::min(1.0, interval / 10) * (w.jitter() + 1) / 2));
+    while (go && !stopRequested(w)) {
       const auto steady_start = SteadyClock::now();
       double wall_start = 0;
       {
@@ -227,7 +233,7 @@ struct Poller::State {
         failures = w.consecutive_failures;
       }
       const auto wake_at = steady_start + seconds(nextDelay(interval, failures, w.jitter()));
-      go = sleepFor(std::max(wake_at - SteadyClock::now(), SteadyClock::duration::zero()));
+      go = sleepFor(w, std::max(wake_at - SteadyClock::now(), SteadyClock::duration::zero()));
     }
     {
       std::lock_guard lock(w.mu);
@@ -237,6 +243,10 @@ struct Poller::State {
   }
 
   static void launch(const std::shared_ptr<State>& state, bool once);
+  static void startThread(const std::shared_ptr<State>& state, const std::shared_ptr<Worker>& worker, bool once);
+  // Cancels the workers' calls until each has left its loop, for at most a few seconds; a source
+  // that cannot interrupt a call (a real blocking RPC) has its thread left behind.
+  static void finish(const std::vector<std::shared_ptr<Worker>>& workers);
 
   void watchdogLoop() {
     for (;;) {
@@ -245,7 +255,7 @@ struct Poller::State {
         if (cv.wait_for(lock, std::chrono::milliseconds(50), [this] { return stopping; })) return;
       }
       const auto now = SteadyClock::now();
-      for (auto& wp : workers) {
+      for (auto& wp : currentWorkers()) {
         Worker& w = *wp;
         std::unique_lock publishing(w.publish_mu, std::try_to_lock);
         if (!publishing) continue;  // the worker is publishing: its poll is over
@@ -274,9 +284,7 @@ Poller::Poller(std::vector<PollTarget> targets, PublishFn publish, WallClock clo
     : state_(std::make_shared<State>()) {
   state_->publish = std::move(publish);
   state_->clock = std::move(clock);
-  for (size_t i = 0; i < targets.size(); ++i) {
-    state_->workers.push_back(std::make_unique<Worker>(i, std::move(targets[i])));
-  }
+  for (auto& t : targets) state_->workers.push_back(std::make_shared<Worker>(std::move(t)));
 }
 
 Poller::~Poller() { stop(); }
@@ -290,17 +298,51 @@ double Poller::nextDelay(double interval, uint32_t consecutive_failures, double 
   return base * (1.0 + 0.1 * std::clamp(jitter, -1.0, 1.0));
 }
 
+void Poller::State::startThread(const std::shared_ptr<State>& state, const std::shared_ptr<Worker>& worker,
+                                bool once) {
+  // The thread holds the state and its worker: one left behind outlives the Poller safely.
+  worker->thread = std::thread([state, worker, once] { state->workerLoop(*worker, once); });
+}
+
 void Poller::State::launch(const std::shared_ptr<State>& state, bool once) {
   {
     std::lock_guard lock(state->mu);
     state->stopping = false;
     state->running = true;
+    state->polling_once = once;
   }
-  // Each thread holds the state: one left behind at shutdown keeps it alive.
   state->watchdog = std::thread([state] { state->watchdogLoop(); });
-  for (auto& w : state->workers) {
-    Worker* worker = w.get();
-    worker->thread = std::thread([state, worker, once] { state->workerLoop(*worker, once); });
+  std::lock_guard lock(state->workers_mu);
+  for (auto& w : state->workers) startThread(state, w, once);
+}
+
+void Poller::State::finish(const std::vector<std::shared_ptr<Worker>>& workers) {
+  const auto give_up = SteadyClock::now() + std::chrono::seconds(5);
+  for (;;) {
+    bool all_done = true;
+    for (auto& w : workers) {
+      std::lock_guard lock(w->mu);
+      if (!w->done && w->thread.joinable()) {
+        all_done = false;
+        w->api->cancel();
+      }
+    }
+    if (all_done || SteadyClock::now() >= give_up) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  for (auto& w : workers) {
+    if (!w->thread.joinable()) continue;
+    bool done = false;
+    {
+      std::lock_guard lock(w->mu);
+      done = w->done;
+    }
+    if (done) {
+      w->thread.join();
+    } else {
+      logging::warn("router call did not return in time; leaving it behind", {{"router", w->config.name}});
+      w->thread.detach();
+    }
   }
 }
 
@@ -310,15 +352,54 @@ void Poller::runOnce() {
   auto state = state_;
   State::launch(state, true);
   {
+    const auto workers = state->currentWorkers();
     std::unique_lock lock(state->mu);
     state->cv.wait(lock, [&] {
-      return std::all_of(state->workers.begin(), state->workers.end(), [](const auto& w) {
+      return std::all_of(workers.begin(), workers.end(), [](const auto& w) {
         std::lock_guard wl(w->mu);
         return w->published;
       });
     });
   }
   stop();
+}
+
+void Poller::add(std::vector<PollTarget> targets) {
+  std::lock_guard lock(state_->workers_mu);
+  bool running = false;
+  {
+    std::lock_guard state_lock(state_->mu);
+    running = state_->running && !state_->polling_once;
+  }
+  for (auto& t : targets) {
+    auto worker = std::make_shared<Worker>(std::move(t));
+    if (running) State::startThread(state_, worker, false);
+    state_->workers.push_back(std::move(worker));
+  }
+}
+
+void Poller::remove(const std::vector<std::string>& names) {
+  auto& state = *state_;
+  std::vector<std::shared_ptr<Worker>> leaving;
+  {
+    std::lock_guard list_lock(state.workers_mu);
+    auto& all = state.workers;
+    for (auto it = all.begin(); it != all.end();) {
+      if (std::find(names.begin(), names.end(), (*it)->config.name) == names.end()) {
+        ++it;
+      } else {
+        leaving.push_back(*it);
+        it = all.erase(it);
+      }
+    }
+  }
+  {
+    std::unique_lock gate(state.publish_gate);
+    std::lock_guard lock(state.mu);
+    for (auto& w : leaving) w->removed = true;
+  }
+  state.cv.notify_all();
+  State::finish(leaving);
 }
 
 void Poller::stop() {
@@ -332,35 +413,7 @@ void Poller::stop() {
   }
   state.cv.notify_all();
   if (state.watchdog.joinable()) state.watchdog.join();
-  // Cancel until every worker is out of its call; a source that cannot interrupt a call (a real
-  // blocking RPC) gets a few seconds, then its thread is left behind holding the shared state.
-  const auto give_up = SteadyClock::now() + std::chrono::seconds(5);
-  for (;;) {
-    bool all_done = true;
-    for (auto& w : state.workers) {
-      std::lock_guard lock(w->mu);
-      if (!w->done && w->thread.joinable()) {
-        all_done = false;
-        w->api->cancel();
-      }
-    }
-    if (all_done || SteadyClock::now() >= give_up) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  for (auto& w : state.workers) {
-    if (!w->thread.joinable()) continue;
-    bool done = false;
-    {
-      std::lock_guard lock(w->mu);
-      done = w->done;
-    }
-    if (done) {
-      w->thread.join();
-    } else {
-      logging::warn("router call did not return at shutdown; leaving it behind", {{"router", w->config.name}});
-      w->thread.detach();
-    }
-  }
+  State::finish(state.currentWorkers());
 }
 
 }  // namespace rras

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "config/config.h"
@@ -33,6 +34,10 @@ class Poller {
   // Cancels polls in flight and returns within a few seconds even if a call hangs; nothing is
   // published once it has returned.
   void stop();
+  // Reconfiguration while running: add() starts polling new routers at once; remove() stops the
+  // named routers' workers like stop() does (nothing of theirs is published once it returns).
+  void add(std::vector<PollTarget> targets);
+  void remove(const std::vector<std::string>& names);
 
   // The wait before the next poll: interval ± 10 % after a success; after n failures in a row
   // interval × 2^(n-1), at most max(interval, 5 min), ± 10 %. `jitter` is in [-1, 1].

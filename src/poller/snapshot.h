@@ -28,7 +28,6 @@ Aggregates computeAggregates(const std::vector<TrackedConnection>& connections);
 
 struct RouterSnapshot {
   // Identity (from the configuration).
-  size_t index = 0;  // position in the configuration
   std::string router, source, server;
 
   // The poll.

@@ -37,7 +37,7 @@ std::string gunzip(const std::string& in) {
 struct Pipeline {
   double now = 1'800'000'000;
   std::vector<std::unique_ptr<SimulatedRouter>> routers;
-  MetricsStore store{2};
+  MetricsStore store{{"r0", "r1"}};
   Renderer renderer{ConnectionRenderOptions{}, Privacy(PrivacyConfig{}), store};
   Exposition exposition{store, std::make_shared<prometheus::Registry>()};
   std::vector<std::unique_ptr<Enumerator>> enumerators;
@@ -58,7 +58,6 @@ struct Pipeline {
       auto result = enumerators[i]->poll();
       ASSERT_FALSE(result.error);
       RouterSnapshot s;
-      s.index = i;
       s.router = "r" + std::to_string(i);
       s.source = "simulator";
       s.up = true;
@@ -143,7 +142,7 @@ TEST(ExpositionTest, StartTimesAreStableAcrossPolls) {
 }
 
 TEST(ExpositionTest, FailedRouterShowsUpZeroAndNoConnectionData) {
-  MetricsStore store(1);
+  MetricsStore store({"down"});
   Renderer renderer(ConnectionRenderOptions{}, Privacy(PrivacyConfig{}), store);
   Exposition exposition(store, std::make_shared<prometheus::Registry>());
   RouterSnapshot s;

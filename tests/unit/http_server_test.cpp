@@ -9,10 +9,10 @@ namespace rras {
 namespace {
 
 struct Served {
-  MetricsStore store{2};
+  MetricsStore store{{"r0", "r<1>"}};
   Renderer renderer{ConnectionRenderOptions{}, Privacy(PrivacyConfig{}), store};
   Exposition exposition{store, std::make_shared<prometheus::Registry>()};
-  HttpServer server{exposition, store, {"r<0>", "r1"}};
+  HttpServer server{exposition, store};
   std::unique_ptr<httplib::Client> client;
 
   Served() {
@@ -22,8 +22,7 @@ struct Served {
   }
   void publish(size_t index, bool up) {
     RouterSnapshot s;
-    s.index = index;
-    s.router = "r" + std::to_string(index);
+    s.router = index == 0 ? "r0" : "r<1>";
     s.source = "simulator";
     s.up = up;
     if (!up) s.error = PollError::guard("POLL_DEADLINE_EXCEEDED", "hung <script>");
@@ -60,7 +59,7 @@ TEST(HttpServerTest, MetricsPlainAndGzip) {
   EXPECT_FALSE(plain->has_header("Content-Encoding"));
   const auto parsed = testing::parseExposition(plain->body);
   EXPECT_EQ(parsed.series.at("rras_up{router=\"r0\"}"), 1);
-  EXPECT_EQ(parsed.series.at("rras_up{router=\"r1\"}"), 0);
+  EXPECT_EQ(parsed.series.at("rras_up{router=\"r<1>\"}"), 0);
   EXPECT_EQ(parsed.count("rras_connection_info"), 1u);
 
   auto zipped = s.client->Get("/metrics", {{"Accept-Encoding", "gzip, deflate"}});
@@ -78,7 +77,7 @@ TEST(HttpServerTest, LandingPageListsRoutersEscaped) {
   auto res = s.client->Get("/");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
-  EXPECT_NE(res->body.find("r&lt;0&gt;"), std::string::npos);
+  EXPECT_NE(res->body.find("r&lt;1&gt;"), std::string::npos);
   EXPECT_NE(res->body.find("not polled yet"), std::string::npos);
   EXPECT_NE(res->body.find("POLL_DEADLINE_EXCEEDED: hung &lt;script&gt;"), std::string::npos);
   EXPECT_NE(res->body.find("href=\"metrics\""), std::string::npos);
@@ -104,9 +103,9 @@ TEST(HttpServerTest, ListenAddressParsingAndBindErrors) {
   EXPECT_THROW(parseListenAddress("host:70000"), std::invalid_argument);
 
   Served a;
-  MetricsStore store(1);
+  MetricsStore store({"x"});
   Exposition exposition(store, std::make_shared<prometheus::Registry>());
-  HttpServer clash(exposition, store, {"x"});
+  HttpServer clash(exposition, store);
   EXPECT_THROW(clash.start({"127.0.0.1:" + std::to_string(a.server.boundPorts().at(0))}), std::runtime_error);
 }
 

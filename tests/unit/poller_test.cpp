@@ -187,6 +187,32 @@ TEST(PollerTest, DeadlineFailureIsNeverPublishedAfterALaterSuccess) {
   for (size_t i = 1; i < snaps.size(); ++i) EXPECT_LE(snaps[i - 1].poll_end_time, snaps[i].poll_end_time);
 }
 
+TEST(PollerTest, RemovedRoutersStopPublishingAndAddedOnesStart) {
+  SimulatorConfig sim;
+  sim.connections = 5;
+  SimulatorConfig hung = sim;
+  hung.hang_seconds = 3600;
+  Recorder rec;
+  Poller poller(targets({router("stays", 0.1, 0.1, sim), router("goes", 0.1, 0.1, sim),
+                         router("hangs", 60, 30, hung)},
+                        wall()),
+                rec.fn(), wall());
+  poller.start();
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  const auto start = Clock::now();
+  poller.remove({"goes", "hangs"});  // the hung call is cancelled, not waited for
+  EXPECT_LT(std::chrono::duration<double>(Clock::now() - start).count(), 2.0);
+  const size_t goes_at_removal = rec.of("goes").size();
+  EXPECT_GE(goes_at_removal, 2u);
+  EXPECT_TRUE(rec.of("hangs").empty());  // cancelled before its deadline: nothing published
+  poller.add(targets({router("new", 0.1, 0.1, sim)}, wall()));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  poller.stop();
+  EXPECT_EQ(rec.of("goes").size(), goes_at_removal);
+  EXPECT_GE(rec.of("new").size(), 2u);
+  EXPECT_GE(rec.of("stays").size(), 6u);  // kept its schedule throughout
+}
+
 TEST(PollerTest, BackoffGrowsAfterFailuresAndIsCapped) {
   EXPECT_DOUBLE_EQ(Poller::nextDelay(30, 0, 0), 30);
   EXPECT_DOUBLE_EQ(Poller::nextDelay(30, 1, 0), 30);

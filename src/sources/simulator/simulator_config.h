@@ -23,6 +23,8 @@ struct SimulatorConfig {
   uint32_t churn_per_call = 0;       // connections that leave and arrive before each enumeration call
   bool resume_stuck = false;         // the resume handle never advances
   uint32_t binding_lost_every = 0;   // every Nth enumeration call answers RPC_S_INVALID_BINDING
+
+  bool operator==(const SimulatorConfig&) const = default;
 };
 
 }  // namespace rras
