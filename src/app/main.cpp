@@ -7,6 +7,7 @@
 
 #include "app/exporter.h"
 #include "app/flags.h"
+#include "app/systemd_notify.h"
 #include "build_info.h"
 #include "config/config_loader.h"
 #include "log/logger.h"
@@ -39,14 +40,19 @@ int serveUntilSignal(const rras::Config& config, const rras::Flags& flags) {
   rras::logging::info("rras_exporter started", {{"version", rras::build::kVersion},
                                                  {"config", flags.config_file},
                                                  {"routers", std::to_string(config.routers.size())}});
+  rras::systemd::notifyReady("serving " + std::to_string(config.routers.size()) + " router(s)");
+  const rras::systemd::Watchdog watchdog;
   for (;;) {
     int sig = 0;
     sigwait(&signals, &sig);
     if (sig == SIGHUP) {
+      rras::systemd::notifyReloading();
       reloadConfig(exporter, flags.config_file);
+      rras::systemd::notifyReady("configuration reloaded (or kept, see the log)");
       continue;
     }
     rras::logging::info("shutting down", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
+    rras::systemd::notifyStopping();
     exporter.stop();
     return 0;
   }

@@ -16,6 +16,8 @@ struct RrasmConfig {
   std::string domain, username, password_file;
   std::string password;  // contents of password_file; never logged
   double timeout_seconds = 15;  // per RPC call
+
+  bool operator==(const RrasmConfig&) const = default;  // reload: a changed password restarts the router
 };
 
 }  // namespace rras
