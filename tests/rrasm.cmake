@@ -16,3 +16,9 @@ add_test(NAME integration.rrasm_smbd_sealed
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/integration/rrasm_smbd_smoke.sh $<TARGET_FILE:rrasm_smbd_smoke>)
 set_tests_properties(integration.rrasm_smbd_sealed PROPERTIES LABELS integration TIMEOUT 120 RUN_SERIAL TRUE
                      SKIP_RETURN_CODE 77)
+
+# sd_notify for the systemd unit (Linux).
+add_test(NAME integration.systemd_notify
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/integration/systemd_notify_test.py
+                 $<TARGET_FILE:rras_exporter> ${CMAKE_SOURCE_DIR})
+set_tests_properties(integration.systemd_notify PROPERTIES LABELS integration TIMEOUT 90 RUN_SERIAL TRUE)
