@@ -9,6 +9,7 @@ packages=(
   googletest libgtest-dev libgmock-dev
   prometheus        # real Prometheus server and promtool for the integration tests
   python3 curl
+  python3-yaml      # rule and dashboard tests read YAML
   clang-tidy        # static checks (ctest label lint)
   # rrasm source (Linux): Samba's DCE/RPC client libraries, sd_notify, the .deb, and its tests
   samba-dev libtalloc-dev libtevent-dev libsystemd-dev

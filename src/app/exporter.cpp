@@ -57,6 +57,7 @@ std::shared_ptr<Renderer> makeRenderer(const GlobalConfig& global, MetricsStore&
 
 std::vector<PollTarget> pollTargets(const std::vector<RouterConfig>& routers, const WallClock& clock) {
   std::vector<PollTarget> targets;
+  targets.reserve(routers.size());
   for (const auto& r : routers) targets.push_back(PollTarget{r, makeRouterApi(r, clock)});
   return targets;
 }

@@ -5,12 +5,12 @@
 namespace rras {
 
 std::string usage() {
-  return R"(usage: rras_exporter [flags]
+  return std::string(R"(usage: rras_exporter [flags]
 
 Prometheus exporter for Windows RRAS (Routing and Remote Access) VPN servers.
 
 Flags:
-  --config.file=PATH          configuration file (default: rras_exporter.yml)
+  --config.file=PATH          configuration file (default: )" + defaultConfigFile() + R"()
   --config.check              validate the configuration and exit (0 = valid)
   --web.listen-address=ADDR   address to serve on, host:port or :port; repeat for
                               several (default: :10473)
@@ -20,7 +20,7 @@ Flags:
                               stdout, exit 0 only if every router succeeded
   --version                   print the version and exit
   -h, --help                  print this help and exit
-)";
+)");
 }
 
 Flags parseFlags(const std::vector<std::string>& args) {

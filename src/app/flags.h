@@ -5,12 +5,13 @@
 #include <string>
 #include <vector>
 
+#include "app/default_config_path.h"
 #include "log/logger.h"
 
 namespace rras {
 
 struct Flags {
-  std::string config_file = "rras_exporter.yml";
+  std::string config_file = defaultConfigFile();
   bool config_check = false;
   std::vector<std::string> listen_addresses;  // default {":10473"}
   logging::Level log_level = logging::Level::kInfo;

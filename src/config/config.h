@@ -44,6 +44,8 @@ struct RouterConfig {
   PollSettings poll;   // global values unless the router overrides them
   SimulatorConfig simulator;
   RrasmConfig rrasm;  // source: rrasm only
+  // Test-only: load this DLL instead of %SystemRoot%\System32\mprapi.dll (source mprapi).
+  std::string mprapi_dll_path;
   std::string location;  // "file:line:column" of the router entry, for messages
 
   bool operator==(const RouterConfig&) const = default;

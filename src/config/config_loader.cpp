@@ -380,7 +380,7 @@ Config parseConfig(const std::string& text, const std::string& name, const std::
     router.location = r.where(node);
     std::string path = "routers[" + std::to_string(i) + "]";
     r.expectMap(node, path, {"name", "source", "server", "poll_interval", "poll_timeout", "page_size_bytes",
-                             "max_level", "simulator",
+                             "max_level", "simulator", "mprapi_dll_path",
                              "transport", "port", "auth_level", "credentials", "kerberos", "timeout"});
     const YAML::Node name_node = node["name"];
     if (!name_node) r.fail(node, path, "missing key \"name\"");
@@ -399,6 +399,11 @@ Config parseConfig(const std::string& text, const std::string& name, const std::
       if (router.source != "simulator") r.fail(n, path + ".simulator", "only allowed with source: simulator");
       readSimulator(r, n, path + ".simulator", router.simulator);
     }
+    if (auto n = node["mprapi_dll_path"]) {
+      if (router.source != "mprapi") r.fail(n, path + ".mprapi_dll_path", "only allowed with source: mprapi");
+      router.mprapi_dll_path = r.string(n, path + ".mprapi_dll_path");
+      if (router.mprapi_dll_path.empty()) r.fail(n, path + ".mprapi_dll_path", "must not be empty");
+    }
     readRrasm(r, node, path, router);
     config.routers.push_back(std::move(router));
   }
@@ -406,12 +411,14 @@ Config parseConfig(const std::string& text, const std::string& name, const std::
 }
 
 Config loadConfigFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
+  // A UTF-8 path on every platform (the narrow path would use the ANSI code page on Windows).
+  const std::filesystem::path fs_path(std::u8string(path.begin(), path.end()));
+  std::ifstream in(fs_path, std::ios::binary);
   if (!in) throw ConfigError(path + ": cannot open the configuration file (does it exist and is it readable?)");
   std::stringstream buffer;
   buffer << in.rdbuf();
-  const auto dir = std::filesystem::path(path).parent_path();
-  return parseConfig(buffer.str(), path, dir.empty() ? "." : dir.string());
+  const auto dir = fs_path.parent_path().u8string();
+  return parseConfig(buffer.str(), path, dir.empty() ? "." : std::string(dir.begin(), dir.end()));
 }
 
 }  // namespace rras

@@ -1,8 +1,9 @@
 #include "http/landing_page.h"
 
-#include <ctime>
+#include <cmath>
 
 #include "build_info.h"
+#include "model/utc_time.h"
 
 namespace rras {
 
@@ -23,14 +24,7 @@ std::string html(std::string_view s) {
   return out;
 }
 
-std::string isoTime(double t) {
-  const auto secs = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string isoTime(double t) { return utcTimestamp(std::floor(t)); }
 
 }  // namespace
 

@@ -1,5 +1,7 @@
 #include "log/logger.h"
 
+#include "model/utc_time.h"
+
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -13,20 +15,14 @@ namespace {
 
 std::atomic<Level> g_level{Level::kInfo};
 std::atomic<Format> g_format{Format::kLogfmt};
-std::mutex g_mu;
+std::mutex g_mu;  // guards the output and g_sink
+Sink g_sink;
 
 constexpr std::string_view kLevelNames[] = {"debug", "info", "warn", "error"};
 
 std::string timestamp() {
-  const auto now = std::chrono::system_clock::now();
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  const std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[80];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
-  return buf;
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  return utcTimestamp(std::chrono::duration<double>(now).count(), true);
 }
 
 void appendLogfmtValue(std::string& out, std::string_view v) {
@@ -112,8 +108,17 @@ void write(Level level, std::string_view message, std::initializer_list<Field> f
     line += '\n';
   }
   std::lock_guard lock(g_mu);
+  if (g_sink) {
+    g_sink(level, line);
+    return;
+  }
   std::fwrite(line.data(), 1, line.size(), stderr);
   std::fflush(stderr);
+}
+
+void setSink(Sink sink) {
+  std::lock_guard lock(g_mu);
+  g_sink = std::move(sink);
 }
 
 }  // namespace rras::logging

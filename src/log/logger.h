@@ -1,6 +1,7 @@
 // Structured logging to stderr in logfmt or JSON (--log.format), filtered by --log.level.
 #pragma once
 
+#include <functional>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -16,6 +17,11 @@ std::optional<Level> parseLevel(std::string_view text);
 std::optional<Format> parseFormat(std::string_view text);
 void configure(Level level, Format format);
 bool enabled(Level level);
+
+// Where formatted lines go instead of stderr (the Windows Event Log for a service); nullptr
+// restores stderr. `line` ends with a newline.
+using Sink = std::function<void(Level level, std::string_view line)>;
+void setSink(Sink sink);
 
 using Field = std::pair<std::string_view, std::string_view>;
 void write(Level level, std::string_view message, std::initializer_list<Field> fields = {});

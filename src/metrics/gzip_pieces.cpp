@@ -2,7 +2,10 @@
 
 #include <zlib.h>
 
+#include <limits>
 #include <stdexcept>
+#include <string>
+
 
 namespace rras::gzip {
 
@@ -50,7 +53,12 @@ std::string trailer(uint32_t crc, uint64_t length) {
 }
 
 uint32_t combineCrc(uint32_t crc_a, uint32_t crc_b, uint64_t length_b) {
-  return static_cast<uint32_t>(crc32_combine64(crc_a, crc_b, static_cast<z_off64_t>(length_b)));
+  // crc32_combine64 is not declared by every zlib build (mingw's z_off_t is 32 bits); a piece is
+  // one router's family, far below 2 GiB.
+  if (length_b > static_cast<uint64_t>(std::numeric_limits<z_off_t>::max())) {
+    throw std::length_error("gzip piece of " + std::to_string(length_b) + " bytes is too large to combine");
+  }
+  return static_cast<uint32_t>(crc32_combine(crc_a, crc_b, static_cast<z_off_t>(length_b)));
 }
 
 }  // namespace rras::gzip

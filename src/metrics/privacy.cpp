@@ -1,8 +1,6 @@
 #include "metrics/privacy.h"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
+#include "crypto/hmac_sha256.h"
 #include "model/connection.h"
 
 namespace rras {
@@ -18,10 +16,7 @@ std::string Privacy::user(std::string_view domain, std::string_view user) const 
   }
   if (user.empty()) return {};
   const std::string identity = accountKey(domain, user);  // ALICE and alice are one person
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int digest_len = 0;
-  HMAC(EVP_sha256(), config_.hash_key.data(), static_cast<int>(config_.hash_key.size()),
-       reinterpret_cast<const unsigned char*>(identity.data()), identity.size(), digest, &digest_len);
+  const auto digest = hmacSha256(config_.hash_key, identity);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out = "u_";
   for (unsigned i = 0; i < 8; ++i) {

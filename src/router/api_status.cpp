@@ -10,6 +10,7 @@ namespace {
 constexpr std::pair<ApiCode, std::string_view> kNames[] = {
     {status::kSuccess, "NO_ERROR"},
     {status::kAccessDenied, "ERROR_ACCESS_DENIED"},
+    {status::kInvalidData, "ERROR_INVALID_DATA"},
     {status::kNotSupported, "ERROR_NOT_SUPPORTED"},
     {status::kInvalidParameter, "ERROR_INVALID_PARAMETER"},
     {status::kInvalidLevel, "ERROR_INVALID_LEVEL"},
@@ -19,6 +20,8 @@ constexpr std::pair<ApiCode, std::string_view> kNames[] = {
     {status::kServiceNotActive, "ERROR_SERVICE_NOT_ACTIVE"},
     {status::kTimeout, "ERROR_TIMEOUT"},
     {status::kCancelled, "ERROR_CANCELLED"},
+    {status::kOperationAborted, "ERROR_OPERATION_ABORTED"},
+    {status::kRpcCallCancelled, "RPC_S_CALL_CANCELLED"},
     {status::kRpcInvalidBinding, "RPC_S_INVALID_BINDING"},
     {status::kRpcServerUnavailable, "RPC_S_SERVER_UNAVAILABLE"},
     {status::kRpcCallFailed, "RPC_S_CALL_FAILED"},

@@ -12,6 +12,7 @@ using ApiCode = uint32_t;
 namespace status {
 inline constexpr ApiCode kSuccess = 0;
 inline constexpr ApiCode kAccessDenied = 5;            // ERROR_ACCESS_DENIED
+inline constexpr ApiCode kInvalidData = 13;            // ERROR_INVALID_DATA
 inline constexpr ApiCode kNotSupported = 50;           // ERROR_NOT_SUPPORTED
 inline constexpr ApiCode kInvalidParameter = 87;       // ERROR_INVALID_PARAMETER
 inline constexpr ApiCode kInvalidLevel = 124;          // ERROR_INVALID_LEVEL
@@ -28,6 +29,8 @@ inline constexpr ApiCode kRpcUnknownIf = 1717;         // RPC_S_UNKNOWN_IF
 inline constexpr ApiCode kCancelled = 1223;            // ERROR_CANCELLED
 inline constexpr ApiCode kLogonFailure = 1326;         // ERROR_LOGON_FAILURE (bad user or password)
 inline constexpr ApiCode kRpcBadStubData = 1783;       // RPC_X_BAD_STUB_DATA (a reply that does not decode)
+inline constexpr ApiCode kOperationAborted = 995;      // ERROR_OPERATION_ABORTED (CancelSynchronousIo)
+inline constexpr ApiCode kRpcCallCancelled = 1818;     // RPC_S_CALL_CANCELLED
 }  // namespace status
 
 // "ERROR_ACCESS_DENIED", "RPC_S_SERVER_UNAVAILABLE", ... or "0x%08X" for codes we do not know.

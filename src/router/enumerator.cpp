@@ -138,6 +138,16 @@ std::optional<PollError> Enumerator::readServerInfo(EnumerationResult& result) {
     ServerInfo info;
     const ApiCode code = api_.serverInfo(*handle_, level, info);
     if (code == status::kSuccess) {
+      // MPR_SERVER_1/2 carry only the per-protocol port counts; uptime and capacity are level 0's.
+      if (level > 0) {
+        ServerInfo base;
+        const ApiCode base_code = api_.serverInfo(*handle_, 0, base);
+        if (base_code != status::kSuccess) return describe(base_code, "MprAdminServerGetInfo(level 0)");
+        info.lan_only_mode = base.lan_only_mode;
+        info.uptime_seconds = base.uptime_seconds;
+        info.total_ports = base.total_ports;
+        info.ports_in_use = base.ports_in_use;
+      }
       info.level = level;
       // MPR_SERVER_1/2 carry only the per-protocol ports; uptime and capacity are in level 0.
       ServerInfo base;
@@ -162,7 +172,9 @@ std::optional<PollError> Enumerator::readServerInfo(EnumerationResult& result) {
 uint32_t Enumerator::prefMaxLen(int level) const {
   if (options_.page_size_bytes < 0) return kPrefMaxAll;
   const uint32_t entry =
-      level < 0 ? wire::kRasConnectionExSize : wire::kRasiConnectionSize[static_cast<size_t>(level)];
+      level < 0 ? wire::kRasConnectionExSize
+                : std::max(wire::kRasiConnectionSize[static_cast<size_t>(level)],
+                           wire::kX64RasConnectionSize[static_cast<size_t>(level)]);
   // Fewer bytes than one entry would make the router answer zero entries forever.
   return static_cast<uint32_t>(
       std::clamp<int64_t>(options_.page_size_bytes, entry, int64_t{0xFFFFFFFE}));

@@ -8,6 +8,9 @@
 namespace rras::wire {
 
 inline constexpr std::array<uint32_t, 4> kRasiConnectionSize = {1116, 272, 828, 788};
+// The same structs in the native x64 layout (8-byte handles, natural alignment), which a local
+// mprapi.dll on 64-bit Windows pages by; a page must hold at least one entry in either.
+inline constexpr std::array<uint32_t, 4> kX64RasConnectionSize = {1128, 296, 848, 792};
 // sizeof(RAS_CONNECTION_EX) as mingw-w64 mprapi.h declares it on x64 (MPRAPI_OBJECT_HEADER.size).
 inline constexpr uint32_t kRasConnectionExSize = 1672;
 

@@ -150,9 +150,11 @@ ApiCode SimulatedRouter::serverInfo(RouterHandle handle, int level, ServerInfo& 
   advanceClock(now);
   out = ServerInfo{};
   out.level = level;
-  out.uptime_seconds = static_cast<uint32_t>(now - boot_time_);
-  out.total_ports = config_.total_ports;
-  out.ports_in_use = static_cast<uint32_t>(std::min<size_t>(members_.size(), config_.total_ports));
+  if (level == 0) {  // MPR_SERVER_0; levels 1 and 2 carry only port counts, as in mprapi.h
+    out.uptime_seconds = static_cast<uint32_t>(now - boot_time_);
+    out.total_ports = config_.total_ports;
+    out.ports_in_use = static_cast<uint32_t>(std::min<size_t>(members_.size(), config_.total_ports));
+  }
   if (level >= 1) {
     out.pptp_ports = config_.total_ports / 4;
     out.l2tp_ports = config_.total_ports / 4;

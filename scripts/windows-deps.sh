@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Builds what the Windows cross build needs, from Debian only: the mingw-w64 toolchain, Wine,
+# wixl and mingw zlib are Debian packages; yaml-cpp, prometheus-cpp (core) and the header-only
+# cpp-httplib come from Debian *source* packages (apt-get source, with Debian's patches applied),
+# googletest from /usr/src/googletest. Everything lands in build/windows-deps/sysroot, which the
+# `windows` CMake preset searches. A no-op when that sysroot is complete.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+deps=$root/build/windows-deps
+sysroot=$deps/sysroot
+stamp=$sysroot/.complete-v1
+
+packages=(mingw-w64 gcc-mingw-w64-x86-64-posix g++-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64
+          libz-mingw-w64-dev wine wine64 wixl msitools dpkg-dev googletest cmake curl)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+as_root=()
+[ "$(id -u)" -eq 0 ] || as_root=(sudo)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "windows-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  "${as_root[@]}" apt-get -o DPkg::Lock::Timeout=600 update -qq
+  "${as_root[@]}" apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [ -f "$stamp" ]; then
+  echo "windows-deps: $sysroot is complete"
+  exit 0
+fi
+
+# Source packages through a private apt state: the machine's own Debian mirror and key, with
+# deb-src added, without touching /etc/apt.
+apt_dir=$deps/apt
+mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$deps/src"
+uri=$(grep -rhoE '^(URIs:|deb) *\S+debian/?( |$)' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null \
+      | awk '{print $2}' | grep -v security | head -1 || true)
+uri=${uri:-http://deb.debian.org/debian}
+signed_by=""  # Debian's archive keyring when present, else apt's trusted.gpg.d
+[ -f /usr/share/keyrings/debian-archive-keyring.gpg ] && signed_by="[signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] "
+echo "deb-src $signed_by$uri bookworm main" > "$apt_dir/sources.list"
+apt_opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
+          -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache" -o APT::Sandbox::User=root)
+apt-get "${apt_opts[@]}" update -qq
+cd "$deps/src"
+for pkg in yaml-cpp prometheus-cpp cpp-httplib; do
+  if ! ls -d "$pkg"-*/ >/dev/null 2>&1; then
+    apt-get "${apt_opts[@]}" source -qq "$pkg" >/dev/null  # dpkg-source -x applies Debian's patches
+  fi
+done
+
+cmake_cross=(-G "Unix Makefiles" -DCMAKE_TOOLCHAIN_FILE="$root/cmake/mingw-w64-x86_64.cmake"
+             -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$sysroot" -DBUILD_SHARED_LIBS=OFF)
+build() {  # build <name> <source-dir> [cmake options...]
+  local name=$1 src=$2; shift 2
+  echo "windows-deps: building $name"
+  cmake -S "$src" -B "$deps/build/$name" "${cmake_cross[@]}" "$@" >/dev/null
+  cmake --build "$deps/build/$name" -j2 >/dev/null
+  cmake --install "$deps/build/$name" >/dev/null
+}
+build yaml-cpp "$(ls -d "$deps"/src/yaml-cpp-*/ | head -1)" -DYAML_CPP_BUILD_TESTS=OFF -DYAML_CPP_BUILD_TOOLS=OFF \
+  -DYAML_CPP_BUILD_CONTRIB=OFF
+build prometheus-cpp "$(ls -d "$deps"/src/prometheus-cpp-*/ | head -1)" -DENABLE_PULL=OFF -DENABLE_PUSH=OFF \
+  -DENABLE_COMPRESSION=OFF -DENABLE_TESTING=OFF -DUSE_THIRDPARTY_LIBRARIES=OFF -DGENERATE_PKGCONFIG=OFF
+build googletest /usr/src/googletest -DBUILD_GMOCK=ON -DINSTALL_GTEST=ON -Dgtest_disable_pthreads=OFF
+mkdir -p "$sysroot/include"
+cp "$(ls -d "$deps"/src/cpp-httplib-*/ | head -1)/httplib.h" "$sysroot/include/httplib.h"
+touch "$stamp"
+echo "windows-deps: done ($sysroot)"

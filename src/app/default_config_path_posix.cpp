@@ -1,0 +1,7 @@
+#include "app/default_config_path.h"
+
+namespace rras {
+
+std::string defaultConfigFile() { return "rras_exporter.yml"; }
+
+}  // namespace rras

@@ -1,0 +1,42 @@
+// mprapi.dll, loaded at run time from System32 only (a stray mprapi.dll beside the exe or on the
+// PATH is never picked up), or from the test-only `mprapi_dll_path`. Every entry point comes from
+// GetProcAddress: mingw's import library lacks MprAdminConnectionEnumEx, and a DLL of Windows
+// Server 2008 or older has no such export at all.
+#pragma once
+
+#include <windows.h>
+#include <mprapi.h>
+
+#include <memory>
+#include <string>
+
+namespace rras {
+
+struct MprapiFunctions {
+  decltype(&MprAdminIsServiceRunning) isServiceRunning = nullptr;
+  decltype(&MprAdminServerConnect) serverConnect = nullptr;
+  decltype(&MprAdminServerDisconnect) serverDisconnect = nullptr;
+  decltype(&MprAdminServerGetInfo) serverGetInfo = nullptr;
+  decltype(&MprAdminConnectionEnum) connectionEnum = nullptr;
+  decltype(&MprAdminBufferFree) bufferFree = nullptr;
+  decltype(&MprAdminConnectionEnumEx) connectionEnumEx = nullptr;  // nullptr before Windows 7 / 2008 R2
+};
+
+class MprapiLibrary {
+ public:
+  // Throws std::runtime_error naming the DLL and the missing entry point or load error.
+  explicit MprapiLibrary(const std::string& dll_path);
+  ~MprapiLibrary();
+  MprapiLibrary(const MprapiLibrary&) = delete;
+  MprapiLibrary& operator=(const MprapiLibrary&) = delete;
+
+  const MprapiFunctions& functions() const { return functions_; }
+  const std::string& path() const { return path_; }  // the file actually loaded
+
+ private:
+  HMODULE module_ = nullptr;
+  std::string path_;
+  MprapiFunctions functions_;
+};
+
+}  // namespace rras
