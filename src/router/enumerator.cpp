@@ -149,14 +149,6 @@ std::optional<PollError> Enumerator::readServerInfo(EnumerationResult& result) {
         info.ports_in_use = base.ports_in_use;
       }
       info.level = level;
-      // MPR_SERVER_1/2 carry only the per-protocol ports; uptime and capacity are in level 0.
-      ServerInfo base;
-      if (level > 0 && api_.serverInfo(*handle_, 0, base) == status::kSuccess) {
-        info.lan_only_mode = base.lan_only_mode;
-        info.uptime_seconds = base.uptime_seconds;
-        info.total_ports = base.total_ports;
-        info.ports_in_use = base.ports_in_use;
-      }
       result.server_info = info;
       if (ladder_) ladder_->server_info_level = level;
       return std::nullopt;

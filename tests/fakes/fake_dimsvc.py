@@ -132,6 +132,7 @@ def ras_connection_ex(c):
     if c.get("ipv6_prefix"):
         buf[v6 + 12:v6 + 20] = bytes.fromhex(c["ipv6_iid"])
         buf[v6 + 20:v6 + 28] = bytes.fromhex(c["ipv6_prefix"])
+        put(buf, v6 + 28, "I", 64)
     else:
         put(buf, v6, "I", 720)
     if ikev2:

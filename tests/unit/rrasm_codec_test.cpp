@@ -226,6 +226,7 @@ TEST(RrasmCodec, ConnectionEnumLevel3WithIpv6AndQuarantine) {
   e.u32(672, 0);  // IPv6CP dwError
   e.bytes(684, hex("0000000000000042"));  // bRemoteInterfaceIdentifier
   e.bytes(700, hex("fd00000000000001"));  // bPrefix
+  e.u32(708, 64);                         // dwPrefixLength
   e.u32(732 + 12, 0xC227);                // EAP
   e.u32(776, 2);                          // RAS_QUAR_STATE_PROBATION
   const auto r = decodeConnectionEnum(enumReply(e.b, 1, 1, 0, 0), 3);
@@ -276,6 +277,7 @@ Bytes exElement(bool ikev2, uint32_t handle) {
   if (ikev2) {
     e.bytes(projection_arm + 92, hex("0000000000000007"));
     e.bytes(projection_arm + 100, hex("20010db800000000"));
+    e.u32(projection_arm + 108, 64);
     e.u32(projection_arm + 124, 2);  // MPRAPI_IKEV2_AUTH_USING_EAP
     e.u32(arm + 1608, handle);
     e.u32(arm + 1612, 0x55);
@@ -416,15 +418,6 @@ TEST(RrasmCodec, StringsWithoutTerminatorOrWithLoneSurrogatesStayBounded) {
   const auto r = decodeConnectionEnum(enumReply(e.b, 1, 1, 0, 0), 0);
   EXPECT_EQ(r.page.entries.at(0).remote_computer, std::string(17, 'A'));
   EXPECT_EQ(r.page.entries.at(0).user, "\xef\xbf\xbdx");
-}
-
-TEST(RrasmCodec, AuthLabels) {
-  EXPECT_EQ(pppAuthLabel(0xC023, 0), "pap");
-  EXPECT_EQ(pppAuthLabel(0xC223, 0x05), "chap");
-  EXPECT_EQ(pppAuthLabel(0xC223, 0x80), "mschap");
-  EXPECT_EQ(pppAuthLabel(0xC223, 0x81), "mschapv2");
-  EXPECT_EQ(pppAuthLabel(0xC227, 0), "eap");
-  EXPECT_EQ(pppAuthLabel(0x1234, 0), "");
 }
 
 }  // namespace

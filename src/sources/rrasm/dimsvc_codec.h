@@ -46,10 +46,4 @@ Connection decodeRasiConnection(std::span<const uint8_t> entry, int level);
 // One RAS_CONNECTION_EX_IDL array element, starting at the reader's position.
 Connection decodeRasConnectionEx(NdrReader& reader, uint32_t index);
 
-// PPP_LCP_INFO / PPP_PROJECTION_INFO_1 authentication of the remote peer, as a label
-// (pap, spap, chap, mschap, mschapv2, eap) or "" when unknown.
-std::string pppAuthLabel(uint32_t protocol, uint32_t data);
-// An IPv6 address from an 8-byte prefix and an 8-byte interface identifier; "" when both are zero.
-std::string ipv6FromParts(std::span<const uint8_t> prefix, std::span<const uint8_t> interface_id);
-
 }  // namespace rras::rrasm

@@ -1,6 +1,7 @@
 // RAS_CONNECTION_EX_IDL, the element of the RRasAdminConnectionEnumEx array: real NDR with two
 // encapsulated unions (each tag 8-aligned), enum16 members and 8-aligned projection arms. Offsets
 // from research/rrasm-real.md §5.2 (what a MIDL-generated Windows server emits).
+#include "model/ras_codes.h"
 #include "sources/rrasm/dimsvc_codec.h"
 
 namespace rras::rrasm {
@@ -8,17 +9,9 @@ namespace rras::rrasm {
 namespace {
 
 constexpr uint8_t kRevision1 = 1;
-constexpr uint8_t kProjectionPpp = 1, kProjectionIkev2 = 2;
 constexpr size_t kArmSize = 1456;      // RAS_CONNECTION_EX_1_IDL up to the projection union
 constexpr size_t kPppArmSize = 192;    // PPP_PROJECTION_INFO_1
 constexpr size_t kIkev2ArmSize = 144;  // IKEV2_PROJECTION_INFO_1 with its 4 bytes of tail padding
-// IKEV2_PROJECTION_INFO_1.dwAuthenticationProtocol (mprapi.h MPRAPI_IKEV2_AUTH_USING_*).
-constexpr uint32_t kIkev2AuthCert = 1, kIkev2AuthEap = 2;
-
-std::string ikev2AuthLabel(uint32_t protocol) {
-  return protocol == kIkev2AuthCert ? "ikev2_cert" : protocol == kIkev2AuthEap ? "ikev2_eap" : "ikev2";
-}
-
 }  // namespace
 
 Connection decodeRasConnectionEx(NdrReader& r, uint32_t index) {
@@ -50,19 +43,20 @@ Connection decodeRasConnectionEx(NdrReader& r, uint32_t index) {
 
   r.align(8, "PROJECTION_INFO_IDL_1 alignment");
   const uint8_t projection = r.u8("PROJECTION_INFO_IDL_1 projectionInfoType");
-  if (projection != kProjectionPpp && projection != kProjectionIkev2) {
+  if (projection != kProjectionInfoPpp && projection != kProjectionInfoIkev2) {
     r.fail(where + ": unknown projectionInfoType " + std::to_string(projection));
   }
   r.align(8, "projection arm alignment");
-  const bool ppp = projection == kProjectionPpp;
+  const bool ppp = projection == kProjectionInfoPpp;
   const auto p = r.bytes(ppp ? kPppArmSize : kIkev2ArmSize, ppp ? "PPP_PROJECTION_INFO_1" : "IKEV2_PROJECTION_INFO_1");
   c.protocol = ppp ? "ppp" : "ikev2";
   // Both arms start {dwIPv4NegotiationError; wszAddress[16]; wszRemoteAddress[16]}.
   if (loadU32(p, 0) == 0) c.client_ipv4 = loadWideString(p, 36, 16);
-  // IPv6: error, bInterfaceIdentifier, bRemoteInterfaceIdentifier, bPrefix at 88/92/100/108 (PPP)
-  // and 80/84/92/100 (IKEv2: no IPv4 option DWORDs before the 8-aligned sub-interface index).
+  // IPv6: error, bInterfaceIdentifier, bRemoteInterfaceIdentifier, bPrefix, dwPrefixLength at
+  // 88/92/100/108/116 (PPP) and 80/84/92/100/108 (IKEv2: no IPv4 option DWORDs before the
+  // 8-aligned sub-interface index).
   const size_t v6 = ppp ? 88 : 80;
-  if (loadU32(p, v6) == 0) c.client_ipv6 = ipv6FromParts(p.subspan(v6 + 20, 8), p.subspan(v6 + 12, 8));
+  if (loadU32(p, v6) == 0) c.client_ipv6 = ipv6FromPrefixAndInterfaceId(&p[v6 + 20], loadU32(p, v6 + 28), &p[v6 + 12]);
   if (ppp) {
     if (loadU32(p, 128) == 0) c.auth_protocol = pppAuthLabel(loadU32(p, 140), loadU32(p, 144));
   } else {

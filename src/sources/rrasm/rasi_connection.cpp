@@ -1,18 +1,11 @@
 // The flat RASI_CONNECTION_0..3 structs inside the opnum 1 buffer: packed 32-bit C layouts
 // (natural alignment, handles as DWORD, enums as 4 bytes), offsets from research/rrasm.md §2.3.
-#include <arpa/inet.h>
-
-#include <array>
-
+#include "model/ras_codes.h"
 #include "sources/rrasm/dimsvc_codec.h"
 
 namespace rras::rrasm {
 
 namespace {
-
-// PPP_LCP_INFO protocols and CHAP digests (ras.h).
-constexpr uint32_t kLcpPap = 0xC023, kLcpSpap = 0xC027, kLcpChap = 0xC223, kLcpEap = 0xC227;
-constexpr uint32_t kChapMd5 = 0x05, kChapMs = 0x80, kChapMsV2 = 0x81;
 
 // The IPX address width shifts everything behind PPP_IPXCP_INFO in levels 1 and 2.
 constexpr size_t kIpxWide = 16;  // WCHAR[23] + 2 bytes of padding over WCHAR[16]
@@ -31,31 +24,6 @@ std::string lcpAuth(std::span<const uint8_t> e, size_t lcp) {
 }
 
 }  // namespace
-
-std::string pppAuthLabel(uint32_t protocol, uint32_t data) {
-  switch (protocol) {
-    case kLcpPap: return "pap";
-    case kLcpSpap: return "spap";
-    case kLcpEap: return "eap";
-    case kLcpChap:
-      return data == kChapMsV2 ? "mschapv2" : data == kChapMs ? "mschap" : data == kChapMd5 ? "chap" : "";
-    default: return "";
-  }
-}
-
-std::string ipv6FromParts(std::span<const uint8_t> prefix, std::span<const uint8_t> interface_id) {
-  std::array<uint8_t, 16> address{};
-  bool any = false;
-  for (size_t i = 0; i < 8; ++i) {
-    address[i] = prefix[i];
-    address[8 + i] = interface_id[i];
-    any = any || prefix[i] != 0 || interface_id[i] != 0;
-  }
-  if (!any) return {};
-  char text[INET6_ADDRSTRLEN] = {};
-  if (inet_ntop(AF_INET6, address.data(), text, sizeof text) == nullptr) return {};
-  return text;
-}
 
 Connection decodeRasiConnection(std::span<const uint8_t> e, int level) {
   Connection c;
@@ -103,7 +71,7 @@ Connection decodeRasiConnection(std::span<const uint8_t> e, int level) {
       c.client_ipv4 = clientIpv4(e, 588);
       // PPP_IPV6_CP_INFO @664: dwVersion, dwSize, dwError, bInterfaceIdentifier[8],
       // bRemoteInterfaceIdentifier[8], dwOptions, dwRemoteOptions, bPrefix[8], dwPrefixLength.
-      if (loadU32(e, 672) == 0) c.client_ipv6 = ipv6FromParts(e.subspan(700, 8), e.subspan(684, 8));
+      if (loadU32(e, 672) == 0) c.client_ipv6 = ipv6FromPrefixAndInterfaceId(&e[700], loadU32(e, 708), &e[684]);
       c.auth_protocol = lcpAuth(e, 732);
       c.quarantine_state = quarantineStateFromWire(loadU32(e, 776));
       break;

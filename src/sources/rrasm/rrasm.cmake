@@ -13,6 +13,7 @@ set(RRASM_CODEC_SOURCES
 # The codec alone, without Samba: golden-byte tests and fuzzers decode byte spans with it.
 add_library(rras_rrasm_codec STATIC ${RRASM_CODEC_SOURCES}
   ${PROJECT_SOURCE_DIR}/src/model/connection.cpp
+  ${PROJECT_SOURCE_DIR}/src/model/ras_codes.cpp
   ${PROJECT_SOURCE_DIR}/src/router/api_status.cpp)
 target_include_directories(rras_rrasm_codec PUBLIC ${PROJECT_SOURCE_DIR}/src)
 
