@@ -390,7 +390,7 @@ TEST(ConfigLoader, HashKeyFileRelativeToBaseDirAndAbsolute) {
       "global:\n"
       "  privacy:\n"
       "    usernames: hash\n"
-      "    hash_key_file: \"" + key_path + "\"\n" +
+      "    hash_key_file: '" + key_path + "'\n" +  // single quotes: Windows paths hold backslashes
       std::string(kOneRouter);
   EXPECT_EQ(parseConfig(absolute, kName, "/nonexistent-base-dir").global.privacy.hash_key, kKey);
 }
