@@ -17,6 +17,10 @@ stage "install dependencies" scripts/install-deps.sh
 stage "configure (release)" cmake --preset release
 stage "build (release)" cmake --build --preset release
 stage "test (release, all labels)" ctest --preset release
+# Linux: the .deb (CPack) installed with dpkg -i, its files checked, the unit verified.
+if [ "$(uname -s)" = Linux ]; then
+  stage "package (.deb, dpkg -i, installed files, systemd-analyze)" packaging/linux/check-deb.sh build/release
+fi
 stage "windows dependencies (mingw-w64, Wine, wixl; yaml-cpp/prometheus-cpp/googletest from Debian sources)" \
   scripts/windows-deps.sh
 stage "configure (windows)" cmake --preset windows
