@@ -938,6 +938,7 @@ TEST(ConfigLoader, RrasmDefaultsAreNamedPipePrivacy) {
   EXPECT_TRUE(r.kerberos);
 }
 
+#ifndef _WIN32  // systemd credentials (setenv is POSIX)
 TEST(ConfigLoader, RrasmPasswordFileFromSystemdCredentials) {
   const TempDir dir;
   dir.write("creds/vpn.pass", "pw");
@@ -958,6 +959,7 @@ TEST(ConfigLoader, RrasmPasswordFileFromSystemdCredentials) {
                         "    credentials: {username: u, password_file: \"${CREDENTIALS_DIRECTORY}/vpn.pass\"}\n",
                         "test.yml:5:47: routers[a].credentials.password_file: ", "CREDENTIALS_DIRECTORY"));
 }
+#endif
 
 TEST(ConfigLoader, RrasmErrorsNameTheKey) {
   EXPECT_TRUE(failsWith("routers:\n"
