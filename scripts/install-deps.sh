@@ -16,6 +16,8 @@ packages=(
   python3-impacket  # the fake DIMSVC (system python)
   samba             # smbd for the sealed-transport smoke test
   systemd dpkg-dev file
+  # performance (issue 6): ISA-L's fast deflate, and the benchmarks in bench/
+  libisal-dev libbenchmark-dev golang-go golang-github-prometheus-client-golang-dev
 )
 
 missing=()
