@@ -75,6 +75,9 @@ void HttpServer::install(httplib::Server& server) {
   server.set_socket_options([](socket_t sock) {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<const char*>(&yes), sizeof yes);
+    // /metrics is written as many pieces: without this, Nagle holds a small piece back until the
+    // client acknowledges the previous one.
+    setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, reinterpret_cast<const char*>(&yes), sizeof yes);
   });
   server.set_read_timeout(10, 0);
   server.set_write_timeout(60, 0);

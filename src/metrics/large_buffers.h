@@ -9,5 +9,8 @@ namespace rras {
 
 // Once per process; a no-op where the C library needs no tuning.
 void tuneAllocatorForLargeBuffers();
+// After a poll: hands the free memory the poll's small allocations left in malloc's arenas back
+// to the system (the connections of a poll are freed once rendered).
+void returnFreedMemory();
 
 }  // namespace rras

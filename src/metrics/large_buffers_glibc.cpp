@@ -11,4 +11,6 @@ void tuneAllocatorForLargeBuffers() {
   std::call_once(once, [] { mallopt(M_MMAP_THRESHOLD, 256 * 1024); });  // also stops the dynamic raise
 }
 
+void returnFreedMemory() { malloc_trim(0); }
+
 }  // namespace rras

@@ -54,6 +54,7 @@ void Renderer::publish(RouterSnapshot snapshot) {
   snapshot.connections = {};  // rendered: the text is all a scrape needs
   published->snapshot = std::move(snapshot);
   store_.publish(std::move(published));
+  returnFreedMemory();
 }
 
 }  // namespace rras
