@@ -145,11 +145,25 @@ uint32_t rrasm_dce_connect(rrasm_dce *dce, const struct rrasm_dce_params *params
     cli_credentials_set_anonymous(creds);
   } else if (params->kerberos) {
     const char *error = NULL;
+    const char *ccache_name = getenv("KRB5CCNAME");
+    enum credentials_obtained principal_obtained = CRED_UNINITIALISED;
     cli_credentials_set_kerberos_state(creds, CRED_USE_KERBEROS_REQUIRED, CRED_SPECIFIED);
-    if (cli_credentials_set_ccache(creds, lp, NULL, CRED_SPECIFIED, &error) != 0) {
+    int failed = cli_credentials_set_ccache(creds, lp, NULL, CRED_SPECIFIED, &error);
+    /* A missing or empty ccache is not an error to Samba: it would only fail later in SPNEGO as
+     * NT_STATUS_INVALID_PARAMETER ("no suitable mechtype"), which names nothing. So check here
+     * that the ccache gave us a principal (set_ccache reads it from the ccache). */
+    if (!failed) cli_credentials_get_principal_and_obtained(creds, dce->conn, &principal_obtained);
+    if (failed || principal_obtained < CRED_SPECIFIED) {
       pthread_mutex_unlock(&connect_mutex);
-      if (detail != NULL) snprintf(detail, detail_size, "no usable Kerberos ticket cache: %s", error ? error : "?");
-      return NT_STATUS_V(NT_STATUS_NO_LOGON_SERVERS);
+      if (detail != NULL) {
+        snprintf(detail, detail_size, "no Kerberos ticket in the ticket cache %s%s%s: run kinit (kerberos: true)",
+                 ccache_name != NULL ? ccache_name : "(the default; KRB5CCNAME is not set)",
+                 failed && error != NULL ? ": " : "", failed && error != NULL ? error : "");
+        for (char *c = detail; *c != '\0'; ++c) {
+          if (*c == '\n') *c = ' '; /* Samba's error strings end in one */
+        }
+      }
+      return NT_STATUS_V(NT_STATUS_NO_SUCH_LOGON_SESSION);
     }
   } else {
     cli_credentials_set_kerberos_state(creds, CRED_USE_KERBEROS_DISABLED, CRED_SPECIFIED);
