@@ -151,6 +151,13 @@ fi
 
 # No ticket: KRB5CCNAME names a ccache that does not exist.
 KRB5CCNAME=FILE:$tmp/no-such-ccache client --kerberos --expect-error "no Kerberos ticket" "$smb_port"
+# A ticket with less than 5 minutes left, which Samba would not use (it would want to kinit).
+printf '%s\n' "$password" | KRB5CCNAME=FILE:$tmp/ccache.short kinit -l 2m "rrasmon@$realm" > /dev/null
+KRB5CCNAME=FILE:$tmp/ccache.short client --kerberos --expect-error "expires within 5 minutes" "$smb_port"
+# A keytab, as a service would use it: kinit -kt into a ccache (Samba does not kinit from one).
+samba-tool domain exportkeytab "$tmp/rrasmon.keytab" --principal="rrasmon@$realm" -s "$dc/etc/smb.conf" > /dev/null 2>&1
+kinit -k -t "$tmp/rrasmon.keytab" -c "FILE:$tmp/ccache.keytab" "rrasmon@$realm"
+KRB5CCNAME=FILE:$tmp/ccache.keytab client --kerberos "$smb_port" | grep "over the sealed"
 
 cat > "$tmp/exporter.yml" <<YML
 routers:

@@ -48,7 +48,7 @@ ApiCode apiCodeFromTransport(uint32_t nt_status, uint32_t fault_code) {
     case kNtLogonFailure:
     case kNtWrongPassword:
     case kNtNoSuchUser: return status::kLogonFailure;
-    case kNtNoSuchLogonSession: return status::kNoSuchLogonSession;  // kerberos: true without a ticket
+    case kNtNoSuchLogonSession: return status::kNoSuchLogonSession;  // kerberos: true without a usable ticket
     case kNtCancelled:
     case kNtRpcCallCancelled: return status::kCancelled;
     case kNtIoTimeout:
