@@ -2,13 +2,15 @@
 # The rrasm source's Kerberos path for real: provisions a throw-away Samba AD DC (with its KDC)
 # under a temporary directory, listening on 127.0.0.1 only with moved ports, creates a user, gets
 # a ticket with MIT kinit into a private ccache (private krb5.conf through KRB5_CONFIG), and runs
-# rrasm_smbd_smoke with `kerberos: true` against the DC's srvsvc pipe: the bind must be Kerberos
-# (16) and sealed (6). Then the negative case: no ticket must fail with an error naming the cause.
+# rrasm_smbd_smoke with `kerberos: true` against the DC's srvsvc pipe: the bind must be sealed (6)
+# and SPNEGO (9, as MS-RRASM requires), and the KDC and DC logs must show that Kerberos ran inside
+# it (cifs/ and host/ tickets, [SMB2,krb5], no NTLMSSP, no forwarded TGT). Then: no ticket and an
+# expiring ticket must fail naming the cause; a keytab ticket (kinit -kt) works; and the exporter
+# itself (--poll-once, a `kerberos: true` router) authenticates by Kerberos and then finds no
+# \PIPE\ROUTER on a DC, or without a ticket names the missing ticket.
 # Nothing in /etc is read or written; the DC never outlives the test (samba's own maximum
 # runtime, `timeout`, and a cleanup trap that ends it by pid). Recipe and the reasons for the
 # nss_wrapper environment: shared/research/kerberos-lab.md.
-# Last, the exporter itself with a `kerberos: true` router (--poll-once): with the ticket it gets
-# through Kerberos to the missing \PIPE\ROUTER of the DC; without it, it names the missing ticket.
 # Usage: rrasm_kerberos_smoke.sh <rrasm_smbd_smoke-binary> <rras_exporter-binary>
 set -euo pipefail
 smoke=$1 exporter=$2
