@@ -28,11 +28,8 @@ tmp=$(mktemp -d /tmp/rrasm_krb.XXXXXX)
 dc=$tmp/dc
 realm=RRASKRB.TEST domain=RRASKRB host=dc1 fqdn=dc1.rraskrb.test
 samba_pid=
-# Samba's daemons write a few lines to the compiled-in /var/log/samba whatever the config says
-# (samba-dcerpcd and rpcd_* open it before reading it): remember what was there to put it back.
-var_log=/var/log/samba
-declare -A log_state=()  # file -> "size mtime"
-for f in "$var_log"/*; do [ -f "$f" ] && log_state[$f]=$(stat -c '%s %Y' "$f"); done
+source "$(dirname "$0")/samba_var_log.sh"
+remember_samba_var_log
 
 stop_pid() {  # pid: SIGTERM, then wait up to 3 s, then SIGKILL
   local pid=$1
@@ -46,12 +43,7 @@ cleanup() {
   # smbd starts samba-dcerpcd for srvsvc on demand; it outlives the master by a minute.
   [ -f "$dc/run/samba-dcerpcd.pid" ] && stop_pid "$(cat "$dc/run/samba-dcerpcd.pid")"
   for pid in $(pgrep -f -- "$dc/etc/smb.conf" || true); do stop_pid "$pid"; done
-  for f in "$var_log"/*; do
-    [ -f "$f" ] || continue
-    if [ -z "${log_state[$f]:-}" ]; then rm -f "$f"; continue; fi
-    read -r size mtime <<< "${log_state[$f]}"
-    [ "$(stat -c '%s %Y' "$f")" = "$size $mtime" ] || { truncate -s "$size" "$f"; touch -d "@$mtime" "$f"; }
-  done
+  restore_samba_var_log
   rm -rf "$tmp"
 }
 trap cleanup EXIT
