@@ -18,6 +18,8 @@ packages=(
   systemd dpkg-dev file
   # performance (issue 6): ISA-L's fast deflate, and the benchmarks in bench/
   libisal-dev libbenchmark-dev golang-go golang-github-prometheus-client-golang-dev
+  # rrasm Kerberos test: a throw-away Samba AD DC + KDC on 127.0.0.1, MIT kinit for its ccache
+  samba-dsdb-modules samba-ad-provision samba-vfs-modules winbind libnss-wrapper krb5-user
 )
 
 missing=()
@@ -34,9 +36,10 @@ as_root=()
 [ "$(id -u)" -eq 0 ] || as_root=(sudo)
 export DEBIAN_FRONTEND=noninteractive
 "${as_root[@]}" apt-get update -qq
-# The prometheus and samba packages start system services; the tests run their own servers.
+# The prometheus, samba and winbind packages start system services; the tests run their own
+# servers. --no-install-recommends also keeps krb5-config from writing /etc/krb5.conf.
 "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
-for service in prometheus smbd nmbd samba-ad-dc; do
+for service in prometheus smbd nmbd samba-ad-dc winbind; do
   if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$service" 2>/dev/null; then
     "${as_root[@]}" systemctl stop "$service" || true
   fi
