@@ -1,6 +1,7 @@
 // gzip::compress with zlib: the portable build (Windows, or Linux without ISA-L).
 #include <zlib.h>
 
+#include <memory>
 #include <stdexcept>
 
 #include "metrics/gzip_pieces.h"
@@ -16,17 +17,18 @@ Piece compress(std::string_view text) {
   if (deflateInit2(&zs, 1, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
     throw std::runtime_error("zlib deflateInit2 failed");
   }
-  piece.deflated.resize(deflateBound(&zs, static_cast<uLong>(text.size())) + 16);
+  // Uninitialised, not a resized string: only the pages the output reaches become resident.
+  const size_t bound = deflateBound(&zs, static_cast<uLong>(text.size())) + 16;
+  const auto out = std::make_unique_for_overwrite<Bytef[]>(bound);
   zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
   zs.avail_in = static_cast<uInt>(text.size());
-  zs.next_out = reinterpret_cast<Bytef*>(piece.deflated.data());
-  zs.avail_out = static_cast<uInt>(piece.deflated.size());
+  zs.next_out = out.get();
+  zs.avail_out = static_cast<uInt>(bound);
   const int rc = deflate(&zs, Z_SYNC_FLUSH);
-  const size_t produced = piece.deflated.size() - zs.avail_out;
+  const size_t produced = bound - zs.avail_out;
   deflateEnd(&zs);
   if (rc != Z_OK || zs.avail_in != 0) throw std::runtime_error("zlib deflate failed");
-  piece.deflated.resize(produced);
-  piece.deflated.shrink_to_fit();
+  piece.deflated.assign(reinterpret_cast<const char*>(out.get()), produced);
   return piece;
 }
 

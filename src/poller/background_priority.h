@@ -4,8 +4,8 @@
 
 namespace rras {
 
-// Lowers the calling thread's CPU priority a little; where the platform has no per-thread nice
-// value this does nothing.
+// Lowers the calling thread's CPU priority (Linux: SCHED_IDLE); where the platform has no per-thread
+// policy this does nothing.
 void lowerThisThreadPriority();
 
 }  // namespace rras
