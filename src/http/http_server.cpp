@@ -64,8 +64,8 @@ bool acceptsGzip(const std::string& accept_encoding) {
   return false;
 }
 
-HttpServer::HttpServer(const Exposition& exposition, const MetricsStore& store)
-    : exposition_(exposition), store_(store) {}
+HttpServer::HttpServer(const Exposition& exposition, const MetricsStore& store, std::shared_ptr<WebSecurity> security)
+    : exposition_(exposition), store_(store), security_(std::move(security)) {}
 
 HttpServer::~HttpServer() { stop(); }
 
@@ -79,6 +79,13 @@ void HttpServer::install(httplib::Server& server) {
   server.set_read_timeout(10, 0);
   server.set_write_timeout(60, 0);
   server.set_payload_max_length(size_t{64} * 1024);
+  if (security_) {
+    // Before routing, so unknown paths and refused methods need credentials too.
+    server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+      return security_->authorize(req, res) ? httplib::Server::HandlerResponse::Unhandled
+                                             : httplib::Server::HandlerResponse::Handled;
+    });
+  }
   server.Get("/metrics", [this](const httplib::Request& req, httplib::Response& res) {
     const bool gzip = acceptsGzip(req.get_header_value("Accept-Encoding"));
     auto body = exposition_.build(gzip);
@@ -144,7 +151,7 @@ void HttpServer::install(httplib::Server& server) {
 void HttpServer::start(const std::vector<std::string>& addresses) {
   for (const auto& text : addresses) {
     const ListenAddress address = parseListenAddress(text);
-    auto server = std::make_unique<httplib::Server>();
+    auto server = security_ ? security_->makeServer() : std::make_unique<httplib::Server>();
     install(*server);
     const std::string host = address.host.empty() ? "0.0.0.0" : address.host;
     int port = address.port;
@@ -158,7 +165,8 @@ void HttpServer::start(const std::vector<std::string>& addresses) {
       throw std::runtime_error("cannot listen on " + text + " (address in use, not local, or not permitted)");
     }
     ports_.push_back(port);
-    logging::info("listening", {{"address", host + ":" + std::to_string(port)}});
+    logging::info("listening", {{"address", host + ":" + std::to_string(port)},
+                                {"tls", security_ && security_->tls() ? "on" : "off"}});
     httplib::Server* raw = server.get();
     servers_.push_back(std::move(server));
     threads_.emplace_back([raw] { raw->listen_after_bind(); });
