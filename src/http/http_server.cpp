@@ -76,7 +76,8 @@ void HttpServer::install(httplib::Server& server) {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<const char*>(&yes), sizeof yes);
   });
-  server.set_read_timeout(10, 0);
+  // A slow or stalled client is cut off after 5 s without data (also during the TLS handshake).
+  server.set_read_timeout(5, 0);
   server.set_write_timeout(60, 0);
   server.set_payload_max_length(size_t{64} * 1024);
   if (security_) {
@@ -141,6 +142,15 @@ void HttpServer::install(httplib::Server& server) {
   server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (res.status == 404) {
       res.set_content("Not found: " + req.path + ". The metrics are at /metrics.\n", "text/plain; charset=utf-8");
+    } else if (res.status == 400 && res.body.empty()) {
+      // httplib does not say which part it could not read; name what it checks.
+      res.set_content("Bad request: the request line or a header could not be read (malformed, not HTTP/1.x, "
+                      "or a line longer than 8192 bytes).\n", "text/plain; charset=utf-8");
+    } else if (res.status == 414) {
+      res.set_content("URI too long: at most 8192 bytes.\n", "text/plain; charset=utf-8");
+    } else if (res.status == 413) {
+      res.set_content("Request body too large: at most 65536 bytes (and only GET is served).\n",
+                      "text/plain; charset=utf-8");
     } else if (res.body.empty()) {
       res.set_content("HTTP error " + std::to_string(res.status) + " for " + req.method + " " + req.path + "\n",
                       "text/plain; charset=utf-8");
