@@ -11,6 +11,9 @@ packages=(
   python3 curl
   python3-yaml      # rule and dashboard tests read YAML
   clang-tidy        # static checks (ctest label lint)
+  libcrypt-dev      # libxcrypt crypt_r: bcrypt basic auth (--web.config.file)
+  openssl           # TLS test certificates and s_client in the web config test
+  clang libclang-rt-14-dev   # sanitizer presets (asan, tsan) and libFuzzer
 )
 
 missing=()

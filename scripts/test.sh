@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what it needs, builds the release preset and runs every ctest
-# label (unit, integration). Prints the time each stage took.
+# label (unit, integration, soak, ...); then the sanitizer builds (asan: ASan + UBSan unit and
+# integration tests and the fuzzers; tsan: poller and HTTP tests). Prints the time each stage took.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,3 +17,12 @@ stage "install dependencies" scripts/install-deps.sh
 stage "configure (release)" cmake --preset release
 stage "build (release)" cmake --build --preset release
 stage "test (release, all labels)" ctest --preset release
+
+# Hardening (issue 7): sanitizers at -O1 with only the binaries they need, bounded fuzzing.
+stage "configure (asan)" cmake --preset asan
+stage "build (asan + ubsan, fuzzers)" cmake --build --preset asan
+stage "test (asan + ubsan: unit, integration)" ctest --preset asan
+stage "fuzz (${FUZZ_SECONDS:-45} s per target)" scripts/fuzz.sh
+stage "configure (tsan)" cmake --preset tsan
+stage "build (tsan: unit tests)" cmake --build --preset tsan
+stage "test (tsan: poller, HTTP)" ctest --preset tsan
