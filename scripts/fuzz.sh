@@ -27,8 +27,8 @@ for seeds in tests/fuzz/corpus/*/; do
     echo "fuzz: $name FAILED; reproducer in $bin/artifacts/" >&2
     exit 1
   fi
-  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$')
-  final=$(grep -E '^#[0-9]+ +(DONE|pulse)' "$log" | tail -n 1 | grep -oE 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+/[0-9]+[a-zA-Z]*')
+  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || true)
+  final=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -n 1 | grep -oE 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+/[0-9]+[a-zA-Z]*' || true)
   echo "fuzz: $name: ${execs} executions in ${seconds} s, ${final}, 0 crashes"
   ran=$((ran + 1))
 done

@@ -1,5 +1,7 @@
 #include "http/web_config.h"
 
+#include "config/yaml_documents.h"
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -187,9 +189,13 @@ WebConfig parseWebConfig(const std::string& text, const std::string& name, const
   const WebReader r(name, base_dir);
   YAML::Node root;
   try {
-    const std::vector<YAML::Node> documents = YAML::LoadAll(text);
-    if (documents.size() > 1) r.fail(documents[1], "", "a second YAML document (after ---) is not allowed");
-    if (!documents.empty()) root = documents[0];
+    const YamlDocuments documents = loadYamlDocuments(text);
+    if (documents.second) {
+      throw WebConfigError(name + ":" + std::to_string(documents.second->line + 1) + ":" +
+                           std::to_string(documents.second->column + 1) +
+                           ": a second YAML document (after ---) is not allowed");
+    }
+    root = documents.first;
   } catch (const YAML::Exception& e) {
     throw WebConfigError(name + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
                          ": invalid YAML: " + e.msg);
