@@ -11,6 +11,11 @@ packages=(
   python3 curl
   python3-yaml      # rule and dashboard tests read YAML
   clang-tidy        # static checks (ctest label lint)
+  # rrasm source (Linux): Samba's DCE/RPC client libraries, sd_notify, the .deb, and its tests
+  samba-dev libtalloc-dev libtevent-dev libsystemd-dev
+  python3-impacket  # the fake DIMSVC (system python)
+  samba             # smbd for the sealed-transport smoke test
+  systemd dpkg-dev file
   libcrypt-dev      # libxcrypt crypt_r: bcrypt basic auth (--web.config.file)
   openssl           # TLS test certificates and s_client in the web config test
   clang libclang-rt-14-dev   # sanitizer presets (asan, tsan) and libFuzzer
@@ -30,8 +35,10 @@ as_root=()
 [ "$(id -u)" -eq 0 ] || as_root=(sudo)
 export DEBIAN_FRONTEND=noninteractive
 "${as_root[@]}" apt-get update -qq
-# The prometheus package starts a system service on :9090; the tests run their own server.
+# The prometheus and samba packages start system services; the tests run their own servers.
 "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
-if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet prometheus 2>/dev/null; then
-  "${as_root[@]}" systemctl stop prometheus || true
-fi
+for service in prometheus smbd nmbd samba-ad-dc; do
+  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$service" 2>/dev/null; then
+    "${as_root[@]}" systemctl stop "$service" || true
+  fi
+done

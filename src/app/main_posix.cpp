@@ -3,6 +3,7 @@
 #include <pthread.h>
 
 #include "app/run.h"
+#include "app/systemd_notify.h"
 #include "log/logger.h"
 
 namespace {
@@ -18,15 +19,21 @@ class SignalHost : public rras::ServeHost {
     pthread_sigmask(SIG_BLOCK, &signals_, nullptr);
   }
 
+  // Serving has begun: tell systemd (Type=notify), and keep its watchdog fed until the stop.
   void waitForStop(rras::Exporter& exporter, const rras::Flags& flags) override {
+    rras::systemd::notifyReady("serving");
+    const rras::systemd::Watchdog watchdog;
     for (;;) {
       int sig = 0;
       sigwait(&signals_, &sig);
       if (sig == SIGHUP) {
+        rras::systemd::notifyReloading();
         rras::reloadConfiguration(exporter, flags.config_file);
+        rras::systemd::notifyReady("serving; configuration reloaded or kept (see the log)");
         continue;
       }
       rras::logging::info("shutting down", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
+      rras::systemd::notifyStopping();
       return;
     }
   }

@@ -2,15 +2,18 @@
 // shutdown stop it, param-change reloads the configuration, logs go to the Event Log); started by
 // hand it runs in the console until Ctrl+C, logging to the console.
 #include <windows.h>
+#include <tlhelp32.h>
 
 #include <atomic>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "app/run.h"
 #include "log/logger.h"
 #include "platform/event_log_windows.h"
+#include "platform/service_config_windows.h"
 #include "platform/windows_strings.h"
 
 namespace {
@@ -122,17 +125,45 @@ void WINAPI serviceMain(DWORD argc, wchar_t** argv) {
   host.report(SERVICE_STOPPED, static_cast<DWORD>(code));
 }
 
+// Started by the Service Control Manager: our parent is services.exe. Decided before calling the
+// dispatcher, because Wine hands a hand-started process any service start that is pending.
+bool startedBySCM() {
+  HANDLE snapshot = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
+  if (snapshot == INVALID_HANDLE_VALUE) return false;
+  PROCESSENTRY32W entry{};
+  entry.dwSize = sizeof entry;
+  DWORD parent = 0;
+  const DWORD self = GetCurrentProcessId();
+  for (BOOL ok = Process32FirstW(snapshot, &entry); ok; ok = Process32NextW(snapshot, &entry)) {
+    if (entry.th32ProcessID == self) parent = entry.th32ParentProcessID;
+  }
+  bool scm = false;
+  entry.dwSize = sizeof entry;
+  for (BOOL ok = Process32FirstW(snapshot, &entry); ok && parent != 0; ok = Process32NextW(snapshot, &entry)) {
+    if (entry.th32ProcessID == parent) scm = _wcsicmp(entry.szExeFile, L"services.exe") == 0;
+  }
+  CloseHandle(snapshot);
+  return scm;
+}
+
 }  // namespace
 
 int wmain(int argc, wchar_t** argv) {
   for (int i = 1; i < argc; ++i) g_args.push_back(rras::utf16ToUtf8(argv[i], wcslen(argv[i])));
+  // Installer step (the MSI's custom action), not a way to run the exporter.
+  constexpr std::string_view kConfigure = "--service.configure=";
+  if (g_args.size() == 1 && g_args[0].rfind(kConfigure, 0) == 0) {
+    return rras::configureService(g_args[0].substr(kConfigure.size()));
+  }
   g_stop_event = CreateEventW(nullptr, TRUE, FALSE, nullptr);
   g_reload_event = CreateEventW(nullptr, FALSE, FALSE, nullptr);
 
   wchar_t name[] = L"rras_exporter";  // ignored for SERVICE_WIN32_OWN_PROCESS
   const SERVICE_TABLE_ENTRYW table[] = {{name, serviceMain}, {nullptr, nullptr}};
-  if (StartServiceCtrlDispatcherW(table)) return g_service_exit;
-  if (GetLastError() != ERROR_FAILED_SERVICE_CONTROLLER_CONNECT) return 1;
+  if (startedBySCM()) {
+    if (StartServiceCtrlDispatcherW(table)) return g_service_exit;
+    return static_cast<int>(GetLastError());
+  }
 
   // Started by hand: a console program.
   SetConsoleOutputCP(CP_UTF8);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "sources/rrasm/rrasm_config.h"
 #include "sources/simulator/simulator_config.h"
 
 namespace rras {
@@ -42,6 +43,7 @@ struct RouterConfig {
   std::string server;  // "" = local machine (mprapi)
   PollSettings poll;   // global values unless the router overrides them
   SimulatorConfig simulator;
+  RrasmConfig rrasm;  // source: rrasm only
   // Test-only: load this DLL instead of %SystemRoot%\System32\mprapi.dll (source mprapi).
   std::string mprapi_dll_path;
   std::string location;  // "file:line:column" of the router entry, for messages

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -136,13 +137,22 @@ class Reader {
   }
 
   std::string readSecretFile(const YAML::Node& node, const std::string& path) const {
-    std::filesystem::path file = string(node, path);
+    return readSecretFile(node, path, string(node, path), 16);
+  }
+
+  // The file's contents without trailing line breaks; `name` relative to the config's folder.
+  std::string readSecretFile(const YAML::Node& node, const std::string& path, const std::string& name,
+                             size_t min_size) const {
+    std::filesystem::path file = name;
     if (file.is_relative()) file = std::filesystem::path(base_dir_) / file;
     std::ifstream in(file, std::ios::binary);
     if (!in) fail(node, path, "cannot read " + file.string());
     std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     while (!content.empty() && (content.back() == '\n' || content.back() == '\r')) content.pop_back();
-    if (content.size() < 16) fail(node, path, file.string() + " holds fewer than 16 bytes; use a longer random key");
+    if (min_size > 1 && content.size() < min_size) {
+      fail(node, path, file.string() + " holds fewer than " + std::to_string(min_size) + " bytes; use a longer random key");
+    }
+    if (content.empty()) fail(node, path, file.string() + " is empty");
     return content;
   }
 
@@ -204,6 +214,66 @@ void readSimulator(const Reader& r, const YAML::Node& node, const std::string& p
     if (auto n = faults["churn_per_call"]) sim.churn_per_call = static_cast<uint32_t>(r.integer(n, fpath + ".churn_per_call", 0, 100000));
     if (auto n = faults["resume_stuck"]) sim.resume_stuck = r.boolean(n, fpath + ".resume_stuck");
     if (auto n = faults["binding_lost_every"]) sim.binding_lost_every = static_cast<uint32_t>(r.integer(n, fpath + ".binding_lost_every", 0, 1000000));
+  }
+}
+
+// ${CREDENTIALS_DIRECTORY} at the start of a path is where systemd's LoadCredential= put the files.
+std::string expandCredentialsDirectory(const Reader& r, const YAML::Node& node, const std::string& path, std::string file) {
+  constexpr std::string_view kVar = "${CREDENTIALS_DIRECTORY}";
+  if (file.compare(0, kVar.size(), kVar) != 0) return file;
+  const char* dir = std::getenv("CREDENTIALS_DIRECTORY");
+  if (dir == nullptr || *dir == '\0') {
+    r.fail(node, path, "uses ${CREDENTIALS_DIRECTORY} but it is not set (systemd sets it for LoadCredential=)");
+  }
+  return std::string(dir) + file.substr(kVar.size());
+}
+
+void readRrasm(const Reader& r, const YAML::Node& node, const std::string& path, RouterConfig& router) {
+  RrasmConfig& rrasm = router.rrasm;
+  const char* keys[] = {"transport", "port", "auth_level", "credentials", "kerberos", "timeout"};
+  for (const char* key : keys) {
+    if (node[key] && router.source != "rrasm") r.fail(node[key], path + "." + key, "only allowed with source: rrasm");
+  }
+  if (router.source != "rrasm") return;
+  if (router.server.empty()) r.fail(node, path, "source rrasm needs server: the RRAS server's DNS name or IP address");
+  if (router.server.find_first_of("[],\\/ \t\"'") != std::string::npos) {
+    r.fail(node["server"], path + ".server", "\"" + router.server + "\" is not a host name or IP address");
+  }
+  if (auto n = node["transport"]) {
+    rrasm.transport = r.choice(n, path + ".transport", {"np", "tcp"}) == "np" ? RrasmConfig::Transport::kNamedPipe
+                                                                            : RrasmConfig::Transport::kTcp;
+  }
+  if (auto n = node["port"]) rrasm.port = static_cast<uint16_t>(r.integer(n, path + ".port", 1, 65535));
+  if (auto n = node["auth_level"]) {
+    const std::string v = r.choice(n, path + ".auth_level", {"privacy", "integrity", "none"});
+    rrasm.auth_level = v == "privacy"     ? RrasmConfig::AuthLevel::kPrivacy
+                       : v == "integrity" ? RrasmConfig::AuthLevel::kIntegrity
+                                          : RrasmConfig::AuthLevel::kNone;
+  }
+  if (auto n = node["timeout"]) rrasm.timeout_seconds = r.duration(n, path + ".timeout", 3600);
+  if (auto n = node["kerberos"]) rrasm.kerberos = r.boolean(n, path + ".kerberos");
+  const YAML::Node credentials = node["credentials"];
+  if (credentials && rrasm.kerberos) {
+    r.fail(credentials, path + ".credentials", "use either credentials or kerberos: true, not both");
+  }
+  if (credentials) {
+    const std::string cpath = path + ".credentials";
+    r.expectMap(credentials, cpath, {"domain", "username", "password_file"});
+    if (auto n = credentials["domain"]) rrasm.domain = r.string(n, cpath + ".domain");
+    const YAML::Node username = credentials["username"];
+    if (!username) r.fail(credentials, cpath, "missing key \"username\"");
+    rrasm.username = r.string(username, cpath + ".username");
+    if (rrasm.username.empty()) r.fail(username, cpath + ".username", "must not be empty");
+    const YAML::Node password_file = credentials["password_file"];
+    if (!password_file) r.fail(credentials, cpath, "missing key \"password_file\" (passwords are read from files only)");
+    rrasm.password_file = expandCredentialsDirectory(r, password_file, cpath + ".password_file",
+                                                     r.string(password_file, cpath + ".password_file"));
+    rrasm.password = r.readSecretFile(password_file, cpath + ".password_file", rrasm.password_file, 1);
+  }
+  // Only an unauthenticated TCP binding (test doubles, odd networks) goes without an account.
+  const bool anonymous_ok = rrasm.transport == RrasmConfig::Transport::kTcp && rrasm.auth_level == RrasmConfig::AuthLevel::kNone;
+  if (!credentials && !rrasm.kerberos && !anonymous_ok) {
+    r.fail(node, path, "source rrasm needs credentials: {domain, username, password_file} or kerberos: true");
   }
 }
 
@@ -313,7 +383,8 @@ Config parseConfig(const std::string& text, const std::string& name, const std::
     router.location = r.where(node);
     std::string path = "routers[" + std::to_string(i) + "]";
     r.expectMap(node, path, {"name", "source", "server", "poll_interval", "poll_timeout", "page_size_bytes",
-                             "max_level", "simulator", "mprapi_dll_path"});
+                             "max_level", "simulator", "mprapi_dll_path",
+                             "transport", "port", "auth_level", "credentials", "kerberos", "timeout"});
     const YAML::Node name_node = node["name"];
     if (!name_node) r.fail(node, path, "missing key \"name\"");
     router.name = r.string(name_node, path + ".name");
@@ -336,6 +407,7 @@ Config parseConfig(const std::string& text, const std::string& name, const std::
       router.mprapi_dll_path = r.string(n, path + ".mprapi_dll_path");
       if (router.mprapi_dll_path.empty()) r.fail(n, path + ".mprapi_dll_path", "must not be empty");
     }
+    readRrasm(r, node, path, router);
     config.routers.push_back(std::move(router));
   }
   return config;

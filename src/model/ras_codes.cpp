@@ -34,8 +34,8 @@ std::string ipv6FromPrefixAndInterfaceId(const uint8_t prefix[8], uint32_t prefi
   for (int i = 0; i < 8; ++i) any_id = any_id || interface_id[i] != 0;
   if (prefix_length == 0 || !any_id) return "";
   uint16_t groups[8];
-  for (int i = 0; i < 4; ++i) groups[i] = static_cast<uint16_t>(prefix[2 * i] << 8 | prefix[2 * i + 1]);
-  for (int i = 0; i < 4; ++i) groups[4 + i] = static_cast<uint16_t>(interface_id[2 * i] << 8 | interface_id[2 * i + 1]);
+  for (size_t i = 0; i < 4; ++i) groups[i] = static_cast<uint16_t>(prefix[2 * i] << 8 | prefix[2 * i + 1]);
+  for (size_t i = 0; i < 4; ++i) groups[4 + i] = static_cast<uint16_t>(interface_id[2 * i] << 8 | interface_id[2 * i + 1]);
   // RFC 5952: the longest run (first if tied) of two or more zero groups becomes "::".
   int best = -1, best_len = 0;
   for (int i = 0; i < 8;) {

@@ -27,6 +27,8 @@ constexpr std::pair<ApiCode, std::string_view> kNames[] = {
     {status::kRpcCallFailed, "RPC_S_CALL_FAILED"},
     {status::kRpcProcnumOutOfRange, "RPC_S_PROCNUM_OUT_OF_RANGE"},
     {status::kRpcUnknownIf, "RPC_S_UNKNOWN_IF"},
+    {status::kLogonFailure, "ERROR_LOGON_FAILURE"},
+    {status::kRpcBadStubData, "RPC_X_BAD_STUB_DATA"},
 };
 }  // namespace
 

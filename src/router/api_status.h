@@ -27,6 +27,8 @@ inline constexpr ApiCode kRpcCallFailed = 1726;        // RPC_S_CALL_FAILED
 inline constexpr ApiCode kRpcProcnumOutOfRange = 1745; // RPC_S_PROCNUM_OUT_OF_RANGE
 inline constexpr ApiCode kRpcUnknownIf = 1717;         // RPC_S_UNKNOWN_IF
 inline constexpr ApiCode kCancelled = 1223;            // ERROR_CANCELLED
+inline constexpr ApiCode kLogonFailure = 1326;         // ERROR_LOGON_FAILURE (bad user or password)
+inline constexpr ApiCode kRpcBadStubData = 1783;       // RPC_X_BAD_STUB_DATA (a reply that does not decode)
 inline constexpr ApiCode kOperationAborted = 995;      // ERROR_OPERATION_ABORTED (CancelSynchronousIo)
 inline constexpr ApiCode kRpcCallCancelled = 1818;     // RPC_S_CALL_CANCELLED
 }  // namespace status

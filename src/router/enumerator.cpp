@@ -117,6 +117,12 @@ PollError Enumerator::describe(ApiCode code, const std::string& call) {
     case status::kRpcUnknownIf:
       message += ": the server does not offer the router admin interface (RRAS not installed?)";
       break;
+    case status::kLogonFailure:
+      message += ": the server rejected the account; check domain, username and password_file";
+      break;
+    case status::kRpcBadStubData:
+      message += ": the reply did not decode (the exporter's log names the field)";
+      break;
     case status::kCancelled:
       message += ": the call was cancelled at the poll deadline or shutdown";
       break;

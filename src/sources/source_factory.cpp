@@ -6,6 +6,9 @@
 #ifdef RRAS_HAVE_MPRAPI
 #include "sources/mprapi/mprapi_router.h"
 #endif
+#ifdef RRAS_WITH_RRASM
+#include "sources/rrasm/rrasm_router.h"
+#endif
 
 namespace rras {
 
@@ -16,7 +19,11 @@ std::string sourceUnavailableReason(const std::string& source) {
 #else
   if (source == "mprapi") return "source mprapi needs the Windows build of rras_exporter";
 #endif
-  if (source == "rrasm") return "source rrasm (MS-RRASM over SMB) is not part of this build yet";
+#ifdef RRAS_WITH_RRASM
+  if (source == "rrasm") return {};
+#else
+  if (source == "rrasm") return "source rrasm (MS-RRASM over SMB) needs the Linux build with Samba (RRAS_WITH_RRASM)";
+#endif
   return "unknown source \"" + source + "\"";
 }
 
@@ -30,6 +37,9 @@ std::unique_ptr<RouterApi> makeRouterApi(const RouterConfig& router, const WallC
       throw std::runtime_error(router.location + ": router " + router.name + ": " + e.what());
     }
   }
+#endif
+#ifdef RRAS_WITH_RRASM
+  if (router.source == "rrasm") return std::make_unique<rrasm::RrasmRouter>(router.name, router.server, router.rrasm);
 #endif
   throw std::runtime_error(router.location + ": router " + router.name + ": " +
                            sourceUnavailableReason(router.source));

@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -215,6 +216,9 @@ TEST(ConfigLoader, GlobalValuesAreInheritedAndRoutersOverrideThem) {
       "    server: rras1.example.com\n"
       "  - name: overrides\n"
       "    source: rrasm\n"
+      "    server: vpn-b.example.com\n"
+      "    transport: tcp\n"
+      "    auth_level: none\n"
       "    poll_interval: 2m\n"
       "    poll_timeout: 90s\n"
       "    page_size_bytes: 4096\n"
@@ -386,7 +390,7 @@ TEST(ConfigLoader, HashKeyFileRelativeToBaseDirAndAbsolute) {
       "global:\n"
       "  privacy:\n"
       "    usernames: hash\n"
-      "    hash_key_file: \"" + key_path + "\"\n" +
+      "    hash_key_file: '" + key_path + "'\n" +  // single quotes: Windows paths hold backslashes
       std::string(kOneRouter);
   EXPECT_EQ(parseConfig(absolute, kName, "/nonexistent-base-dir").global.privacy.hash_key, kKey);
 }
@@ -887,6 +891,150 @@ TEST(ConfigLoader, HangOfZeroMeansNoHang) {
   const Config c = parseConfig(
       "routers:\n  - name: a\n    source: simulator\n    simulator: {faults: {hang: 0s}}\n", kName);
   EXPECT_EQ(c.routers[0].simulator.hang_seconds, 0);
+}
+
+// ---- source: rrasm ----
+
+TEST(ConfigLoader, RrasmRouterWithCredentials) {
+  const TempDir dir;
+  dir.write("vpn-a.pass", "S3cret pass\n");
+  const std::string path = dir.write("exporter.yml",
+                                     "routers:\n"
+                                     "  - name: vpn-a\n"
+                                     "    source: rrasm\n"
+                                     "    server: vpn-a.corp.example\n"
+                                     "    transport: np\n"
+                                     "    port: 4450\n"
+                                     "    auth_level: integrity\n"
+                                     "    timeout: 5s\n"
+                                     "    credentials:\n"
+                                     "      domain: CORP\n"
+                                     "      username: svc-rras\n"
+                                     "      password_file: vpn-a.pass\n");
+  const Config config = loadConfigFile(path);
+  const RrasmConfig& r = config.routers.at(0).rrasm;
+  EXPECT_EQ(r.transport, RrasmConfig::Transport::kNamedPipe);
+  EXPECT_EQ(r.port, 4450);
+  EXPECT_EQ(r.auth_level, RrasmConfig::AuthLevel::kIntegrity);
+  EXPECT_EQ(r.timeout_seconds, 5);
+  EXPECT_EQ(r.domain, "CORP");
+  EXPECT_EQ(r.username, "svc-rras");
+  EXPECT_EQ(r.password, "S3cret pass");
+  EXPECT_FALSE(r.kerberos);
+}
+
+TEST(ConfigLoader, RrasmDefaultsAreNamedPipePrivacy) {
+  const Config c = parseConfig(
+      "routers:\n"
+      "  - name: k\n"
+      "    source: rrasm\n"
+      "    server: vpn.corp.example\n"
+      "    kerberos: true\n",
+      kName, ".");
+  const RrasmConfig& r = c.routers.at(0).rrasm;
+  EXPECT_EQ(r.transport, RrasmConfig::Transport::kNamedPipe);
+  EXPECT_EQ(r.auth_level, RrasmConfig::AuthLevel::kPrivacy);
+  EXPECT_EQ(r.port, 0);
+  EXPECT_TRUE(r.kerberos);
+}
+
+#ifndef _WIN32  // systemd credentials (setenv is POSIX)
+TEST(ConfigLoader, RrasmPasswordFileFromSystemdCredentials) {
+  const TempDir dir;
+  dir.write("creds/vpn.pass", "pw");
+  ::setenv("CREDENTIALS_DIRECTORY", (dir.path() / "creds").c_str(), 1);
+  const Config c = parseConfig(
+      "routers:\n"
+      "  - name: a\n"
+      "    source: rrasm\n"
+      "    server: 10.0.0.5\n"
+      "    credentials: {username: u, password_file: \"${CREDENTIALS_DIRECTORY}/vpn.pass\"}\n",
+      kName, ".");
+  ::unsetenv("CREDENTIALS_DIRECTORY");
+  EXPECT_EQ(c.routers.at(0).rrasm.password, "pw");
+  EXPECT_TRUE(failsWith("routers:\n"
+                        "  - name: a\n"
+                        "    source: rrasm\n"
+                        "    server: 10.0.0.5\n"
+                        "    credentials: {username: u, password_file: \"${CREDENTIALS_DIRECTORY}/vpn.pass\"}\n",
+                        "test.yml:5:47: routers[a].credentials.password_file: ", "CREDENTIALS_DIRECTORY"));
+}
+#endif
+
+TEST(ConfigLoader, RrasmErrorsNameTheKey) {
+  EXPECT_TRUE(failsWith("routers:\n"
+                        "  - name: a\n"
+                        "    source: rrasm\n"
+                        "    kerberos: true\n",
+                        "test.yml:2:5: routers[a]: ", "needs server"));
+  EXPECT_TRUE(failsWith("routers:\n"
+                        "  - name: a\n"
+                        "    source: rrasm\n"
+                        "    server: vpn\n",
+                        "test.yml:2:5: routers[a]: ", "needs credentials"));
+  EXPECT_TRUE(failsWith("routers:\n"
+                        "  - name: a\n"
+                        "    source: rrasm\n"
+                        "    server: vpn\n"
+                        "    kerberos: true\n"
+                        "    transport: smb\n",
+                        "test.yml:6:16: routers[a].transport: ", "\"smb\" is not one of: np, tcp"));
+  EXPECT_TRUE(failsWith("routers:\n"
+                        "  - name: a\n"
+                        "    source: rrasm\n"
+                        "    server: vpn\n"
+                        "    kerberos: true\n"
+                        "    port: 70000\n",
+                        "test.yml:6:11: routers[a].port: ", "between 1 and 65535"));
+  EXPECT_TRUE(failsWith("routers:\n"
+                        "  - name: a\n"
+                        "    source: rrasm\n"
+                        "    server: vpn\n"
+                        "    kerberos: true\n"
+                        "    auth_level: packet\n",
+                        "test.yml:6:17: routers[a].auth_level: ", "privacy, integrity, none"));
+  EXPECT_TRUE(failsWith("routers:\n"
+                        "  - name: a\n"
+                        "    source: rrasm\n"
+                        "    server: vpn\n"
+                        "    kerberos: true\n"
+                        "    credentials: {username: u, password_file: x}\n",
+                        "test.yml:6:18: routers[a].credentials: ", "not both"));
+  EXPECT_TRUE(failsWith("routers:\n"
+                        "  - name: a\n"
+                        "    source: rrasm\n"
+                        "    server: vpn\n"
+                        "    credentials: {username: u, password: hunter2}\n",
+                        "test.yml:5:32: routers[a].credentials: ", "unknown key \"password\""));
+  EXPECT_TRUE(failsWith("routers:\n"
+                        "  - name: a\n"
+                        "    source: rrasm\n"
+                        "    server: vpn\n"
+                        "    credentials: {username: u, password_file: /nonexistent/pass}\n",
+                        "test.yml:5:47: routers[a].credentials.password_file: ", "cannot read /nonexistent/pass"));
+  EXPECT_TRUE(failsWith("routers:\n"
+                        "  - name: a\n"
+                        "    source: rrasm\n"
+                        "    server: \"vpn[1]\"\n"
+                        "    kerberos: true\n",
+                        "test.yml:4:13: routers[a].server: ", "not a host name"));
+  EXPECT_TRUE(failsWith("routers:\n"
+                        "  - name: a\n"
+                        "    source: simulator\n"
+                        "    auth_level: none\n",
+                        "test.yml:4:17: routers[a].auth_level: ", "only allowed with source: rrasm"));
+}
+
+TEST(ConfigLoader, RrasmEmptyPasswordFileIsAnError) {
+  const TempDir dir;
+  dir.write("empty.pass", "\n");
+  const std::string path = dir.write("e.yml",
+                                     "routers:\n"
+                                     "  - name: a\n"
+                                     "    source: rrasm\n"
+                                     "    server: vpn\n"
+                                     "    credentials: {username: u, password_file: empty.pass}\n");
+  EXPECT_TRUE(fileFailsWith(path, path + ":5:47: routers[a].credentials.password_file: ", "is empty"));
 }
 
 }  // namespace

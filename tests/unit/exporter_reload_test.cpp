@@ -87,11 +87,12 @@ TEST(ExporterReloadTest, UnusableConfigurationChangesNothing) {
   Running r(configText(kSteady));
   r.waitFor("rras_up", "steady", any);
 #ifdef _WIN32
-  const std::string unavailable = "  - {name: remote, source: rrasm, server: vpn1}\n";
+  const std::string unavailable = "  - {name: remote, source: rrasm, server: vpn1, kerberos: true}\n";
 #else
   const std::string unavailable = "  - {name: remote, source: mprapi}\n";
 #endif
-  EXPECT_THROW(r.exporter.reload(parseConfig(configText(kAdded + unavailable), "test.yml")), std::runtime_error);
+  const Config valid_but_unusable = parseConfig(configText(kAdded + unavailable), "test.yml");
+  EXPECT_THROW(r.exporter.reload(valid_but_unusable), std::runtime_error);
   const auto after = r.scrape();
   EXPECT_EQ(after.series.at("rras_exporter_config_last_reload_successful{}"), 0);
   EXPECT_FALSE(total(after, "rras_up", "added"));

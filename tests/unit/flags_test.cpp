@@ -7,7 +7,12 @@ namespace {
 
 TEST(FlagsTest, DefaultsAndValues) {
   Flags f = parseFlags({});
+  EXPECT_EQ(f.config_file, defaultConfigFile());
+#ifdef _WIN32
+  EXPECT_NE(f.config_file.find("\\rras_exporter\\rras_exporter.yml"), std::string::npos) << f.config_file;
+#else
   EXPECT_EQ(f.config_file, "rras_exporter.yml");
+#endif
   EXPECT_EQ(f.listen_addresses, std::vector<std::string>{":10473"});
   f = parseFlags({"--config.file=a.yml", "--web.listen-address", "127.0.0.1:1", "--web.listen-address=:2",
                   "--log.level=debug", "--log.format", "json", "--poll-once", "--config.check=false"});

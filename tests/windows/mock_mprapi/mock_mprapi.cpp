@@ -16,6 +16,7 @@
 // (a Windows Server 2008 or older mprapi.dll).
 #include <windows.h>
 #include <mprapi.h>
+#include <mprerror.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -39,8 +40,9 @@ int g_servers = 0;  // open server handles
 char g_server_token;  // its address is the one valid server handle
 
 DWORD envNumber(const char* name, DWORD fallback) {
-  const char* v = std::getenv(name);
-  return v && *v ? static_cast<DWORD>(std::strtoul(v, nullptr, 0)) : fallback;
+  char v[32];
+  const DWORD n = GetEnvironmentVariableA(name, v, sizeof v);
+  return n > 0 && n < sizeof v ? static_cast<DWORD>(std::strtoul(v, nullptr, 0)) : fallback;
 }
 
 Settings readSettings() {

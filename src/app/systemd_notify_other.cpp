@@ -1,0 +1,14 @@
+// Platforms without systemd: the notifications are no-ops.
+#include "app/systemd_notify.h"
+
+namespace rras::systemd {
+
+void notifyReady(const std::string&) {}
+void notifyReloading() {}
+void notifyStopping() {}
+
+struct Watchdog::State {};
+Watchdog::Watchdog() = default;
+Watchdog::~Watchdog() = default;
+
+}  // namespace rras::systemd

@@ -1,0 +1,239 @@
+/* See dce_shim.h. Samba API use follows research/rrasm.md §3(a), including its two traps: a
+ * hand-built interface table needs authservices, and credentials.h is C only. */
+#include "sources/rrasm/dce_shim.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <talloc.h>
+#include <tevent.h>
+
+#include <core/ntstatus.h>
+#include <credentials.h>
+#include <dcerpc.h>
+#include <param.h>
+#include <util/data_blob.h>
+
+struct rrasm_dce {
+  TALLOC_CTX *mem;
+  struct tevent_context *ev;
+  int wake[2];            /* cancel() writes here to wake the event loop */
+  atomic_bool cancelled;
+  TALLOC_CTX *conn;       /* child of mem: everything of one connection */
+  struct dcerpc_pipe *pipe;
+  struct ndr_interface_table table;
+  struct ndr_interface_string_array authservices;
+  const char *authservice_names[1];
+};
+
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+static NTSTATUS init_status;
+/* Setting up loadparm and credentials touches process-wide Samba state (parameter tables,
+ * gensec and Kerberos defaults): routers do it one at a time. Connects and calls then run in
+ * parallel, each on its own tevent and talloc context. */
+static pthread_mutex_t connect_mutex = PTHREAD_MUTEX_INITIALIZER;
+
+static void init_samba(void) { init_status = dcerpc_init(); }
+
+static void on_wake(struct tevent_context *ev, struct tevent_fd *fde, uint16_t flags, void *private_data) {
+  struct rrasm_dce *dce = private_data;
+  char drain[64];
+  (void)ev;
+  (void)fde;
+  (void)flags;
+  while (read(dce->wake[0], drain, sizeof drain) > 0) {
+  }
+}
+
+static int dce_destructor(struct rrasm_dce *dce) {
+  if (dce->wake[0] >= 0) close(dce->wake[0]);
+  if (dce->wake[1] >= 0) close(dce->wake[1]);
+  return 0;
+}
+
+rrasm_dce *rrasm_dce_new(void) {
+  pthread_once(&init_once, init_samba);
+  if (!NT_STATUS_IS_OK(init_status)) return NULL;
+  TALLOC_CTX *mem = talloc_new(NULL);
+  if (mem == NULL) return NULL;
+  struct rrasm_dce *dce = talloc_zero(mem, struct rrasm_dce);
+  if (dce == NULL) goto fail;
+  dce->mem = mem;
+  dce->wake[0] = dce->wake[1] = -1;
+  talloc_set_destructor(dce, dce_destructor);
+  atomic_init(&dce->cancelled, false);
+  if (pipe2(dce->wake, O_NONBLOCK | O_CLOEXEC) != 0) goto fail;
+  dce->ev = tevent_context_init(mem);
+  if (dce->ev == NULL) goto fail;
+  if (tevent_add_fd(dce->ev, mem, dce->wake[0], TEVENT_FD_READ, on_wake, dce) == NULL) goto fail;
+  return dce;
+fail:
+  talloc_free(mem);
+  return NULL;
+}
+
+void rrasm_dce_free(rrasm_dce *dce) {
+  if (dce == NULL) return;
+  rrasm_dce_disconnect(dce);
+  talloc_free(dce->mem);
+}
+
+void rrasm_dce_disconnect(rrasm_dce *dce) {
+  TALLOC_FREE(dce->conn);
+  dce->pipe = NULL;
+}
+
+void rrasm_dce_cancel(rrasm_dce *dce) {
+  atomic_store(&dce->cancelled, true);
+  const char byte = 1;
+  ssize_t ignored = write(dce->wake[1], &byte, 1); /* a full pipe already wakes the loop */
+  (void)ignored;
+}
+
+static void set_detail(char *detail, size_t size, const char *what, NTSTATUS status) {
+  if (detail != NULL && size > 0) snprintf(detail, size, "%s: %s", what, nt_errstr(status));
+}
+
+uint32_t rrasm_dce_connect(rrasm_dce *dce, const struct rrasm_dce_params *params, char *detail, size_t detail_size) {
+  NTSTATUS status;
+  rrasm_dce_disconnect(dce);
+  atomic_store(&dce->cancelled, false);
+  dce->conn = talloc_new(dce->mem);
+  if (dce->conn == NULL) return NT_STATUS_V(NT_STATUS_NO_MEMORY);
+
+  /* A hand-built table: only the syntax id matters for raw calls. Signing or sealing without
+   * authservices crashes in dcerpc_pipe_auth_send. */
+  memset(&dce->table, 0, sizeof dce->table);
+  dce->table.name = "dimsvc";
+  status = GUID_from_string(params->interface_uuid, &dce->table.syntax_id.uuid);
+  if (!NT_STATUS_IS_OK(status)) {
+    set_detail(detail, detail_size, "interface uuid", status);
+    return NT_STATUS_V(status);
+  }
+  dce->table.syntax_id.if_version = params->interface_version;
+  dce->authservice_names[0] = "host";
+  dce->authservices.count = 1;
+  dce->authservices.names = dce->authservice_names;
+  dce->table.authservices = &dce->authservices;
+
+  pthread_mutex_lock(&connect_mutex);
+  struct loadparm_context *lp = loadparm_init(dce->conn); /* defaults only: never smb.conf */
+  struct cli_credentials *creds = cli_credentials_init(dce->conn);
+  if (lp == NULL || creds == NULL) {
+    pthread_mutex_unlock(&connect_mutex);
+    return NT_STATUS_V(NT_STATUS_NO_MEMORY);
+  }
+  for (const char *const *opt = params->lp_options; opt != NULL && *opt != NULL; ++opt) {
+    const char *eq = strchr(*opt, '=');
+    if (eq == NULL) continue;
+    char *name = talloc_strndup(dce->conn, *opt, (size_t)(eq - *opt));
+    if (name == NULL || !lpcfg_set_cmdline(lp, name, eq + 1)) {
+      pthread_mutex_unlock(&connect_mutex);
+      if (detail != NULL) snprintf(detail, detail_size, "Samba option \"%s\" was refused", *opt);
+      return NT_STATUS_V(NT_STATUS_INVALID_PARAMETER);
+    }
+  }
+  cli_credentials_set_conf(creds, lp);
+  if (params->username == NULL && !params->kerberos) {
+    cli_credentials_set_anonymous(creds);
+  } else if (params->kerberos) {
+    const char *error = NULL;
+    cli_credentials_set_kerberos_state(creds, CRED_USE_KERBEROS_REQUIRED, CRED_SPECIFIED);
+    if (cli_credentials_set_ccache(creds, lp, NULL, CRED_SPECIFIED, &error) != 0) {
+      pthread_mutex_unlock(&connect_mutex);
+      if (detail != NULL) snprintf(detail, detail_size, "no usable Kerberos ticket cache: %s", error ? error : "?");
+      return NT_STATUS_V(NT_STATUS_NO_LOGON_SERVERS);
+    }
+  } else {
+    cli_credentials_set_kerberos_state(creds, CRED_USE_KERBEROS_DISABLED, CRED_SPECIFIED);
+    cli_credentials_set_username(creds, params->username, CRED_SPECIFIED);
+    cli_credentials_set_password(creds, params->password != NULL ? params->password : "", CRED_SPECIFIED);
+    if (params->domain != NULL && params->domain[0] != '\0') {
+      cli_credentials_set_domain(creds, params->domain, CRED_SPECIFIED);
+    }
+  }
+  pthread_mutex_unlock(&connect_mutex);
+
+  status = dcerpc_pipe_connect(dce->conn, &dce->pipe, params->binding, &dce->table, creds, dce->ev, lp);
+  if (!NT_STATUS_IS_OK(status)) {
+    set_detail(detail, detail_size, "connect", status);
+    rrasm_dce_disconnect(dce);
+    return NT_STATUS_V(status);
+  }
+  if (params->timeout_seconds > 0) {
+    dcerpc_binding_handle_set_timeout(dce->pipe->binding_handle, params->timeout_seconds);
+  }
+  if (atomic_load(&dce->cancelled)) {
+    rrasm_dce_disconnect(dce);
+    return NT_STATUS_V(NT_STATUS_CANCELLED);
+  }
+  return 0;
+}
+
+uint32_t rrasm_dce_call(rrasm_dce *dce, uint16_t opnum, const uint8_t *in, size_t in_size,
+                        uint8_t **out, size_t *out_size, uint32_t *fault_code) {
+  *out = NULL;
+  *out_size = 0;
+  *fault_code = 0;
+  if (dce->pipe == NULL) return NT_STATUS_V(NT_STATUS_CONNECTION_DISCONNECTED);
+  TALLOC_CTX *call_mem = talloc_new(dce->conn);
+  if (call_mem == NULL) return NT_STATUS_V(NT_STATUS_NO_MEMORY);
+  dce->pipe->last_fault_code = 0;
+  struct tevent_req *req = dcerpc_binding_handle_raw_call_send(call_mem, dce->ev, dce->pipe->binding_handle,
+                                                               NULL, opnum, 0, in, in_size);
+  if (req == NULL) {
+    talloc_free(call_mem);
+    return NT_STATUS_V(NT_STATUS_NO_MEMORY);
+  }
+  /* Our own loop instead of the synchronous call, so cancel() can abandon the request. */
+  while (tevent_req_is_in_progress(req)) {
+    if (atomic_load(&dce->cancelled)) {
+      talloc_free(call_mem);
+      rrasm_dce_disconnect(dce);
+      return NT_STATUS_V(NT_STATUS_CANCELLED);
+    }
+    if (tevent_loop_once(dce->ev) != 0) break;
+  }
+  uint8_t *reply = NULL;
+  size_t reply_size = 0;
+  uint32_t out_flags = 0;
+  NTSTATUS status = dcerpc_binding_handle_raw_call_recv(req, call_mem, &reply, &reply_size, &out_flags);
+  if (!NT_STATUS_IS_OK(status)) {
+    /* A fault is an answer: the binding stays usable (the ladder probes opnum 45 this way). */
+    *fault_code = dce->pipe->last_fault_code;
+    talloc_free(call_mem);
+    if (*fault_code == 0) rrasm_dce_disconnect(dce);
+    return NT_STATUS_V(status);
+  }
+  *out = malloc(reply_size > 0 ? reply_size : 1);
+  if (*out == NULL) {
+    talloc_free(call_mem);
+    return NT_STATUS_V(NT_STATUS_NO_MEMORY);
+  }
+  if (reply_size > 0) memcpy(*out, reply, reply_size);
+  *out_size = reply_size;
+  talloc_free(call_mem);
+  return 0;
+}
+
+void rrasm_dce_free_buffer(uint8_t *buffer) { free(buffer); }
+
+void rrasm_dce_security(rrasm_dce *dce, int *auth_type, int *auth_level, int *transport_encrypted) {
+  *auth_type = *auth_level = *transport_encrypted = 0;
+  if (dce->pipe == NULL) return;
+  enum dcerpc_AuthType type = DCERPC_AUTH_TYPE_NONE;
+  enum dcerpc_AuthLevel level = DCERPC_AUTH_LEVEL_NONE;
+  dcerpc_binding_handle_auth_info(dce->pipe->binding_handle, &type, &level);
+  *auth_type = (int)type;
+  *auth_level = (int)level;
+  *transport_encrypted = dcerpc_transport_encrypted(dce->pipe) ? 1 : 0;
+}
+
+const char *rrasm_nt_errstr(uint32_t status) { return nt_errstr(NT_STATUS(status)); }

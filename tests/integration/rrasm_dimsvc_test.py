@@ -1,0 +1,284 @@
+#!/usr/bin/python3
+"""Integration test of the rrasm source against the fake DIMSVC (tests/fakes/fake_dimsvc.py).
+
+Usage: rrasm_dimsvc_test.py <exporter-binary> <repo-root>
+
+Starts one fake per router (impacket, 127.0.0.1 only, each stops itself after a bounded time):
+every enumeration level the ladder can land on (EnumEx, 3, 2, 1, 0) on both transports
+(ncacn_ip_tcp, and ncacn_np \\PIPE\\ROUTER behind impacket's SMB server with NTLMv2), both IPX
+widths and tiny pages; plus access denied, DDM not running and a wrong password. Runs the
+exporter on all of them at once, fetches /metrics and requires, for each healthy router, that
+every rras_connection_* series and the router-level gauges equal what the scenario implies; for
+each failing router rras_up 0 with the right error, and that no password reaches the log.
+Exit 0 on success, 1 on failure. Hard limit 150 s.
+"""
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+HARD_TIMEOUT_S = 150
+PASSWORD, WRONG_PASSWORD = "Fake-Pass-1 with spaces", "not-the-password-9"
+QUARANTINE = ["normal", "quarantine", "probation", "not_capable"]
+INTERFACE_TYPES = ["client", "home_router", "full_router", "dedicated", "internal", "loopback", "tunnel", "dialout"]
+PPP_AUTH = {"pap", "spap", "chap", "mschap", "mschapv2", "eap"}
+
+CONNECTIONS = [
+    {"handle": 0x11, "interface": 0x21, "user": "alice", "domain": "CORP", "computer": "LAPTOP-1",
+     "interface_name": "alice", "duration": 3600, "flags": 1, "ipv4": "10.1.0.5", "auth": "mschapv2",
+     "tunnel_endpoint": "203.0.113.5", "counters": [1000, 2000, 10, 20, 0, 0, 0, 0, 0, 0, 40, 50]},
+    {"handle": 0x7FFF0012, "interface": 0x22, "user": "Zoë \"q\\b", "domain": "CORP", "computer": "PC-2",
+     "interface_name": "zoe", "duration": 60, "ikev2": True, "flags": 16, "ipv4": "10.1.0.6",
+     "ipv6_prefix": "fd00000000000001", "ipv6_iid": "0000000000000042", "auth": "eap",
+     "tunnel_endpoint": "2001:db8::9", "quarantine": 1, "counters": [5, 6, 7, 8, 1, 2, 3, 4, 5, 6, 0, 0]},
+    {"handle": 0x13, "interface": 0x23, "user": "branch-gw", "domain": "", "computer": "", "if_type": 2,
+     "interface_name": "branch-7", "duration": 86000, "flags": 1, "ipv4": "10.1.0.7", "auth": "pap",
+     "quarantine": 2, "tunnel_endpoint": "198.51.100.77",
+     "counters": [4294967295, 123456789, 1, 2, 3, 4, 5, 6, 7, 8, 99, 1]},
+    {"handle": 0xFFFFFFF0, "interface": 0x24, "user": "alice", "domain": "corp", "computer": "PHONE",
+     "interface_name": "alice", "duration": 5, "ikev2": True, "flags": 16, "ipv4": "10.1.0.8",
+     "auth": "cert", "tunnel_endpoint": "192.0.2.1", "counters": [1, 2, 3, 4, 0, 0, 0, 0, 0, 0, 0, 0]},
+]
+SERVER = {"uptime": 86400, "total_ports": 128, "ports_in_use": 4, "pptp": 32, "l2tp": 32, "sstp": 64}
+
+
+class TestFailure(Exception):
+    pass
+
+
+def log(msg):
+    print(f"[rrasm_dimsvc_test] {msg}", flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def case(name, transport, level, **extra):
+    s = {"connections": CONNECTIONS, "server": SERVER, "server_info_level": 2,
+         "enum_ex": level == "ex", "max_level": 3 if level == "ex" else int(level)}
+    s.update(extra)
+    return {"name": name, "transport": transport, "level": level, "scenario": s}
+
+
+CASES = [case(f"{t}-{lvl}", t, lvl) for t in ("tcp", "np") for lvl in ("ex", "3", "2", "1", "0")]
+# Variants: the SDK's IPX width (strides 288/844) and one entry per page.
+CASES += [case("tcp-2-ipx23-tiny", "tcp", "2", ipx_chars=23, page_entries=1),
+          case("np-1-ipx23", "np", "1", ipx_chars=23),
+          case("np-ex-tiny", "np", "ex", page_entries=1)]
+FAILURES = [
+    dict(case("denied", "np", "ex", status=5), error="ERROR_ACCESS_DENIED"),
+    dict(case("ddm-stopped", "tcp", "ex", status=903), error="ERROR_DDM_NOT_RUNNING"),
+    dict(case("wrong-password", "np", "ex"), error="ERROR_LOGON_FAILURE", password=WRONG_PASSWORD),
+]
+
+
+def start_fake(root, tmp, c):
+    path = os.path.join(tmp, c["name"] + ".json")
+    with open(path, "w") as f:
+        json.dump(c["scenario"], f)
+    cmd = ["/usr/bin/python3", os.path.join(root, "tests/fakes/fake_dimsvc.py"), "--scenario", path,
+           "--password", PASSWORD, "--lifetime", str(HARD_TIMEOUT_S)]
+    if c["transport"] == "np":
+        c["smb_port"] = free_port()
+        cmd += ["--smb-port", str(c["smb_port"])]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=open(os.path.join(tmp, c["name"] + ".log"), "w"),
+                            text=True)
+    line = proc.stdout.readline().split()
+    if not line or line[0] != "READY":
+        raise TestFailure(f"fake for {c['name']} did not start: {line}")
+    c["tcp_port"] = int(line[1])
+    return proc
+
+
+def router_yaml(tmp, c):
+    lines = [f"  - name: {c['name']}", "    source: rrasm", "    server: 127.0.0.1",
+             f"    transport: {c['transport']}", "    auth_level: none", "    timeout: 5s"]
+    if c["transport"] == "tcp":
+        lines.append(f"    port: {c['tcp_port']}")
+    else:
+        pw_file = os.path.join(tmp, c["name"] + ".pass")
+        with open(pw_file, "w") as f:
+            f.write(c.get("password", PASSWORD) + "\n")
+        lines += [f"    port: {c['smb_port']}",
+                  f"    credentials: {{domain: WORKGROUP, username: rrasadmin, password_file: {pw_file}}}"]
+    return "\n".join(lines)
+
+
+def parse_metrics(text):
+    samples = {}
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        m = re.match(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)$', line)
+        if not m:
+            raise TestFailure(f"unparsable exposition line: {line!r}")
+        labels = tuple(sorted(re.findall(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"', m.group(3) or "")))
+        samples[(m.group(1), labels)] = float(m.group(4))
+    return samples
+
+
+def esc(v):
+    return v.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def expected_connection_series(router, level):
+    """Every rras_connection_* sample (but start timestamps) the scenario implies at `level`."""
+    out = {}
+    ex = level == "ex"
+    lvl = 4 if ex else int(level)
+    for c in CONNECTIONS:
+        base = (("connection", str(c["handle"])), ("router", router), ("user", esc(c["user"])))
+        if ex:
+            protocol = "ikev2" if c.get("ikev2") else "ppp"
+            auth = (("ikev2_" + c["auth"]) if c.get("ikev2") else c["auth"])
+        else:
+            protocol = "ppp" if c["flags"] & 1 else "unknown"
+            auth = c["auth"] if lvl >= 2 and c["auth"] in PPP_AUTH else ""
+        ipv6 = ""
+        if (ex or lvl == 3) and c.get("ipv6_prefix"):
+            ipv6 = "fd00:0:0:1::42"
+        info = dict(base)
+        info.update({"domain": esc(c["domain"]), "remote_computer": c["computer"],
+                     "interface_type": INTERFACE_TYPES[c.get("if_type", 0)], "protocol": protocol,
+                     "client_ipv4": c["ipv4"] if lvl >= 1 else "", "client_ipv6": ipv6,
+                     "tunnel_endpoint": c["tunnel_endpoint"] if ex else "", "auth_protocol": auth,
+                     "quarantine_state": QUARANTINE[c.get("quarantine", 0)] if (ex or lvl == 3) else "unknown"})
+        out[("rras_connection_info", tuple(sorted(info.items())))] = 1.0
+        if lvl < 1:
+            continue
+        k = c["counters"]
+        for name, v in (("sent_bytes", k[0]), ("received_bytes", k[1]), ("sent_frames", k[2]),
+                        ("received_frames", k[3])):
+            out[(f"rras_connection_{name}_total", base)] = float(v)
+        for i, kind in enumerate(["crc", "timeout", "alignment", "hardware_overrun", "framing", "buffer_overrun"]):
+            out[("rras_connection_errors_total", tuple(sorted(base + (("kind", kind),))))] = float(k[4 + i])
+        for direction, v in (("in", k[10]), ("out", k[11])):
+            out[("rras_connection_compression_ratio", tuple(sorted(base + (("direction", direction),))))] = v / 100
+    return out
+
+
+def check_router(samples, c, failures):
+    name, level = c["name"], c["level"]
+    got = {k: v for k, v in samples.items()
+           if k[0].startswith("rras_connection_") and k[0] != "rras_connection_series_dropped"
+           and ("router", name) in k[1] and k[0] != "rras_connection_start_timestamp_seconds"}
+    want = expected_connection_series(name, level)
+    if got != want:
+        missing = sorted(set(want) - set(got))[:3]
+        extra = sorted(set(got) - set(want))[:3]
+        wrong = [(k, got[k], want[k]) for k in want if k in got and got[k] != want[k]][:3]
+        failures.append(f"{name}: per-connection series differ; missing {missing} extra {extra} wrong {wrong}")
+    router_level = {
+        "rras_up": 1, "rras_ports": SERVER["total_ports"], "rras_ports_in_use": SERVER["ports_in_use"],
+        "rras_server_uptime_seconds": SERVER["uptime"], "rras_users": 3, "rras_users_with_multiple_connections": 1,
+    }
+    for metric, value in router_level.items():
+        v = samples.get((metric, (("router", name),)))
+        if v != value:
+            failures.append(f"{name}: {metric} is {v}, expected {value}")
+    info = [k for k in samples if k[0] == "rras_router_info" and ("router", name) in k[1]]
+    if not info or ("level", level) not in info[0][1]:
+        failures.append(f"{name}: rras_router_info {info} does not have level {level}")
+    counts = {}
+    for c2 in CONNECTIONS:
+        protocol = ("ikev2" if c2.get("ikev2") else "ppp") if level == "ex" else ("ppp" if c2["flags"] & 1 else "unknown")
+        key = (INTERFACE_TYPES[c2.get("if_type", 0)], protocol)
+        counts[key] = counts.get(key, 0) + 1
+    for (itype, protocol), n in counts.items():
+        labels = tuple(sorted({"router": name, "interface_type": itype, "protocol": protocol}.items()))
+        if samples.get(("rras_connections", labels)) != n:
+            failures.append(f"{name}: rras_connections{{{itype},{protocol}}} is "
+                            f"{samples.get(('rras_connections', labels))}, expected {n}")
+    last = samples.get(("rras_last_poll_success_timestamp_seconds", (("router", name),)), 0)
+    for c2 in CONNECTIONS:
+        key = ("rras_connection_start_timestamp_seconds",
+               (("connection", str(c2["handle"])), ("router", name), ("user", esc(c2["user"]))))
+        start = samples.get(key)
+        if start is None or abs(start - (last - c2["duration"])) > 3:
+            failures.append(f"{name}: start of {c2['handle']} is {start}, expected about {last - c2['duration']}")
+
+
+def main():
+    exporter, root = sys.argv[1], sys.argv[2]
+    signal.signal(signal.SIGALRM, lambda *_: (_ for _ in ()).throw(TestFailure("hard timeout")))
+    signal.alarm(HARD_TIMEOUT_S)
+    procs = []
+    with tempfile.TemporaryDirectory(prefix="rrasm_dimsvc_") as tmp:
+        try:
+            all_cases = CASES + FAILURES
+            for c in all_cases:
+                procs.append(start_fake(root, tmp, c))
+            port = free_port()
+            config = os.path.join(tmp, "rrasm.yml")
+            with open(config, "w") as f:
+                f.write("global:\n  poll_interval: 30s\n  poll_timeout: 20s\n  page_size_bytes: 4000\nrouters:\n")
+                f.write("\n".join(router_yaml(tmp, c) for c in all_cases) + "\n")
+            stderr_path = os.path.join(tmp, "exporter.log")
+            exporter_proc = subprocess.Popen([exporter, f"--config.file={config}",
+                                              f"--web.listen-address=127.0.0.1:{port}", "--log.level=debug"],
+                                             stdout=subprocess.DEVNULL, stderr=open(stderr_path, "w"))
+            procs.append(exporter_proc)
+            deadline = time.time() + 60
+            while True:
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/-/ready", timeout=2) as r:
+                        if r.status == 200:
+                            break
+                except Exception:
+                    pass
+                if time.time() > deadline or exporter_proc.poll() is not None:
+                    raise TestFailure("the exporter did not become ready")
+                time.sleep(0.2)
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
+                samples = parse_metrics(r.read().decode())
+            failures = []
+            for c in CASES:
+                check_router(samples, c, failures)
+            for c in FAILURES:
+                if samples.get(("rras_up", (("router", c["name"]),))) != 0:
+                    failures.append(f"{c['name']}: rras_up is not 0")
+                key = ("rras_poll_errors_total", tuple(sorted({"router": c["name"], "error": c["error"]}.items())))
+                if not samples.get(key):
+                    failures.append(f"{c['name']}: no rras_poll_errors_total with error {c['error']}")
+                if any(k[0] == "rras_connection_info" and ("router", c["name"]) in k[1] for k in samples):
+                    failures.append(f"{c['name']}: failing router has connection series")
+            exporter_proc.send_signal(signal.SIGTERM)
+            exporter_proc.wait(timeout=15)
+            logtext = open(stderr_path).read()
+            if "check domain, username and password_file" not in logtext:
+                failures.append("the wrong password's error does not say what to check")
+            for secret in (PASSWORD, WRONG_PASSWORD):
+                if secret in logtext:
+                    failures.append("a password appears in the exporter's log")
+            if failures:
+                raise TestFailure("\n  ".join(failures))
+            log(f"{len(CASES)} routers match their scenarios (both transports, levels ex..0), "
+                f"{len(FAILURES)} failing routers report their errors")
+            print("1 passed, 0 failed")
+            return 0
+        except TestFailure as e:
+            log(f"FAIL: {e}")
+            try:
+                log("exporter log tail:\n" + open(os.path.join(tmp, "exporter.log")).read()[-3000:])
+            except OSError:
+                pass
+            return 1
+        finally:
+            for p in procs:
+                if p.poll() is None:
+                    p.kill()
+                p.wait()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

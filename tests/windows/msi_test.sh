@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Installs the MSI under Wine (msiexec /i with LISTEN_ADDRESS and CONFIG_FILE), checks the files,
+# the service (running, its command line), the Event Log source, that no firewall rule was asked
+# for, and /metrics from Linux; then removes it (msiexec /x) and checks everything is gone.
+# Usage: msi_test.sh <rras_exporter.msi> <mprapi_mock.dll>
+set -euo pipefail
+source "$(dirname "$0")/wine_env.sh"
+msi=$1 mock=$2
+ensure_wine_prefix
+wineserver -k 2>/dev/null || true
+wineserver -w 2>/dev/null || true
+wineserver -p </dev/null >/dev/null 2>&1  # Wine stops services once no program runs
+work=$(mktemp -d)
+cleanup() {
+  wine msiexec /x "$(windows_path "$msi")" /qn </dev/null >/dev/null 2>&1 || true
+  rm -rf "$work"
+  wineserver -k 2>/dev/null || true
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; [ -f "$work/install.log" ] && iconv -f utf-16 -t utf-8 "$work/install.log" 2>/dev/null | grep -iE "error|return value 3" | head -20; exit 1; }
+w() { wine "$@" </dev/null 2>/dev/null | tr -d '\r'; }
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cat >"$work/test.yml" <<YAML
+routers:
+  - {name: local, source: mprapi, mprapi_dll_path: '$(windows_path "$mock")'}
+  - {name: sim, source: simulator, simulator: {connections: 4}}
+YAML
+
+start=$SECONDS
+wine msiexec /i "$(windows_path "$msi")" /qn /l*v "$(windows_path "$work/install.log")" \
+  "LISTEN_ADDRESS=127.0.0.1:$port" "CONFIG_FILE=$(windows_path "$work/test.yml")" </dev/null >/dev/null 2>&1 \
+  || fail "msiexec /i"
+echo "ok: installed in $((SECONDS - start)) s"
+
+program_files=$WINEPREFIX/drive_c/Program\ Files/rras_exporter
+[ -f "$program_files/rras_exporter.exe" ] || fail "rras_exporter.exe not installed"
+[ -f "$program_files/LICENSE.txt" ] || fail "LICENSE.txt not installed"
+[ -f "$WINEPREFIX/drive_c/ProgramData/rras_exporter/rras_exporter.yml" ] || fail "example configuration not installed"
+w sc query rras_exporter | grep -q RUNNING || fail "service not running after install"
+image=$(w reg query 'HKLM\System\CurrentControlSet\Services\rras_exporter' /v ImagePath)
+grep -qF -- "--web.listen-address=127.0.0.1:$port" <<<"$image" || fail "listen address not in the service command: $image"
+grep -qF -- "--config.file=\"$(windows_path "$work/test.yml")\"" <<<"$image" || fail "config file not in the service command: $image"
+w reg query 'HKLM\System\CurrentControlSet\Services\rras_exporter' /v Start | grep -q "0x2" || fail "not automatic start"
+source_key='HKLM\System\CurrentControlSet\Services\EventLog\Application\rras_exporter'
+w reg query "$source_key" /v EventMessageFile | grep -qi 'rras_exporter.exe' || fail "Event Log source not registered"
+log=$(iconv -f utf-16 -t utf-8 "$work/install.log" 2>/dev/null || cat "$work/install.log")
+grep -q "ConfigureService" <<<"$log" || fail "the service configuration action did not run"
+grep -qE "Doing action: OpenFirewall|Executing op: CustomActionSchedule\(Action=OpenFirewall" <<<"$log" \
+  && fail "a firewall rule was added without OPEN_FIREWALL=1"
+for _ in $(seq 1 100); do
+  body=$(curl -sf "http://127.0.0.1:$port/metrics" 2>/dev/null || true)
+  grep -qF 'rras_up{router="local"} 1' <<<"$body" && grep -qF 'rras_up{router="sim"} 1' <<<"$body" && break
+  sleep 0.2
+done
+grep -qF 'rras_up{router="sim"} 1' <<<"$body" && grep -qF 'rras_up{router="local"} 1' <<<"$body" || fail "the installed service does not serve: $(grep "^rras_up" <<<"$body")"
+echo "ok: service running from the MSI, scraped on 127.0.0.1:$port"
+
+start=$SECONDS
+wine msiexec /x "$(windows_path "$msi")" /qn </dev/null >/dev/null 2>&1 || fail "msiexec /x"
+echo "ok: removed in $((SECONDS - start)) s"
+w sc query rras_exporter | grep -q "STATE" && fail "service still registered after uninstall"
+[ -e "$program_files/rras_exporter.exe" ] && fail "exe left behind"
+w reg query "$source_key" >/dev/null 2>&1 && [ -n "$(w reg query "$source_key")" ] && fail "Event Log source left behind"
+curl -sf "http://127.0.0.1:$port/metrics" >/dev/null 2>&1 && fail "still serving after uninstall"
+echo "ok: service, files and Event Log source removed"
+echo "PASS ($(stat -c %s "$msi") bytes MSI)"
