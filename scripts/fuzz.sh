@@ -14,8 +14,8 @@ for seeds in tests/fuzz/corpus/*/; do
   name=$(basename "$seeds")
   fuzzer="$bin/${name}_fuzzer"
   if [ ! -x "$fuzzer" ]; then
-    echo "fuzz: no $fuzzer for corpus $seeds (build the asan preset)" >&2
-    exit 1
+    echo "fuzz: $name skipped: no $fuzzer (not in this build, e.g. RRAS_WITH_RRASM=OFF)"
+    continue
   fi
   # New inputs go to a scratch corpus in the build tree; the checked-in seeds stay as they are.
   work="$bin/corpus/$name"
