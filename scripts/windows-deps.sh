@@ -12,7 +12,8 @@ sysroot=$deps/sysroot
 stamp=$sysroot/.complete-v1
 
 packages=(mingw-w64 gcc-mingw-w64-x86-64-posix g++-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64
-          libz-mingw-w64-dev wine wine64 wixl msitools dpkg-dev googletest cmake curl)
+          libz-mingw-w64-dev wine wine64 wixl msitools dpkg-dev googletest cmake curl
+          libgnutls30)  # Wine's bcrypt.dll (HMAC for hashed user names) needs GnuTLS; only recommended
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

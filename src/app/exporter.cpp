@@ -152,6 +152,10 @@ void Exporter::reloadSucceeded() {
 
 void Exporter::reloadFailed() { reload_successful_->Set(0); }
 
+bool Exporter::healthy() const {
+  return http_ && http_->serving() && poller_->secondsSinceHeartbeat() < 10;
+}
+
 void Exporter::stop() {
   if (http_) http_->stop();
   if (poller_) poller_->stop();

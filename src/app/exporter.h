@@ -41,6 +41,8 @@ class Exporter {
   // Records a reload that failed before reaching reload() (the file did not load).
   void reloadFailed();
   void stop();
+  // Serving and polling machinery alive: every listener accepts and the poller's watchdog runs.
+  bool healthy() const;
   const HttpServer* http() const { return http_.get(); }
 
  private:

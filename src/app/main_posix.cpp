@@ -22,7 +22,7 @@ class SignalHost : public rras::ServeHost {
   // Serving has begun: tell systemd (Type=notify), and keep its watchdog fed until the stop.
   void waitForStop(rras::Exporter& exporter, const rras::Flags& flags) override {
     rras::systemd::notifyReady("serving");
-    const rras::systemd::Watchdog watchdog;
+    const rras::systemd::Watchdog watchdog([&exporter] { return exporter.healthy(); });
     for (;;) {
       int sig = 0;
       sigwait(&signals_, &sig);

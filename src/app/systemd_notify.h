@@ -3,6 +3,7 @@
 // not started by systemd (NOTIFY_SOCKET unset) and on platforms without systemd.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -12,10 +13,11 @@ void notifyReady(const std::string& status);
 void notifyReloading();
 void notifyStopping();
 
-// Pings the watchdog from its own thread at half the interval systemd asked for, until destroyed.
+// Pings the watchdog from its own thread at half the interval systemd asked for, while `healthy`
+// says so, until destroyed: a wedged exporter stops pinging and systemd restarts it.
 class Watchdog {
  public:
-  Watchdog();
+  explicit Watchdog(std::function<bool()> healthy);
   ~Watchdog();
   Watchdog(const Watchdog&) = delete;
   Watchdog& operator=(const Watchdog&) = delete;

@@ -32,14 +32,16 @@ struct Watchdog::State {
   std::thread thread;
 };
 
-Watchdog::Watchdog() : state_(std::make_unique<State>()) {
+Watchdog::Watchdog(std::function<bool()> healthy) : state_(std::make_unique<State>()) {
   uint64_t usec = 0;
   if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0) return;
   const auto period = std::chrono::microseconds(usec / 2);
   State* s = state_.get();
-  s->thread = std::thread([s, period] {
+  s->thread = std::thread([s, period, healthy = std::move(healthy)] {
     std::unique_lock lock(s->mu);
-    while (!s->cv.wait_for(lock, period, [s] { return s->done; })) sd_notify(0, "WATCHDOG=1");
+    while (!s->cv.wait_for(lock, period, [s] { return s->done; })) {
+      if (healthy()) sd_notify(0, "WATCHDOG=1");
+    }
   });
 }
 

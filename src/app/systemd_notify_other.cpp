@@ -8,7 +8,7 @@ void notifyReloading() {}
 void notifyStopping() {}
 
 struct Watchdog::State {};
-Watchdog::Watchdog() = default;
+Watchdog::Watchdog(std::function<bool()>) {}
 Watchdog::~Watchdog() = default;
 
 }  // namespace rras::systemd

@@ -185,6 +185,14 @@ void HttpServer::start(const std::vector<std::string>& addresses) {
   }
 }
 
+bool HttpServer::serving() const {
+  if (servers_.empty()) return false;
+  for (const auto& s : servers_) {
+    if (!s->is_running()) return false;
+  }
+  return true;
+}
+
 void HttpServer::stop() {
   for (auto& s : servers_) s->stop();
   for (auto& t : threads_) {

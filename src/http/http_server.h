@@ -36,6 +36,8 @@ class HttpServer {
   // Binds every address or throws std::runtime_error naming the one that failed.
   void start(const std::vector<std::string>& addresses);
   void stop();
+  // Every listener still accepts connections (for the service manager's watchdog).
+  bool serving() const;
   // The ports actually bound (for port 0 in tests).
   const std::vector<int>& boundPorts() const { return ports_; }
 

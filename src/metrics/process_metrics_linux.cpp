@@ -12,13 +12,6 @@ namespace rras {
 
 namespace {
 
-prometheus::MetricFamily gauge(std::string name, std::string help, double value,
-                               prometheus::MetricType type = prometheus::MetricType::Gauge) {
-  prometheus::ClientMetric m;
-  if (type == prometheus::MetricType::Counter) m.counter.value = value; else m.gauge.value = value;
-  return prometheus::MetricFamily{std::move(name), std::move(help), type, {m}};
-}
-
 double bootTime() {
   std::ifstream in("/proc/stat");
   std::string key;
@@ -58,13 +51,13 @@ std::vector<prometheus::MetricFamily> processFamilies() {
   rlimit limit{};
   getrlimit(RLIMIT_NOFILE, &limit);
   return {
-      gauge("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.", cpu,
+      processFamily("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.", cpu,
             prometheus::MetricType::Counter),
-      gauge("process_max_fds", "Maximum number of open file descriptors.", static_cast<double>(limit.rlim_cur)),
-      gauge("process_open_fds", "Number of open file descriptors.", open_fds),
-      gauge("process_resident_memory_bytes", "Resident memory size in bytes.", rss),
-      gauge("process_start_time_seconds", "Start time of the process since unix epoch in seconds.", start),
-      gauge("process_virtual_memory_bytes", "Virtual memory size in bytes.", vsize),
+      processFamily("process_max_fds", "Maximum number of open file descriptors.", static_cast<double>(limit.rlim_cur)),
+      processFamily("process_open_fds", "Number of open file descriptors.", open_fds),
+      processFamily("process_resident_memory_bytes", "Resident memory size in bytes.", rss),
+      processFamily("process_start_time_seconds", "Start time of the process since unix epoch in seconds.", start),
+      processFamily("process_virtual_memory_bytes", "Virtual memory size in bytes.", vsize),
   };
 }
 

@@ -1,6 +1,7 @@
 #include "poller/poller.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
@@ -75,6 +76,7 @@ struct Poller::State {
   PublishFn publish;
   WallClock clock;
   std::thread watchdog;
+  std::atomic<int64_t> heartbeat_ns{0};  // steady clock of the watchdog's last round
 
   std::mutex workers_mu;  // guards the list; a thread holds its own worker
   std::vector<std::shared_ptr<Worker>> workers;
@@ -248,8 +250,11 @@ struct Poller::State {
   // that cannot interrupt a call (a real blocking RPC) has its thread left behind.
   static void finish(const std::vector<std::shared_ptr<Worker>>& workers);
 
+  void beat() { heartbeat_ns = SteadyClock::now().time_since_epoch() / std::chrono::nanoseconds(1); }
+
   void watchdogLoop() {
     for (;;) {
+      beat();
       {
         std::unique_lock lock(mu);
         if (cv.wait_for(lock, std::chrono::milliseconds(50), [this] { return stopping; })) return;
@@ -311,6 +316,7 @@ void Poller::State::launch(const std::shared_ptr<State>& state, bool once) {
     state->running = true;
     state->polling_once = once;
   }
+  state->beat();
   state->watchdog = std::thread([state] { state->watchdogLoop(); });
   std::lock_guard lock(state->workers_mu);
   for (auto& w : state->workers) startThread(state, w, once);
@@ -347,6 +353,11 @@ void Poller::State::finish(const std::vector<std::shared_ptr<Worker>>& workers) 
 }
 
 void Poller::start() { State::launch(state_, false); }
+
+double Poller::secondsSinceHeartbeat() const {
+  const auto now = SteadyClock::now().time_since_epoch() / std::chrono::nanoseconds(1);
+  return static_cast<double>(now - state_->heartbeat_ns.load()) / 1e9;
+}
 
 void Poller::runOnce() {
   auto state = state_;

@@ -39,6 +39,10 @@ class Poller {
   void add(std::vector<PollTarget> targets);
   void remove(const std::vector<std::string>& names);
 
+  // Seconds since the watchdog thread last went round (every 50 ms while running): a poller whose
+  // watchdog is stuck cannot enforce deadlines, so the process is not healthy.
+  double secondsSinceHeartbeat() const;
+
   // The wait before the next poll: interval ± 10 % after a success; after n failures in a row
   // interval × 2^(n-1), at most max(interval, 5 min), ± 10 %. `jitter` is in [-1, 1].
   static double nextDelay(double interval, uint32_t consecutive_failures, double jitter);
