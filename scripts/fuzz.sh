@@ -3,10 +3,10 @@
 # tests/fuzz/corpus/<name>/ and prints executions and coverage. Fails on any crash, leak, sanitizer
 # report or timeout; the input that caused it is kept in build/asan/fuzz/artifacts/ (add it to the
 # seed corpus and fix the bug: it then stays a regression test).
-# Usage: scripts/fuzz.sh [seconds per target, default $FUZZ_SECONDS or 45]
+# Usage: scripts/fuzz.sh [seconds per target, default $FUZZ_SECONDS or 30]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds=${1:-${FUZZ_SECONDS:-45}}
+seconds=${1:-${FUZZ_SECONDS:-30}}
 bin=build/asan/fuzz
 mkdir -p "$bin/artifacts"
 ran=0

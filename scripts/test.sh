@@ -32,7 +32,7 @@ stage "test (windows, under Wine)" ctest --preset windows
 stage "configure (asan)" cmake --preset asan
 stage "build (asan + ubsan, fuzzers)" cmake --build --preset asan
 stage "test (asan + ubsan: unit, integration)" ctest --preset asan
-stage "fuzz (${FUZZ_SECONDS:-45} s per target)" scripts/fuzz.sh
+stage "fuzz (${FUZZ_SECONDS:-30} s per target)" scripts/fuzz.sh
 stage "configure (tsan)" cmake --preset tsan
 stage "build (tsan: unit tests)" cmake --build --preset tsan
 stage "test (tsan: poller, HTTP)" ctest --preset tsan
