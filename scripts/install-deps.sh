@@ -16,6 +16,10 @@ packages=(
   python3-impacket  # the fake DIMSVC (system python)
   samba             # smbd for the sealed-transport smoke test
   systemd dpkg-dev file
+  # performance (issue 6): ISA-L's fast deflate, and the benchmarks in bench/
+  libisal-dev libbenchmark-dev golang-go golang-github-prometheus-client-golang-dev
+  # rrasm Kerberos test: a throw-away Samba AD DC + KDC on 127.0.0.1, MIT kinit for its ccache
+  samba-dsdb-modules samba-ad-provision samba-vfs-modules winbind libnss-wrapper krb5-user
   libcrypt-dev      # libxcrypt crypt_r: bcrypt basic auth (--web.config.file)
   openssl           # TLS test certificates and s_client in the web config test
   clang libclang-rt-14-dev   # sanitizer presets (asan, tsan) and libFuzzer
@@ -35,9 +39,10 @@ as_root=()
 [ "$(id -u)" -eq 0 ] || as_root=(sudo)
 export DEBIAN_FRONTEND=noninteractive
 "${as_root[@]}" apt-get update -qq
-# The prometheus and samba packages start system services; the tests run their own servers.
+# The prometheus, samba and winbind packages start system services; the tests run their own
+# servers. --no-install-recommends also keeps krb5-config from writing /etc/krb5.conf.
 "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
-for service in prometheus smbd nmbd samba-ad-dc; do
+for service in prometheus smbd nmbd samba-ad-dc winbind; do
   if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$service" 2>/dev/null; then
     "${as_root[@]}" systemctl stop "$service" || true
   fi

@@ -256,6 +256,14 @@ void readRrasm(const Reader& r, const YAML::Node& node, const std::string& path,
   if (credentials && rrasm.kerberos) {
     r.fail(credentials, path + ".credentials", "use either credentials or kerberos: true, not both");
   }
+  // Kerberos names the server by its host name (tickets for cifs/<name> and host/<name>); with an
+  // address Samba would only fail later with NT_STATUS_INVALID_PARAMETER.
+  const bool ip_address = router.server.find_first_not_of("0123456789.") == std::string::npos ||
+                          router.server.find(':') != std::string::npos;
+  if (rrasm.kerberos && ip_address) {
+    r.fail(node["server"], path + ".server",
+           "kerberos: true needs the server's DNS name (Kerberos tickets name it), not the address " + router.server);
+  }
   if (credentials) {
     const std::string cpath = path + ".credentials";
     r.expectMap(credentials, cpath, {"domain", "username", "password_file"});

@@ -75,6 +75,9 @@ void HttpServer::install(httplib::Server& server) {
   server.set_socket_options([](socket_t sock) {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<const char*>(&yes), sizeof yes);
+    // /metrics is written as many pieces: without this, Nagle holds a small piece back until the
+    // client acknowledges the previous one.
+    setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, reinterpret_cast<const char*>(&yes), sizeof yes);
   });
   // A slow or stalled client is cut off after 5 s without data (also during the TLS handshake).
   server.set_read_timeout(5, 0);

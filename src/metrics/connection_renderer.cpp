@@ -68,7 +68,13 @@ RenderedConnections renderConnections(std::string_view router,
     r.exported = limit;
     r.dropped = connections.size() - limit;
     std::string labels;  // {router="..",connection="..",user=".." (left open)
+    // Sized once from the first connections, so the text is not copied again and again as it
+    // grows (at 100 000 connections that copying was a sixth of a poll's CPU).
+    constexpr size_t kSample = 64;
     for (size_t i = 0; i < limit; ++i) {
+      if (i == kSample) {
+        for (auto& text : r.text) text.reserve(text.size() / kSample * limit * 9 / 8 + 4096);
+      }
       const Connection& c = connections[i].connection;
       const WideCounters& w = connections[i].counters;
       const std::string user = privacy.user(c.domain, c.user);

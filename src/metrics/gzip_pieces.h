@@ -16,7 +16,9 @@ struct Piece {
   uint64_t length = 0;   // uncompressed length
 };
 
-Piece compress(std::string_view text, int level = 1);
+// Level 1 (fast): the text is compressed once per poll. ISA-L's igzip on Linux when installed
+// (gzip_compress_isal.cpp), zlib otherwise (gzip_compress_zlib.cpp).
+Piece compress(std::string_view text);
 
 // The 10-byte header, the closing bytes (final empty block) and the 8-byte trailer.
 std::string_view header();

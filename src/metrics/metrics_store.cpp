@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "metrics/large_buffers.h"
+
 namespace rras {
 
 MetricsStore::MetricsStore(std::vector<std::string> router_names)
@@ -10,7 +12,9 @@ MetricsStore::MetricsStore(std::vector<std::string> router_names)
 void MetricsStore::publish(std::shared_ptr<const PublishedRouter> router) {
   std::lock_guard lock(mu_);
   const auto it = std::find(names_.begin(), names_.end(), router->snapshot.router);
-  if (it != names_.end()) routers_[static_cast<size_t>(it - names_.begin())] = std::move(router);
+  // The replaced generation is swapped into `router` and freed after the lock is released, so
+  // scrapes never wait for tens of megabytes to be unmapped.
+  if (it != names_.end()) routers_[static_cast<size_t>(it - names_.begin())].swap(router);
 }
 
 PublishedRouters MetricsStore::current() const {
@@ -35,7 +39,14 @@ void MetricsStore::reconfigure(std::vector<std::string> router_names, const std:
   routers_ = std::move(routers);
 }
 
+Renderer::Renderer(ConnectionRenderOptions options, Privacy privacy, MetricsStore& store)
+    : options_(options), privacy_(std::move(privacy)), store_(store) {
+  tuneAllocatorForLargeBuffers();
+}
+
 void Renderer::publish(RouterSnapshot snapshot) {
+  static std::mutex one_render_at_a_time;
+  std::lock_guard lock(one_render_at_a_time);
   auto published = std::make_shared<PublishedRouter>();
   if (snapshot.up) {
     published->rendered = renderConnections(snapshot.router, snapshot.connections, options_, privacy_);
@@ -43,6 +54,7 @@ void Renderer::publish(RouterSnapshot snapshot) {
   snapshot.connections = {};  // rendered: the text is all a scrape needs
   published->snapshot = std::move(snapshot);
   store_.publish(std::move(published));
+  returnFreedMemory();
 }
 
 }  // namespace rras

@@ -42,8 +42,10 @@ class MetricsStore {
 // Turns a finished poll into its published form: renders the per-connection families once.
 class Renderer {
  public:
-  Renderer(ConnectionRenderOptions options, Privacy privacy, MetricsStore& store)
-      : options_(options), privacy_(std::move(privacy)), store_(store) {}
+  Renderer(ConnectionRenderOptions options, Privacy privacy, MetricsStore& store);
+  // Renders one router at a time process-wide: polls finishing together then hold one new
+  // generation of text beside the published ones, not one per router (resident memory), and
+  // leave the other core to scrapes.
   void publish(RouterSnapshot snapshot);
 
  private:

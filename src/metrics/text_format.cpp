@@ -8,8 +8,20 @@
 namespace rras::text {
 
 
+namespace {
+// Plain ASCII that needs no escaping: copied in runs rather than byte by byte.
+bool plainAscii(char c) { return static_cast<unsigned char>(c) < 0x80 && c != '\\' && c != '"' && c != '\n'; }
+}  // namespace
+
 void appendLabelValue(std::string& out, std::string_view value) {
   for (size_t i = 0; i < value.size();) {
+    size_t run = i;
+    while (run < value.size() && plainAscii(value[run])) ++run;
+    if (run != i) {
+      out.append(value.data() + i, run - i);
+      i = run;
+      continue;
+    }
     const char c = value[i];
     if (c == '\\') { out += "\\\\"; ++i; continue; }
     if (c == '"') { out += "\\\""; ++i; continue; }

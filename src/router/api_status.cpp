@@ -28,6 +28,7 @@ constexpr std::pair<ApiCode, std::string_view> kNames[] = {
     {status::kRpcProcnumOutOfRange, "RPC_S_PROCNUM_OUT_OF_RANGE"},
     {status::kRpcUnknownIf, "RPC_S_UNKNOWN_IF"},
     {status::kLogonFailure, "ERROR_LOGON_FAILURE"},
+    {status::kNoSuchLogonSession, "ERROR_NO_SUCH_LOGON_SESSION"},
     {status::kRpcBadStubData, "RPC_X_BAD_STUB_DATA"},
 };
 }  // namespace

@@ -28,6 +28,7 @@ inline constexpr ApiCode kRpcProcnumOutOfRange = 1745; // RPC_S_PROCNUM_OUT_OF_R
 inline constexpr ApiCode kRpcUnknownIf = 1717;         // RPC_S_UNKNOWN_IF
 inline constexpr ApiCode kCancelled = 1223;            // ERROR_CANCELLED
 inline constexpr ApiCode kLogonFailure = 1326;         // ERROR_LOGON_FAILURE (bad user or password)
+inline constexpr ApiCode kNoSuchLogonSession = 1312;   // ERROR_NO_SUCH_LOGON_SESSION (no usable Kerberos ticket)
 inline constexpr ApiCode kRpcBadStubData = 1783;       // RPC_X_BAD_STUB_DATA (a reply that does not decode)
 inline constexpr ApiCode kOperationAborted = 995;      // ERROR_OPERATION_ABORTED (CancelSynchronousIo)
 inline constexpr ApiCode kRpcCallCancelled = 1818;     // RPC_S_CALL_CANCELLED

@@ -120,6 +120,10 @@ PollError Enumerator::describe(ApiCode code, const std::string& call) {
     case status::kLogonFailure:
       message += ": the server rejected the account; check domain, username and password_file";
       break;
+    case status::kNoSuchLogonSession:
+      message += ": no usable Kerberos ticket (none, or it expires within 5 minutes); run kinit or kinit -kt into "
+                 "the ticket cache KRB5CCNAME names";
+      break;
     case status::kRpcBadStubData:
       message += ": the reply did not decode (the exporter's log names the field)";
       break;

@@ -1,12 +1,18 @@
 // Smoke test of the rrasm transport (Samba shim + DceTransport + planBinding) against a real
-// Debian smbd: binds to srvsvc over \pipe\srvsvc with auth_level privacy (RPC sealing) while smbd
-// requires SMB3 encryption, then calls NetrServerGetInfo level 100. The impacket double can do
-// neither sealing nor SMB3, so this is where the sealed path runs for real.
-// Usage: rrasm_smbd_smoke <smb-port> <domain> <user> <password-file>
+// Samba server: binds to srvsvc over \pipe\srvsvc with auth_level privacy (RPC sealing) and SMB3
+// encryption required, then calls NetrServerGetInfo level 100. The impacket double can do neither
+// sealing nor SMB3 nor Kerberos, so this is where those paths run for real:
+//   - NTLMv2 inside SPNEGO (auth type 9) against Debian's smbd (rrasm_smbd_smoke.sh);
+//   - `kerberos: true` (Kerberos inside SPNEGO) against a throw-away Samba AD DC (rrasm_kerberos_smoke.sh),
+//     with the ticket cache KRB5CCNAME names, and without one (--expect-error).
+// Usage: rrasm_smbd_smoke [--server NAME] <smb-port> <domain> <user> <password-file>
+//        rrasm_smbd_smoke [--server NAME] --kerberos [--expect-error TEXT] <smb-port>
+// --expect-error: the connect must fail, and its error must contain TEXT.
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "sources/rrasm/dce_transport.h"
 #include "sources/rrasm/ndr_stream.h"
@@ -17,6 +23,12 @@ namespace {
 constexpr rras::rrasm::DceInterface kSrvsvc{"4b324fc8-1670-01d3-1278-5a47bf6ee188", 3};
 constexpr uint16_t kOpNetrServerGetInfo = 21;
 constexpr uint32_t kPlatformIdNt = 500;
+// MS-RPCE 2.2.1.1.7 / 2.2.1.1.8.
+constexpr int kAuthTypeSpnego = 9, kAuthLevelPrivacy = 6;
+
+constexpr const char* kUsage =
+    "usage: rrasm_smbd_smoke [--server NAME] <smb-port> <domain> <user> <password-file>\n"
+    "       rrasm_smbd_smoke [--server NAME] --kerberos [--expect-error TEXT] <smb-port>";
 
 int fail(const std::string& why) {
   std::cerr << "FAIL: " << why << "\n";
@@ -26,26 +38,51 @@ int fail(const std::string& why) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 5) return fail("usage: rrasm_smbd_smoke <smb-port> <domain> <user> <password-file>");
+  std::string server = "127.0.0.1", expected_error;
   rras::RrasmConfig config;
-  config.port = static_cast<uint16_t>(std::stoi(argv[1]));
+  std::vector<std::string> positional;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--kerberos") {
+      config.kerberos = true;
+    } else if ((arg == "--server" || arg == "--expect-error") && i + 1 < argc) {
+      (arg == "--server" ? server : expected_error) = argv[++i];
+    } else {
+      positional.push_back(arg);
+    }
+  }
+  if (positional.size() != (config.kerberos ? 1U : 4U)) return fail(kUsage);
+  config.port = static_cast<uint16_t>(std::stoi(positional[0]));
   config.auth_level = rras::RrasmConfig::AuthLevel::kPrivacy;
-  config.domain = argv[2];
-  config.username = argv[3];
-  std::ifstream in(argv[4]);
-  std::getline(in, config.password);
+  if (!config.kerberos) {
+    config.domain = positional[1];
+    config.username = positional[2];
+    std::ifstream in(positional[3]);
+    std::getline(in, config.password);
+  }
   config.timeout_seconds = 10;
 
-  rras::rrasm::BindingPlan plan = rras::rrasm::planBinding("127.0.0.1", config, "\\pipe\\srvsvc");
+  rras::rrasm::BindingPlan plan = rras::rrasm::planBinding(server, config, "\\pipe\\srvsvc");
   plan.lp_options.emplace_back("client smb encrypt=required");
   rras::rrasm::DceTransport transport;
   const auto connected = transport.connect(plan, kSrvsvc, config);
+  if (!expected_error.empty()) {
+    if (connected.nt_status == 0) return fail(plan.binding + " connected, expected an error about " + expected_error);
+    if (connected.detail.find(expected_error) == std::string::npos) {
+      return fail("the error does not mention \"" + expected_error + "\": " + connected.detail);
+    }
+    std::cout << "refused as expected: " << connected.detail << " (" << rras::apiCodeName(connected.code())
+              << ")\n1 passed, 0 failed\n";
+    return 0;
+  }
   if (connected.nt_status != 0) return fail(plan.binding + ": " + connected.detail);
   const auto security = transport.security();
   std::cout << "bound " << plan.binding << ": auth_type " << security.auth_type << ", auth_level "
             << security.auth_level << ", SMB3 encrypted " << security.transport_encrypted << "\n";
-  if (security.auth_level != 6) return fail("the binding is not sealed (auth level 6 = privacy)");
-  if (security.auth_type != 9) return fail("the binding did not authenticate with SPNEGO (9)");
+  if (security.auth_level != kAuthLevelPrivacy) return fail("the binding is not sealed (auth level 6 = privacy)");
+  // SPNEGO for both, as MS-RRASM 2.1.1.1 requires of the server; with `kerberos: true` the
+  // credentials allow only Kerberos inside it (the caller checks the host/ ticket it needed).
+  if (security.auth_type != kAuthTypeSpnego) return fail("the binding did not authenticate with SPNEGO (9)");
   if (!security.transport_encrypted) return fail("the SMB session is not encrypted");
 
   rras::rrasm::NdrWriter request;

@@ -9,12 +9,15 @@ command -v smbd >/dev/null || { echo "FAIL: smbd not installed (Debian package s
 if [ "$(id -u)" -ne 0 ]; then
   echo "SKIP: smbd needs root here (its tdbsam user maps to a Unix account)"; exit 77
 fi
+source "$(dirname "$0")/samba_var_log.sh"
+remember_samba_var_log
 tmp=$(mktemp -d /tmp/rrasm_smbd.XXXXXX)
 smbd_pid=
 cleanup() {
   [ -n "$smbd_pid" ] && kill "$smbd_pid" 2>/dev/null || true
   # samba-dcerpcd and rpcd_* helpers started on demand belong to this config: end them by pid.
   for pid in $(pgrep -f -- "$tmp/smb.conf" || true); do kill "$pid" 2>/dev/null || true; done
+  restore_samba_var_log
   rm -rf "$tmp"
 }
 trap cleanup EXIT

@@ -1020,6 +1020,18 @@ TEST(ConfigLoader, RrasmErrorsNameTheKey) {
                         "test.yml:4:13: routers[a].server: ", "not a host name"));
   EXPECT_TRUE(failsWith("routers:\n"
                         "  - name: a\n"
+                        "    source: rrasm\n"
+                        "    server: 10.0.0.5\n"
+                        "    kerberos: true\n",
+                        "test.yml:4:13: routers[a].server: ", "needs the server's DNS name"));
+  EXPECT_TRUE(failsWith("routers:\n"
+                        "  - name: a\n"
+                        "    source: rrasm\n"
+                        "    server: \"fd00::5\"\n"
+                        "    kerberos: true\n",
+                        "test.yml:4:13: routers[a].server: ", "not the address fd00::5"));
+  EXPECT_TRUE(failsWith("routers:\n"
+                        "  - name: a\n"
                         "    source: simulator\n"
                         "    auth_level: none\n",
                         "test.yml:4:17: routers[a].auth_level: ", "only allowed with source: rrasm"));

@@ -36,13 +36,13 @@ program_files=$WINEPREFIX/drive_c/Program\ Files/rras_exporter
 [ -f "$program_files/rras_exporter.exe" ] || fail "rras_exporter.exe not installed"
 [ -f "$program_files/LICENSE.txt" ] || fail "LICENSE.txt not installed"
 [ -f "$WINEPREFIX/drive_c/ProgramData/rras_exporter/rras_exporter.yml" ] || fail "example configuration not installed"
-w sc query rras_exporter | grep -q RUNNING || fail "service not running after install"
+grep -q RUNNING <<<"$(w sc query rras_exporter)" || fail "service not running after install"
 image=$(w reg query 'HKLM\System\CurrentControlSet\Services\rras_exporter' /v ImagePath)
 grep -qF -- "--web.listen-address=127.0.0.1:$port" <<<"$image" || fail "listen address not in the service command: $image"
 grep -qF -- "--config.file=\"$(windows_path "$work/test.yml")\"" <<<"$image" || fail "config file not in the service command: $image"
-w reg query 'HKLM\System\CurrentControlSet\Services\rras_exporter' /v Start | grep -q "0x2" || fail "not automatic start"
+grep -q "0x2" <<<"$(w reg query 'HKLM\System\CurrentControlSet\Services\rras_exporter' /v Start)" || fail "not automatic start"
 source_key='HKLM\System\CurrentControlSet\Services\EventLog\Application\rras_exporter'
-w reg query "$source_key" /v EventMessageFile | grep -qi 'rras_exporter.exe' || fail "Event Log source not registered"
+grep -qi 'rras_exporter.exe' <<<"$(w reg query "$source_key" /v EventMessageFile)" || fail "Event Log source not registered"
 log=$(iconv -f utf-16 -t utf-8 "$work/install.log" 2>/dev/null || cat "$work/install.log")
 grep -q "ConfigureService" <<<"$log" || fail "the service configuration action did not run"
 grep -qE "Doing action: OpenFirewall|Executing op: CustomActionSchedule\(Action=OpenFirewall" <<<"$log" \
@@ -58,7 +58,7 @@ echo "ok: service running from the MSI, scraped on 127.0.0.1:$port"
 start=$SECONDS
 wine msiexec /x "$(windows_path "$msi")" /qn </dev/null >/dev/null 2>&1 || fail "msiexec /x"
 echo "ok: removed in $((SECONDS - start)) s"
-w sc query rras_exporter | grep -q "STATE" && fail "service still registered after uninstall"
+grep -q "STATE" <<<"$(w sc query rras_exporter)" && fail "service still registered after uninstall"
 [ -e "$program_files/rras_exporter.exe" ] && fail "exe left behind"
 w reg query "$source_key" >/dev/null 2>&1 && [ -n "$(w reg query "$source_key")" ] && fail "Event Log source left behind"
 curl -sf "http://127.0.0.1:$port/metrics" >/dev/null 2>&1 && fail "still serving after uninstall"

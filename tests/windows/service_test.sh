@@ -24,14 +24,21 @@ cleanup() {
   wineserver -k 2>/dev/null || true
 }
 trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+fail() {
+  echo "FAIL: $*"
+  echo "--- sc query: $(wine sc query "$name" </dev/null 2>/dev/null | tr -d '\r' | grep -E 'STATE|EXIT_CODE' | tr -s ' ')"
+  echo "--- /metrics: $(curl -s --max-time 5 "http://127.0.0.1:$port/metrics" 2>/dev/null | grep -E '^rras_(up|exporter_config)' | tr '\n' ' ')"
+  exit 1
+}
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 w() { wine "$@" </dev/null 2>/dev/null | tr -d '\r'; }  # Wine's programs print CRLF
 
 # wait_for <url> <substring>: up to 30 s.
 wait_for() {
   for _ in $(seq 1 150); do
-    if curl -sf "$1" 2>/dev/null | grep -qF "$2"; then return 0; fi
+    # Not `curl | grep -q`: grep exits at the first match and, under pipefail, curl's SIGPIPE
+    # would turn a match into a failure.
+    if grep -qF "$2" <<<"$(curl -sf "$1" 2>/dev/null)"; then return 0; fi
     sleep 0.2
   done
   return 1
@@ -55,7 +62,7 @@ w sc create "$name" binpath= "$bin" start= demand displayname= "rras_exporter te
   || fail "sc create"
 w sc start "$name" >/dev/null || fail "sc start"
 wait_for "http://127.0.0.1:$port/metrics" 'rras_up{router="local"} 1' || fail "the service did not serve /metrics"
-w sc query "$name" | grep -q RUNNING || fail "sc query does not show RUNNING"
+grep -q RUNNING <<<"$(w sc query "$name")" || fail "sc query does not show RUNNING"
 body=$(curl -sf "http://127.0.0.1:$port/metrics")
 grep -qF 'rras_up{router="sim"} 1' <<<"$body" || fail "simulated router not up"
 [ "$(grep -c '^rras_connection_info{.*router="local"' <<<"$body")" = 5 ] || fail "expected 5 mprapi connections"
@@ -77,11 +84,11 @@ grep -q "delayed=1" <<<"$shown" || grep -q "does not support delayed automatic s
 echo "ok: --service.configure ($shown; $(echo $configured))"
 
 w sc stop "$name" >/dev/null || fail "sc stop"
-for _ in $(seq 1 50); do w sc query "$name" | grep -q STOPPED && break; sleep 0.2; done
-w sc query "$name" | grep -q STOPPED || fail "service did not stop"
+for _ in $(seq 1 50); do grep -q STOPPED <<<"$(w sc query "$name")" && break; sleep 0.2; done
+grep -q STOPPED <<<"$(w sc query "$name")" || fail "service did not stop"
 curl -sf "http://127.0.0.1:$port/metrics" >/dev/null && fail "still serving after stop"
 w sc delete "$name" >/dev/null || fail "sc delete"
-w sc query "$name" | grep -q RUNNING && fail "service still exists"
+grep -q RUNNING <<<"$(w sc query "$name")" && fail "service still exists"
 echo "ok: stopped and deleted"
 
 # Console mode: started by hand it serves and logs to the console (stderr), not the Event Log.

@@ -101,6 +101,42 @@ static void set_detail(char *detail, size_t size, const char *what, NTSTATUS sta
   if (detail != NULL && size > 0) snprintf(detail, size, "%s: %s", what, nt_errstr(status));
 }
 
+/* kerberos: true takes the ticket cache KRB5CCNAME names (never a password, so Samba never runs
+ * kinit itself, which would need tevent_loop_allow_nesting). Samba names neither a missing nor an
+ * expiring ticket: both would fail later in SPNEGO as NT_STATUS_INVALID_PARAMETER ("no suitable
+ * mechtype"). So both are checked here and reported as NT_STATUS_NO_SUCH_LOGON_SESSION. */
+static NTSTATUS use_ticket_cache(struct rrasm_dce *dce, struct cli_credentials *creds, struct loadparm_context *lp,
+                                 char *detail, size_t detail_size) {
+  const char *env = getenv("KRB5CCNAME");
+  const char *ccache_name = env != NULL ? env : "(the default one; KRB5CCNAME is not set)";
+  const char *error = NULL;
+  enum credentials_obtained principal_obtained = CRED_UNINITIALISED;
+  struct ccache_container *ccache = NULL;
+  cli_credentials_set_kerberos_state(creds, CRED_USE_KERBEROS_REQUIRED, CRED_SPECIFIED);
+  /* set_ccache reads the client principal from the ccache; a missing or empty one is no error to it. */
+  int failed = cli_credentials_set_ccache(creds, lp, NULL, CRED_SPECIFIED, &error);
+  if (!failed) cli_credentials_get_principal_and_obtained(creds, dce->conn, &principal_obtained);
+  if (failed || principal_obtained < CRED_SPECIFIED) {
+    if (detail != NULL) {
+      snprintf(detail, detail_size, "no Kerberos ticket in the ticket cache %s%s%s: run kinit (kerberos: true)",
+               ccache_name, failed && error != NULL ? ": " : "", failed && error != NULL ? error : "");
+    }
+  } else if (cli_credentials_get_ccache(creds, dce->ev, lp, &ccache, &error) != 0) {
+    /* Samba treats a TGT with less than 5 minutes left as expired and wants to kinit. */
+    if (detail != NULL) {
+      snprintf(detail, detail_size,
+               "the Kerberos ticket in %s has expired or expires within 5 minutes: renew it (kinit, k5start)",
+               ccache_name);
+    }
+  } else {
+    return NT_STATUS_OK;
+  }
+  for (char *c = detail; c != NULL && *c != '\0'; ++c) {
+    if (*c == '\n') *c = ' '; /* Samba's error strings end in one */
+  }
+  return NT_STATUS_NO_SUCH_LOGON_SESSION;
+}
+
 uint32_t rrasm_dce_connect(rrasm_dce *dce, const struct rrasm_dce_params *params, char *detail, size_t detail_size) {
   NTSTATUS status;
   rrasm_dce_disconnect(dce);
@@ -144,12 +180,10 @@ uint32_t rrasm_dce_connect(rrasm_dce *dce, const struct rrasm_dce_params *params
   if (params->username == NULL && !params->kerberos) {
     cli_credentials_set_anonymous(creds);
   } else if (params->kerberos) {
-    const char *error = NULL;
-    cli_credentials_set_kerberos_state(creds, CRED_USE_KERBEROS_REQUIRED, CRED_SPECIFIED);
-    if (cli_credentials_set_ccache(creds, lp, NULL, CRED_SPECIFIED, &error) != 0) {
+    status = use_ticket_cache(dce, creds, lp, detail, detail_size);
+    if (!NT_STATUS_IS_OK(status)) {
       pthread_mutex_unlock(&connect_mutex);
-      if (detail != NULL) snprintf(detail, detail_size, "no usable Kerberos ticket cache: %s", error ? error : "?");
-      return NT_STATUS_V(NT_STATUS_NO_LOGON_SERVERS);
+      return NT_STATUS_V(status);
     }
   } else {
     cli_credentials_set_kerberos_state(creds, CRED_USE_KERBEROS_DISABLED, CRED_SPECIFIED);

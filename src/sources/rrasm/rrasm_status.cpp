@@ -6,7 +6,7 @@ namespace {
 // NTSTATUS values (Samba core/ntstatus_gen.h).
 constexpr uint32_t kNtAccessDenied = 0xC0000022, kNtLogonFailure = 0xC000006D, kNtWrongPassword = 0xC000006A,
                    kNtNoSuchUser = 0xC0000064, kNtCancelled = 0xC0000120, kNtRpcCallCancelled = 0xC0020050,
-                   kNtIoTimeout = 0xC00000B5, kNtTimeout = 0x102;
+                   kNtIoTimeout = 0xC00000B5, kNtTimeout = 0x102, kNtNoSuchLogonSession = 0xC000005F;
 constexpr uint32_t kNtRpcUnsupportedNameSyntax = 0xC0020026, kNtRpcUnknownIf = 0xC0020012;
 constexpr uint32_t kNtRpcProcnumOutOfRange = 0xC002002E, kNtRpcBadStubData = 0xC003000C;
 // Cannot reach a DIMSVC at all: name, network, port or pipe.
@@ -48,6 +48,7 @@ ApiCode apiCodeFromTransport(uint32_t nt_status, uint32_t fault_code) {
     case kNtLogonFailure:
     case kNtWrongPassword:
     case kNtNoSuchUser: return status::kLogonFailure;
+    case kNtNoSuchLogonSession: return status::kNoSuchLogonSession;  // kerberos: true without a usable ticket
     case kNtCancelled:
     case kNtRpcCallCancelled: return status::kCancelled;
     case kNtIoTimeout:

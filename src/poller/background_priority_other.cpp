@@ -1,0 +1,7 @@
+#include "poller/background_priority.h"
+
+namespace rras {
+
+void lowerThisThreadPriority() {}
+
+}  // namespace rras
