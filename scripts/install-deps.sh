@@ -20,6 +20,9 @@ packages=(
   libisal-dev libbenchmark-dev golang-go golang-github-prometheus-client-golang-dev
   # rrasm Kerberos test: a throw-away Samba AD DC + KDC on 127.0.0.1, MIT kinit for its ccache
   samba-dsdb-modules samba-ad-provision samba-vfs-modules winbind libnss-wrapper krb5-user
+  libcrypt-dev      # libxcrypt crypt_r: bcrypt basic auth (--web.config.file)
+  openssl           # TLS test certificates and s_client in the web config test
+  clang libclang-rt-14-dev   # sanitizer presets (asan, tsan) and libFuzzer
 )
 
 missing=()

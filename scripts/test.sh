@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what it needs, builds the release preset and runs every ctest
-# label (unit, integration, lint, rules), then cross-builds the Windows exe, its tests and the MSI
-# and runs them under Wine (label windows). Prints the time each stage took.
+# label (unit, integration, lint, rules, soak), then cross-builds the Windows exe, its tests and the MSI
+# and runs them under Wine (label windows), then the sanitizer builds (asan: ASan + UBSan unit and
+# integration tests and the fuzzers; tsan: poller and HTTP tests). Prints the time each stage took.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,3 +27,12 @@ stage "windows dependencies (mingw-w64, Wine, wixl; yaml-cpp/prometheus-cpp/goog
 stage "configure (windows)" cmake --preset windows
 stage "build (windows: exe, tests, mock mprapi.dll, MSI)" cmake --build --preset windows
 stage "test (windows, under Wine)" ctest --preset windows
+
+# Hardening (issue 7): sanitizers at -O1 with only the binaries they need, bounded fuzzing.
+stage "configure (asan)" cmake --preset asan
+stage "build (asan + ubsan, fuzzers)" cmake --build --preset asan
+stage "test (asan + ubsan: unit, integration)" ctest --preset asan
+stage "fuzz (${FUZZ_SECONDS:-30} s per target)" scripts/fuzz.sh
+stage "configure (tsan)" cmake --preset tsan
+stage "build (tsan: unit tests)" cmake --build --preset tsan
+stage "test (tsan: poller, HTTP)" ctest --preset tsan

@@ -99,8 +99,8 @@ std::string Exporter::pollOnce(bool& all_up) {
   return exposition_.build(false)->str();
 }
 
-void Exporter::serve(const std::vector<std::string>& listen_addresses) {
-  http_ = std::make_unique<HttpServer>(exposition_, store_);
+void Exporter::serve(const std::vector<std::string>& listen_addresses, std::shared_ptr<WebSecurity> security) {
+  http_ = std::make_unique<HttpServer>(exposition_, store_, std::move(security));
   http_->start(listen_addresses);
   poller_->start();
 }

@@ -14,6 +14,8 @@ Flags:
   --config.check              validate the configuration and exit (0 = valid)
   --web.listen-address=ADDR   address to serve on, host:port or :port; repeat for
                               several (default: :10473)
+  --web.config.file=PATH      TLS and basic auth (exporter-toolkit format);
+                              re-read when it changes (default: none, plain HTTP)
   --log.level=LEVEL           debug, info, warn or error (default: info)
   --log.format=FORMAT         logfmt or json (default: logfmt)
   --poll-once                 poll every router once, print the exposition to
@@ -56,6 +58,9 @@ Flags parseFlags(const std::vector<std::string>& args) {
       boolean(flags.config_check);
     } else if (name == "web.listen-address") {
       flags.listen_addresses.push_back(take());
+    } else if (name == "web.config.file") {
+      flags.web_config_file = take();
+      if (flags.web_config_file.empty()) throw std::invalid_argument("flag --web.config.file must not be empty");
     } else if (name == "log.level") {
       const std::string v = take();
       auto level = logging::parseLevel(v);

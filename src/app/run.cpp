@@ -5,6 +5,7 @@
 
 #include "build_info.h"
 #include "config/config_loader.h"
+#include "http/web_security.h"
 #include "log/logger.h"
 
 namespace rras {
@@ -47,6 +48,15 @@ int run(const std::vector<std::string>& args, ServeHost& host) {
     logging::error("invalid configuration", {{"error", e.what()}});
     return 1;
   }
+  std::shared_ptr<WebSecurity> security;
+  if (!flags.web_config_file.empty()) {
+    try {
+      security = std::make_shared<WebSecurity>(flags.web_config_file);
+    } catch (const std::exception& e) {
+      logging::error("invalid web configuration", {{"error", e.what()}});
+      return 1;
+    }
+  }
   if (flags.config_check) {
     std::cout << flags.config_file << ": OK, " << config.routers.size() << " router(s)\n";
     return 0;
@@ -60,7 +70,7 @@ int run(const std::vector<std::string>& args, ServeHost& host) {
       return all_up ? 0 : 1;
     }
     host.beforeServing();
-    exporter.serve(flags.listen_addresses);
+    exporter.serve(flags.listen_addresses, security);
     logging::info("rras_exporter started", {{"version", build::kVersion},
                                             {"config", flags.config_file},
                                             {"routers", std::to_string(config.routers.size())}});

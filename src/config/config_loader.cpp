@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "config/yaml_documents.h"
 #include "model/utf8.h"
 
 #include <algorithm>
@@ -329,11 +330,13 @@ Config parseConfig(const std::string& text, const std::string& name, const std::
   const Reader r(name, base_dir);
   YAML::Node root;
   try {
-    const std::vector<YAML::Node> documents = YAML::LoadAll(text);
-    if (documents.size() > 1) {
-      r.fail(documents[1], "", "a second YAML document (after ---) is not allowed; the configuration is one document");
+    const YamlDocuments documents = loadYamlDocuments(text);
+    if (documents.second) {
+      throw ConfigError(name + ":" + std::to_string(documents.second->line + 1) + ":" +
+                        std::to_string(documents.second->column + 1) +
+                        ": a second YAML document (after ---) is not allowed; the configuration is one document");
     }
-    if (!documents.empty()) root = documents[0];
+    root = documents.first;
   } catch (const YAML::ParserException& e) {
     throw ConfigError(name + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
                       ": invalid YAML: " + e.msg);

@@ -64,8 +64,8 @@ bool acceptsGzip(const std::string& accept_encoding) {
   return false;
 }
 
-HttpServer::HttpServer(const Exposition& exposition, const MetricsStore& store)
-    : exposition_(exposition), store_(store) {}
+HttpServer::HttpServer(const Exposition& exposition, const MetricsStore& store, std::shared_ptr<WebSecurity> security)
+    : exposition_(exposition), store_(store), security_(std::move(security)) {}
 
 HttpServer::~HttpServer() { stop(); }
 
@@ -79,9 +79,17 @@ void HttpServer::install(httplib::Server& server) {
     // client acknowledges the previous one.
     setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, reinterpret_cast<const char*>(&yes), sizeof yes);
   });
-  server.set_read_timeout(10, 0);
+  // A slow or stalled client is cut off after 5 s without data (also during the TLS handshake).
+  server.set_read_timeout(5, 0);
   server.set_write_timeout(60, 0);
   server.set_payload_max_length(size_t{64} * 1024);
+  if (security_) {
+    // Before routing, so unknown paths and refused methods need credentials too.
+    server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+      return security_->authorize(req, res) ? httplib::Server::HandlerResponse::Unhandled
+                                             : httplib::Server::HandlerResponse::Handled;
+    });
+  }
   server.Get("/metrics", [this](const httplib::Request& req, httplib::Response& res) {
     const bool gzip = acceptsGzip(req.get_header_value("Accept-Encoding"));
     auto body = exposition_.build(gzip);
@@ -137,6 +145,15 @@ void HttpServer::install(httplib::Server& server) {
   server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (res.status == 404) {
       res.set_content("Not found: " + req.path + ". The metrics are at /metrics.\n", "text/plain; charset=utf-8");
+    } else if (res.status == 400 && res.body.empty()) {
+      // httplib does not say which part it could not read; name what it checks.
+      res.set_content("Bad request: the request line or a header could not be read (malformed, not HTTP/1.x, "
+                      "or a line longer than 8192 bytes).\n", "text/plain; charset=utf-8");
+    } else if (res.status == 414) {
+      res.set_content("URI too long: at most 8192 bytes.\n", "text/plain; charset=utf-8");
+    } else if (res.status == 413) {
+      res.set_content("Request body too large: at most 65536 bytes (and only GET is served).\n",
+                      "text/plain; charset=utf-8");
     } else if (res.body.empty()) {
       res.set_content("HTTP error " + std::to_string(res.status) + " for " + req.method + " " + req.path + "\n",
                       "text/plain; charset=utf-8");
@@ -147,7 +164,7 @@ void HttpServer::install(httplib::Server& server) {
 void HttpServer::start(const std::vector<std::string>& addresses) {
   for (const auto& text : addresses) {
     const ListenAddress address = parseListenAddress(text);
-    auto server = std::make_unique<httplib::Server>();
+    auto server = security_ ? security_->makeServer() : std::make_unique<httplib::Server>();
     install(*server);
     const std::string host = address.host.empty() ? "0.0.0.0" : address.host;
     int port = address.port;
@@ -161,7 +178,8 @@ void HttpServer::start(const std::vector<std::string>& addresses) {
       throw std::runtime_error("cannot listen on " + text + " (address in use, not local, or not permitted)");
     }
     ports_.push_back(port);
-    logging::info("listening", {{"address", host + ":" + std::to_string(port)}});
+    logging::info("listening", {{"address", host + ":" + std::to_string(port)},
+                                {"tls", security_ && security_->tls() ? "on" : "off"}});
     httplib::Server* raw = server.get();
     servers_.push_back(std::move(server));
     threads_.emplace_back([raw] { raw->listen_after_bind(); });

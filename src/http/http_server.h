@@ -9,6 +9,7 @@
 
 #include "metrics/exposition.h"
 #include "metrics/metrics_store.h"
+#include "http/web_security.h"
 
 namespace httplib {
 class Server;
@@ -29,7 +30,8 @@ bool acceptsGzip(const std::string& accept_encoding);
 
 class HttpServer {
  public:
-  HttpServer(const Exposition& exposition, const MetricsStore& store);
+  // `security` (--web.config.file): TLS and basic auth on every listener; nullptr = plain HTTP.
+  HttpServer(const Exposition& exposition, const MetricsStore& store, std::shared_ptr<WebSecurity> security = nullptr);
   ~HttpServer();
   // Binds every address or throws std::runtime_error naming the one that failed.
   void start(const std::vector<std::string>& addresses);
@@ -44,6 +46,7 @@ class HttpServer {
 
   const Exposition& exposition_;
   const MetricsStore& store_;
+  std::shared_ptr<WebSecurity> security_;
   std::vector<std::unique_ptr<httplib::Server>> servers_;
   std::vector<std::thread> threads_;
   std::vector<int> ports_;

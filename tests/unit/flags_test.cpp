@@ -41,5 +41,12 @@ TEST(FlagsTest, BadFlagsNameTheProblem) {
   EXPECT_NE(message({"--poll-once=maybe"}).find("true or false"), std::string::npos);
 }
 
+TEST(FlagsTest, WebConfigFile) {
+  EXPECT_EQ(parseFlags({}).web_config_file, "");
+  EXPECT_EQ(parseFlags({"--web.config.file=web.yml"}).web_config_file, "web.yml");
+  EXPECT_EQ(parseFlags({"--web.config.file", "w.yml"}).web_config_file, "w.yml");
+  EXPECT_THROW(parseFlags({"--web.config.file="}), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace rras

@@ -1,0 +1,230 @@
+#include "http/web_config.h"
+
+#include "config/yaml_documents.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <initializer_list>
+#include <set>
+#include <sstream>
+#include <string_view>
+#include <vector>
+
+namespace rras {
+
+namespace {
+
+// exporter-toolkit keys rras_exporter knows but does not implement: naming them beats "unknown key".
+constexpr std::string_view kUnsupportedTlsKeys[] = {"cert", "key", "client_ca", "cipher_suites",
+                                                    "curve_preferences", "client_allowed_sans"};
+
+std::string join(std::initializer_list<std::string_view> names) {
+  std::string out;
+  for (auto n : names) out += (out.empty() ? "" : ", ") + std::string(n);
+  return out;
+}
+
+class WebReader {
+ public:
+  WebReader(std::string file, std::string base_dir) : file_(std::move(file)), base_dir_(std::move(base_dir)) {}
+
+  [[noreturn]] void fail(const YAML::Node& node, const std::string& path, const std::string& what) const {
+    std::ostringstream out;
+    out << file_;
+    if (node.Mark().line >= 0) out << ":" << node.Mark().line + 1 << ":" << node.Mark().column + 1;
+    out << ": " << (path.empty() ? "" : path + ": ") << what;
+    throw WebConfigError(out.str());
+  }
+
+  // A mapping with unique keys, each in `allowed`, none without a value.
+  void expectMap(const YAML::Node& node, const std::string& path,
+                 std::initializer_list<std::string_view> allowed) const {
+    if (!node.IsMap()) fail(node, path, "expected a mapping");
+    std::set<std::string> seen;
+    for (const auto& kv : node) {
+      if (!kv.first.IsScalar()) fail(kv.first, path, "keys must be plain strings");
+      const std::string key = kv.first.Scalar();
+      if (!seen.insert(key).second) fail(kv.first, path, "duplicate key \"" + key + "\"");
+      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+        fail(kv.first, path, "unknown key \"" + key + "\" (allowed: " + join(allowed) + ")");
+      }
+      if (kv.second.IsNull()) fail(kv.first, path + "." + key, "has no value");
+    }
+  }
+
+  std::string string(const YAML::Node& node, const std::string& path) const {
+    if (!node.IsScalar()) fail(node, path, "expected a string");
+    return node.Scalar();
+  }
+
+  bool boolean(const YAML::Node& node, const std::string& path) const {
+    const std::string s = string(node, path);
+    if (s == "true") return true;
+    if (s == "false") return false;
+    fail(node, path, "expected true or false, got \"" + s + "\"");
+  }
+
+  // A file that must exist and be a readable regular file; returns the resolved path.
+  std::string readableFile(const YAML::Node& node, const std::string& path) const {
+    std::filesystem::path file = string(node, path);
+    if (file.empty()) fail(node, path, "must not be empty");
+    if (file.is_relative()) file = std::filesystem::path(base_dir_) / file;
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec) || !std::ifstream(file, std::ios::binary)) {
+      fail(node, path, "cannot read " + file.string() + " (missing, not a regular file, or not readable)");
+    }
+    return file.string();
+  }
+
+  TlsVersion version(const YAML::Node& node, const std::string& path) const {
+    const std::string s = string(node, path);
+    if (s == "TLS10") return TlsVersion::kTls10;
+    if (s == "TLS11") return TlsVersion::kTls11;
+    if (s == "TLS12") return TlsVersion::kTls12;
+    if (s == "TLS13") return TlsVersion::kTls13;
+    fail(node, path, "\"" + s + "\" is not one of: TLS10, TLS11, TLS12, TLS13");
+  }
+
+ private:
+  std::string file_;
+  std::string base_dir_;
+};
+
+ClientAuth clientAuth(const WebReader& r, const YAML::Node& node, const std::string& path) {
+  const std::string s = r.string(node, path);
+  if (s == "NoClientCert" || s.empty()) return ClientAuth::kNoClientCert;
+  if (s == "RequestClientCert") return ClientAuth::kRequestClientCert;
+  if (s == "RequireAnyClientCert") return ClientAuth::kRequireAnyClientCert;
+  if (s == "VerifyClientCertIfGiven") return ClientAuth::kVerifyClientCertIfGiven;
+  if (s == "RequireAndVerifyClientCert") return ClientAuth::kRequireAndVerifyClientCert;
+  r.fail(node, path, "\"" + s + "\" is not one of: NoClientCert, RequestClientCert, RequireAnyClientCert, "
+                     "VerifyClientCertIfGiven, RequireAndVerifyClientCert");
+}
+
+TlsServerConfig readTls(const WebReader& r, const YAML::Node& node) {
+  const std::string path = "tls_server_config";
+  if (node.IsMap()) {
+    for (const auto& kv : node) {
+      const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "";
+      if (std::find(std::begin(kUnsupportedTlsKeys), std::end(kUnsupportedTlsKeys), key) != std::end(kUnsupportedTlsKeys)) {
+        r.fail(kv.first, path + "." + key,
+               "is not supported by rras_exporter; use cert_file, key_file and client_ca_file (OpenSSL's default "
+               "cipher suites and curves are used)");
+      }
+    }
+  }
+  r.expectMap(node, path, {"cert_file", "key_file", "client_auth_type", "client_ca_file", "min_version",
+                           "max_version", "prefer_server_cipher_suites"});
+  TlsServerConfig tls;
+  const YAML::Node cert = node["cert_file"];
+  const YAML::Node key = node["key_file"];
+  if (!cert) r.fail(node, path, "missing key \"cert_file\" (the server certificate, PEM)");
+  if (!key) r.fail(node, path, "missing key \"key_file\" (the server's private key, PEM)");
+  tls.cert_file = r.readableFile(cert, path + ".cert_file");
+  tls.key_file = r.readableFile(key, path + ".key_file");
+  if (auto n = node["client_auth_type"]) tls.client_auth = clientAuth(r, n, path + ".client_auth_type");
+  if (auto n = node["client_ca_file"]) tls.client_ca_file = r.readableFile(n, path + ".client_ca_file");
+  const bool verifies = tls.client_auth == ClientAuth::kVerifyClientCertIfGiven ||
+                        tls.client_auth == ClientAuth::kRequireAndVerifyClientCert;
+  if (verifies && tls.client_ca_file.empty()) {
+    r.fail(node, path, "client_auth_type verifies client certificates but client_ca_file is not set");
+  }
+  if (!verifies && !tls.client_ca_file.empty()) {
+    r.fail(node["client_ca_file"], path + ".client_ca_file",
+           "is set but client_auth_type does not verify client certificates (use VerifyClientCertIfGiven or "
+           "RequireAndVerifyClientCert)");
+  }
+  if (auto n = node["min_version"]) tls.min_version = r.version(n, path + ".min_version");
+  if (auto n = node["max_version"]) {
+    tls.max_version = r.version(n, path + ".max_version");
+    if (*tls.max_version < tls.min_version) r.fail(n, path + ".max_version", "is lower than min_version");
+  }
+  if (auto n = node["prefer_server_cipher_suites"]) {
+    tls.prefer_server_cipher_suites = r.boolean(n, path + ".prefer_server_cipher_suites");
+  }
+  return tls;
+}
+
+std::map<std::string, std::string> readUsers(const WebReader& r, const YAML::Node& node) {
+  const std::string path = "basic_auth_users";
+  if (!node.IsMap()) r.fail(node, path, "expected a mapping of user names to bcrypt hashes");
+  std::map<std::string, std::string> users;
+  for (const auto& kv : node) {
+    if (!kv.first.IsScalar()) r.fail(kv.first, path, "user names must be plain strings");
+    const std::string user = kv.first.Scalar();
+    const std::string where = path + "." + user;
+    if (user.empty()) r.fail(kv.first, path, "a user name must not be empty");
+    if (user.find(':') != std::string::npos) r.fail(kv.first, where, "a user name must not contain ':'");
+    if (kv.second.IsNull()) r.fail(kv.first, where, "has no password hash");
+    const std::string hash = r.string(kv.second, where);
+    if (!isBcryptHash(hash)) {
+      r.fail(kv.second, where, "is not a bcrypt hash (\"$2y$10$\" and 53 more characters, as htpasswd -nBC 10 writes)");
+    }
+    if (!users.emplace(user, hash).second) r.fail(kv.first, path, "duplicate user \"" + user + "\"");
+  }
+  return users;
+}
+
+}  // namespace
+
+bool isBcryptHash(const std::string& hash) {
+  // $2b$10$ + 22 characters of salt + 31 of hash, in bcrypt's base64 alphabet.
+  if (hash.size() != 60 || hash[0] != '$' || hash[1] != '2' || hash[3] != '$' || hash[6] != '$') return false;
+  if (hash[2] != 'a' && hash[2] != 'b' && hash[2] != 'y') return false;
+  if (!std::isdigit(static_cast<unsigned char>(hash[4])) || !std::isdigit(static_cast<unsigned char>(hash[5]))) {
+    return false;
+  }
+  const int cost = (hash[4] - '0') * 10 + (hash[5] - '0');
+  if (cost < 4 || cost > 31) return false;
+  return std::all_of(hash.begin() + 7, hash.end(), [](char c) {
+    return c == '.' || c == '/' || std::isalnum(static_cast<unsigned char>(c));
+  });
+}
+
+WebConfig parseWebConfig(const std::string& text, const std::string& name, const std::string& base_dir) {
+  const WebReader r(name, base_dir);
+  YAML::Node root;
+  try {
+    const YamlDocuments documents = loadYamlDocuments(text);
+    if (documents.second) {
+      throw WebConfigError(name + ":" + std::to_string(documents.second->line + 1) + ":" +
+                           std::to_string(documents.second->column + 1) +
+                           ": a second YAML document (after ---) is not allowed");
+    }
+    root = documents.first;
+  } catch (const YAML::Exception& e) {
+    throw WebConfigError(name + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
+                         ": invalid YAML: " + e.msg);
+  }
+  WebConfig config;
+  if (!root || root.IsNull()) return config;  // an empty file: plain HTTP without auth, as exporter-toolkit
+  r.expectMap(root, "", {"tls_server_config", "basic_auth_users", "http_server_config"});
+  if (auto n = root["tls_server_config"]) config.tls = readTls(r, n);
+  if (auto n = root["basic_auth_users"]) config.basic_auth_users = readUsers(r, n);
+  if (auto n = root["http_server_config"]) {
+    // http2 is accepted for compatibility; the exporter serves HTTP/1.1. Custom headers are not supported.
+    r.expectMap(n, "http_server_config", {"http2"});
+    if (auto h = n["http2"]) r.boolean(h, "http_server_config.http2");
+  }
+  return config;
+}
+
+WebConfig loadWebConfigFile(const std::string& path) {
+  const std::filesystem::path fs_path(std::u8string(path.begin(), path.end()));
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(fs_path, ec)) {
+    throw WebConfigError(path + ": cannot open the web configuration file (does it exist and is it a regular file?)");
+  }
+  std::ifstream in(fs_path, std::ios::binary);
+  if (!in) throw WebConfigError(path + ": cannot read the web configuration file (permissions?)");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const auto dir = fs_path.parent_path().u8string();
+  return parseWebConfig(buffer.str(), path, dir.empty() ? "." : std::string(dir.begin(), dir.end()));
+}
+
+}  // namespace rras

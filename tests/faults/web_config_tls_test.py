@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""--web.config.file against the real exporter with openssl and curl: TLS with client certificates
+(RequireAndVerifyClientCert), bcrypt basic auth, TLS 1.1 refused, the file re-read when it changes,
+and a bad file refused at start with the problem named.
+
+Usage: web_config_tls_test.py <exporter-binary>
+
+Certificates come from `openssl req`/`openssl x509` in a temporary folder; bcrypt hashes from
+libxcrypt through Python's crypt module. Listens on 127.0.0.1 only; hard limit 60 s.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", DeprecationWarning)
+    import crypt  # libxcrypt, the same library the exporter verifies with
+
+DEADLINE_S = 60
+START = time.monotonic()
+CONFIG = """global: {poll_interval: 1s}
+routers:
+  - {name: tls-router, source: simulator, simulator: {connections: 3}}
+"""
+
+
+def run(*cmd, check=True, stdin=None):
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=20, input=stdin)
+    if check and r.returncode != 0:
+        raise AssertionError(f"{' '.join(cmd)} failed ({r.returncode}): {r.stderr}")
+    return r
+
+
+def make_pki(d):
+    """Two CAs; a server certificate for 127.0.0.1 and a client certificate from the first, a client
+    certificate from the second (which the exporter must refuse)."""
+    def ca(name):
+        run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", f"/CN={name}",
+            "-keyout", f"{d}/{name}.key", "-out", f"{d}/{name}.pem")
+
+    def leaf(name, issuer, ext):
+        run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", f"/CN={name}",
+            "-keyout", f"{d}/{name}.key", "-out", f"{d}/{name}.csr")
+        with open(f"{d}/{name}.ext", "w") as f:
+            f.write(ext)
+        run("openssl", "x509", "-req", "-in", f"{d}/{name}.csr", "-CA", f"{d}/{issuer}.pem", "-CAkey",
+            f"{d}/{issuer}.key", "-CAcreateserial", "-days", "2", "-extfile", f"{d}/{name}.ext",
+            "-out", f"{d}/{name}.pem")
+
+    ca("ca")
+    ca("other-ca")
+    leaf("server", "ca", "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n")
+    leaf("client", "ca", "extendedKeyUsage=clientAuth\n")
+    leaf("stranger", "other-ca", "extendedKeyUsage=clientAuth\n")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def curl(d, port, *extra, path="/metrics"):
+    """(exit code, HTTP status or 0) of one request with the test CA trusted."""
+    r = run("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5", "--cacert", f"{d}/ca.pem",
+            *extra, f"https://127.0.0.1:{port}{path}", check=False)
+    return r.returncode, int(r.stdout or 0)
+
+
+def client_cert(d, name="client"):
+    return ["--cert", f"{d}/{name}.pem", "--key", f"{d}/{name}.key"]
+
+
+def expect(what, got, want):
+    if got != want:
+        raise AssertionError(f"{what}: got {got}, want {want}")
+    print(f"ok: {what}", flush=True)
+
+
+def web_config(d, client_auth, users):
+    text = f"""tls_server_config:
+  cert_file: server.pem
+  key_file: server.key
+  client_auth_type: {client_auth}
+"""
+    if client_auth != "NoClientCert":
+        text += "  client_ca_file: ca.pem\n"
+    text += "basic_auth_users:\n" + "".join(f'  {u}: "{h}"\n' for u, h in users.items())
+    tmp = f"{d}/web.yml.new"
+    with open(tmp, "w") as f:
+        f.write(text)
+    os.replace(tmp, f"{d}/web.yml")
+
+
+def wait_for(what, check):
+    while time.monotonic() - START < DEADLINE_S:
+        if check():
+            print(f"ok: {what}", flush=True)
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for: {what}")
+
+
+def main():
+    exe = sys.argv[1]
+    with tempfile.TemporaryDirectory() as d:
+        make_pki(d)
+        with open(f"{d}/rras.yml", "w") as f:
+            f.write(CONFIG)
+        good = crypt.crypt("correct horse", crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=1 << 5))
+        web_config(d, "RequireAndVerifyClientCert", {"prometheus": good})
+
+        # A bad web config fails the start and names the file and the problem.
+        with open(f"{d}/bad.yml", "w") as f:
+            f.write("tls_server_config:\n  cert_file: missing.pem\n  key_file: server.key\n")
+        r = run(exe, f"--config.file={d}/rras.yml", f"--web.config.file={d}/bad.yml",
+                "--web.listen-address=127.0.0.1:0", check=False)
+        expect("bad web config exits 1", r.returncode, 1)
+        assert "bad.yml:2:14: tls_server_config.cert_file: cannot read" in r.stderr, r.stderr
+        print("ok: bad web config names file, line, key", flush=True)
+
+        port = free_port()
+        log = open(f"{d}/exporter.log", "w")
+        proc = subprocess.Popen([exe, f"--config.file={d}/rras.yml", f"--web.config.file={d}/web.yml",
+                                 f"--web.listen-address=127.0.0.1:{port}"], stdout=log, stderr=subprocess.STDOUT)
+        try:
+            auth = ["-u", "prometheus:correct horse"]
+            wait_for("TLS listener answers", lambda: curl(d, port, *client_cert(d), *auth)[1] == 200)
+            expect("good password + client cert", curl(d, port, *client_cert(d), *auth), (0, 200))
+            expect("wrong password", curl(d, port, *client_cert(d), "-u", "prometheus:wrong")[1], 401)
+            expect("no credentials", curl(d, port, *client_cert(d))[1], 401)
+            expect("unknown user", curl(d, port, *client_cert(d), "-u", "root:correct horse")[1], 401)
+            expect("no client certificate: handshake refused", curl(d, port, *auth)[1], 0)
+            expect("client certificate from another CA: refused", curl(d, port, *client_cert(d, "stranger"), *auth)[1], 0)
+            plain = run("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5",
+                        f"http://127.0.0.1:{port}/metrics", check=False)
+            expect("plain HTTP on the TLS port gets no response", plain.stdout in ("000", ""), True)
+
+            # TLS 1.1 (offered at security level 0, so only the server can refuse it).
+            s = run("openssl", "s_client", "-connect", f"127.0.0.1:{port}", "-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0",
+                    "-cert", f"{d}/client.pem", "-key", f"{d}/client.key", check=False, stdin="")
+            out = s.stdout + s.stderr
+            expect("TLS 1.1 refused by the server (protocol version alert)",
+                   s.returncode != 0 and ("alert protocol version" in out or "unsupported protocol" in out), True)
+            s = run("openssl", "s_client", "-connect", f"127.0.0.1:{port}", "-tls1_2", "-CAfile", f"{d}/ca.pem",
+                    "-cert", f"{d}/client.pem", "-key", f"{d}/client.key", check=False, stdin="")
+            expect("TLS 1.2 accepted and verified", "Verify return code: 0 (ok)" in s.stdout, True)
+
+            # The file is re-read on change: client certificates no longer needed, a new password.
+            newer = crypt.crypt("battery staple", crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=1 << 5))
+            web_config(d, "NoClientCert", {"prometheus": newer})
+            wait_for("changed web config applies without a restart",
+                     lambda: curl(d, port, "-u", "prometheus:battery staple")[1] == 200)
+            expect("old password no longer accepted", curl(d, port, *auth)[1], 401)
+
+            # A broken edit keeps the last good configuration and is logged with its position.
+            with open(f"{d}/web.yml", "a") as f:
+                f.write("colour: blue\n")
+            expect("broken edit keeps serving", curl(d, port, "-u", "prometheus:battery staple")[1], 200)
+            log.flush()
+            with open(f"{d}/exporter.log") as f:
+                text = f.read()
+            assert 'unknown key \\"colour\\"' in text and "keeping the previous one" in text, text[-2000:]
+            print("ok: broken edit logged with its position", flush=True)
+        finally:
+            proc.terminate()
+            try:
+                code = proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                raise
+            log.close()
+        expect("SIGTERM exit code", code, 0)
+    print(f"PASS in {time.monotonic() - START:.1f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,419 @@
+// The router fault matrix: one table of faults, each run through the real Poller, Enumerator,
+// tracker and renderer next to a healthy "bystander" router. For every row: no crash, the right
+// rras_up and error name, no wrong series (a failed router shows no connections; an up one shows
+// each connection once), a valid exposition, and the bystander's series exactly as in a run
+// without the faulty router.
+//
+// Extension point for more sources: a row's `make` builds any RouterApi. The rrasm and mprapi
+// sources add rows whose `make` builds that source over its scripted transport (a reply-byte fake
+// for rrasm, the mock mprapi.dll for mprapi) and expect the same outcomes; see kFaultRows.
+#include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <set>
+
+#include "exposition_parser.h"
+#include "fake_router_api.h"
+#include "metrics/exposition.h"
+#include "metrics/metrics_store.h"
+#include "model/utf8.h"
+#include "poller/poller.h"
+#include "sources/simulator/simulated_router.h"
+
+namespace rras {
+namespace {
+
+using testing::FakeRouterApi;
+using testing::ScriptedPage;
+
+constexpr double kNow = 1.7e9;  // a fixed wall clock: the bystander's series are reproducible
+
+WallClock fixedClock() {
+  return [] { return kNow; };
+}
+
+struct FaultRow {
+  std::string name = "";
+  std::function<std::unique_ptr<RouterApi>()> make = nullptr;  // the faulty router
+  bool up = false;                                   // expected after the last poll
+  std::string error = "";                            // expected error name when !up
+  int polls = 1;
+  double timeout_seconds = 2;
+  int64_t page_size_bytes = 65536;
+  uint32_t max_connections = 20000;
+  std::function<void(RouterApi&, int poll)> before_poll = nullptr;  // changes the router between polls
+  // Extra checks: the router, every snapshot it published, and the parsed exposition.
+  std::function<void(RouterApi&, const std::vector<RouterSnapshot>&, const testing::ParsedExposition&)> check = nullptr;
+};
+
+std::function<std::unique_ptr<RouterApi>()> sim(std::function<void(SimulatorConfig&)> fault) {
+  return [fault] {
+    SimulatorConfig c;
+    c.connections = 25;
+    c.seed = 3;
+    c.enum_ex = true;
+    fault(c);
+    return std::make_unique<SimulatedRouter>(c, fixedClock());
+  };
+}
+
+std::function<std::unique_ptr<RouterApi>()> fake(std::function<void(FakeRouterApi&)> script) {
+  return [script] {
+    auto f = std::make_unique<FakeRouterApi>();
+    script(*f);
+    return f;
+  };
+}
+
+FakeRouterApi& asFake(RouterApi& api) { return dynamic_cast<FakeRouterApi&>(api); }
+
+// A router that pages forever: ERROR_MORE_DATA with a new resume handle and a new entry each time.
+class EndlessPagesApi : public FakeRouterApi {
+ public:
+  ApiCode enumConnectionsEx(RouterHandle, uint32_t, uint32_t& resume, ConnectionPage& page) override {
+    page = ConnectionPage{};
+    page.entries.push_back(make(++resume, -1));
+    page.entries_read = 1;
+    return status::kMoreData;
+  }
+};
+
+// A source whose decoder throws (a bug or an allocation failure inside one router).
+class ThrowingApi : public FakeRouterApi {
+ public:
+  ApiCode enumConnectionsEx(RouterHandle, uint32_t, uint32_t&, ConnectionPage&) override {
+    throw std::runtime_error("reply decoder failed");
+  }
+};
+
+std::vector<uint64_t> handles(uint64_t first, uint64_t count) {
+  std::vector<uint64_t> out;
+  for (uint64_t h = first; h < first + count; ++h) out.push_back(h);
+  return out;
+}
+
+ScriptedPage page(ApiCode code, std::vector<uint64_t> hs, uint32_t next_resume = 0, int claimed = -1) {
+  return ScriptedPage{code, std::move(hs), next_resume, claimed};
+}
+
+const std::vector<FaultRow>& faultRows() {
+  static const std::vector<FaultRow> rows = {
+      {.name = "hang past the poll deadline",
+       .make = sim([](SimulatorConfig& c) { c.hang_seconds = 3600; }),
+       .error = "POLL_DEADLINE_EXCEEDED",
+       .timeout_seconds = 0.3},
+      {.name = "failure in the middle of paging",
+       .make = fake([](FakeRouterApi& f) {
+         f.pages[-1] = {page(status::kMoreData, {1, 2}, 2), page(status::kInvalidData, {})};
+       }),
+       .error = "ERROR_INVALID_DATA"},
+      {.name = "binding lost in the middle of paging, the reconnect succeeds",
+       .make = fake([](FakeRouterApi& f) {
+         f.pages[-1] = {page(status::kMoreData, {1, 2}, 2), page(status::kRpcCallFailed, {}),
+                        page(status::kSuccess, {1, 2, 3})};
+       }),
+       .up = true,
+       .check = [](RouterApi& api, const auto& snaps, const auto&) {
+         EXPECT_EQ(asFake(api).connects, 2);
+         EXPECT_EQ(snaps.back().connections.size(), 3u);
+       }},
+      {.name = "binding lost on every call",
+       .make = sim([](SimulatorConfig& c) { c.binding_lost_every = 1; }),
+       .error = "RPC_S_INVALID_BINDING"},
+      {.name = "binding lost at the first call of a poll",
+       .make = fake([](FakeRouterApi& f) {
+         f.pages[-1] = {page(status::kRpcInvalidBinding, {}), page(status::kSuccess, {5, 6})};
+       }),
+       .up = true},
+      {.name = "resume handle that never advances",
+       .make = sim([](SimulatorConfig& c) { c.resume_stuck = true; }),
+       .error = "RESUME_HANDLE_STUCK",
+       .page_size_bytes = 4000},
+      {.name = "router that pages forever",
+       .make = [] { return std::unique_ptr<RouterApi>(std::make_unique<EndlessPagesApi>()); },
+       .error = "PAGE_LIMIT"},
+      {.name = "duplicated entries across pages",
+       .make = fake([](FakeRouterApi& f) {
+         f.pages[-1] = {page(status::kMoreData, {1, 2}, 2), page(status::kSuccess, {2, 3})};
+       }),
+       .up = true,
+       .check = [](RouterApi&, const auto& snaps, const auto& parsed) {
+         EXPECT_EQ(snaps.back().duplicates_dropped, 1u);
+         EXPECT_EQ(parsed.count("rras_connection_info"), 3u + 40u);  // victim + bystander
+       }},
+      {.name = "entries read larger than the page",
+       .make = fake([](FakeRouterApi& f) { f.pages[-1] = {page(status::kSuccess, {1, 2}, 0, 5)}; }),
+       .error = "MALFORMED_REPLY"},
+      {.name = "entries read smaller than the page",
+       .make = fake([](FakeRouterApi& f) { f.pages[-1] = {page(status::kSuccess, {1, 2}, 0, 1)}; }),
+       .error = "MALFORMED_REPLY"},
+      {.name = "EnumEx and level 3 refused: level 2 is used",
+       .make = sim([](SimulatorConfig& c) {
+         c.enum_ex = false;
+         c.max_level = 2;
+       }),
+       .up = true,
+       .check = [](RouterApi&, const auto& snaps, const auto&) { EXPECT_EQ(snaps.back().level, "2"); }},
+      {.name = "every level refused",
+       .make = fake([](FakeRouterApi& f) {
+         for (int level = -1; level <= 3; ++level) f.refuse[level] = status::kInvalidLevel;
+       }),
+       .error = "ERROR_INVALID_LEVEL"},
+      {.name = "access denied at connect",
+       .make = sim([](SimulatorConfig& c) { c.connect_error = "access_denied"; }),
+       .error = "ERROR_ACCESS_DENIED"},
+      {.name = "access denied while enumerating",
+       .make = fake([](FakeRouterApi& f) { f.refuse[-1] = status::kAccessDenied; }),
+       .error = "ERROR_ACCESS_DENIED"},
+      {.name = "DDM not running (routing not enabled)",
+       .make = sim([](SimulatorConfig& c) { c.ddm_not_running = true; }),
+       .error = "ERROR_DDM_NOT_RUNNING",
+       .check = [](RouterApi&, const auto& snaps, const auto&) {
+         EXPECT_NE(snaps.back().error->message.find("routing not enabled"), std::string::npos);
+       }},
+      {.name = "RemoteAccess service stopped",
+       .make = sim([](SimulatorConfig& c) { c.service_running = false; }),
+       .error = "ERROR_DDM_NOT_RUNNING",
+       .check = [](RouterApi&, const auto& snaps, const auto&) {
+         EXPECT_NE(snaps.back().error->message.find("stopped"), std::string::npos);
+       }},
+      {.name = "server unreachable",
+       .make = sim([](SimulatorConfig& c) { c.connect_error = "server_unavailable"; }),
+       .error = "RPC_S_SERVER_UNAVAILABLE"},
+      {.name = "router admin interface missing",
+       .make = sim([](SimulatorConfig& c) { c.connect_error = "unknown_if"; }),
+       .error = "RPC_S_UNKNOWN_IF"},
+      {.name = "call cancelled",
+       .make = fake([](FakeRouterApi& f) { f.refuse[-1] = status::kCancelled; }),
+       .error = "ERROR_CANCELLED"},
+      {.name = "status code nobody knows",
+       .make = fake([](FakeRouterApi& f) { f.refuse[-1] = 0xDEADBEEF; }),
+       .error = "0xDEADBEEF"},
+      {.name = "reply decoder throws",
+       .make = [] { return std::unique_ptr<RouterApi>(std::make_unique<ThrowingApi>()); },
+       .error = "INTERNAL_ERROR"},
+      {.name = "oversized reply: 30000 entries in one page",
+       .make = fake([](FakeRouterApi& f) { f.pages[-1] = {page(status::kSuccess, handles(1, 30000))}; }),
+       .up = true,
+       .max_connections = 1000,
+       .check = [](RouterApi&, const auto&, const auto& parsed) {
+         EXPECT_EQ(parsed.series.at("rras_connection_series_dropped{router=\"victim\"}"), 29000);
+         double counted = 0;  // aggregates still count every connection
+         for (const auto& [key, value] : parsed.series) {
+           if (key.rfind("rras_connections{", 0) == 0 && key.find("router=\"victim\"") != std::string::npos) counted += value;
+         }
+         EXPECT_EQ(counted, 30000);
+       }},
+      {.name = "malformed strings: invalid UTF-8, quotes, newlines, control bytes",
+       .make = fake([](FakeRouterApi& f) {
+         f.make = [](uint64_t h, int level) {
+           Connection c;
+           c.handle = h;
+           c.levels = level < 0 ? static_cast<uint8_t>(kHasEx) : static_cast<uint8_t>(1 << level);
+           c.user = std::string("a\xff\xfe\"b\\\nc\x01") + std::string(5000, 'x');
+           c.domain = "\xc3";  // a truncated two-byte sequence
+           c.remote_computer = "}\n# HELP fake";
+           return c;
+         };
+         f.pages[-1] = {page(status::kSuccess, {1})};
+       }),
+       .up = true},
+      {.name = "server restarted between polls, handles reused, counters back to zero",
+       .make = fake([](FakeRouterApi& f) { f.pages[-1] = {page(status::kSuccess, {1, 2})}; }),
+       .up = true,
+       .polls = 2,
+       .before_poll = [](RouterApi& api, int poll) {
+         auto& f = asFake(api);
+         if (poll == 0) return;
+         f.make = [](uint64_t h, int) {
+           Connection c;
+           c.handle = h;
+           c.levels = kHasEx;
+           c.user = "after-restart" + std::to_string(h);
+           c.counters.bytes_sent = 7;  // far below the 10 and 20 before: a reset, not a wrap
+           return c;
+         };
+         f.pages[-1] = {page(status::kSuccess, {1, 2})};
+       },
+       .check = [](RouterApi&, const auto& snaps, const auto& parsed) {
+         ASSERT_EQ(snaps.size(), 2u);
+         EXPECT_GE(snaps[1].totals.sent_bytes, snaps[0].totals.sent_bytes);  // router totals never go back
+         EXPECT_EQ(parsed.count("rras_connection_info"), 2u + 40u);
+         for (const auto& [key, value] : parsed.series) {
+           if (key.find("rras_connection_info{") == 0 && key.find("victim") != std::string::npos) {
+             EXPECT_NE(key.find("after-restart"), std::string::npos) << key;  // no stale user label
+           }
+         }
+       }},
+      {.name = "router that flaps: up, down, up, down, up",
+       .make = fake([](FakeRouterApi&) {}),
+       .up = true,
+       .polls = 5,
+       .before_poll = [](RouterApi& api, int poll) {
+         auto& f = asFake(api);
+         f.refuse.clear();
+         if (poll % 2 == 1) {
+           f.refuse[-1] = status::kRpcServerUnavailable;
+         } else {
+           f.pages[-1] = {page(status::kSuccess, {1, 2})};
+         }
+       },
+       .check = [](RouterApi&, const auto& snaps, const auto& parsed) {
+         ASSERT_EQ(snaps.size(), 5u);
+         for (size_t i = 0; i < snaps.size(); ++i) {
+           EXPECT_EQ(snaps[i].up, i % 2 == 0) << "poll " << i;
+           EXPECT_EQ(snaps[i].connections.empty(), i % 2 == 1) << "poll " << i;
+         }
+         EXPECT_EQ(parsed.series.at("rras_poll_errors_total{error=\"RPC_S_SERVER_UNAVAILABLE\",router=\"victim\"}"), 2);
+       }},
+      {.name = "connections arrive and leave between levels",
+       .make = sim([](SimulatorConfig& c) {
+         c.enum_ex = false;
+         c.churn_per_call = 5;
+       }),
+       .up = true,
+       .check = [](RouterApi&, const auto& snaps, const auto&) {
+         EXPECT_GT(snaps.back().dropped_between_levels, 0u);
+         for (const auto& t : snaps.back().connections) {
+           EXPECT_EQ(t.connection.levels & (kHasLevel0 | kHasLevel1 | kHasLevel3), kHasLevel0 | kHasLevel1 | kHasLevel3);
+         }
+       }},
+  };
+  return rows;
+}
+
+RouterConfig routerConfig(const std::string& name, const FaultRow& row) {
+  RouterConfig r;
+  r.name = name;
+  r.source = "simulator";
+  r.poll.interval_seconds = 0.05;  // multi-poll rows follow each other quickly
+  r.poll.timeout_seconds = row.timeout_seconds;
+  r.poll.page_size_bytes = row.page_size_bytes;
+  return r;
+}
+
+std::unique_ptr<RouterApi> bystanderApi() {
+  SimulatorConfig c;
+  c.connections = 40;
+  c.seed = 11;
+  c.max_level = 3;
+  return std::make_unique<SimulatedRouter>(c, fixedClock());
+}
+
+struct PollRun {
+  std::vector<RouterSnapshot> victim;
+  std::string exposition;
+};
+
+// Runs the poller until the victim has published `row.polls` snapshots (the bystander at least
+// one); `victim` may be null (the baseline run of the bystander alone). before_poll runs on the
+// victim's worker thread between its polls, where nothing else touches the router.
+PollRun pollRouters(const FaultRow& row, std::unique_ptr<RouterApi> victim) {
+  std::vector<std::string> names{"bystander"};
+  if (victim) names.push_back("victim");
+  MetricsStore store(names);
+  Renderer renderer(ConnectionRenderOptions{true, row.max_connections}, Privacy(PrivacyConfig{}), store);
+  Exposition exposition(store, std::make_shared<prometheus::Registry>());
+  PollRun run;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool bystander_polled = false;
+  RouterApi* victim_api = victim.get();
+  std::vector<PollTarget> targets;
+  targets.push_back(PollTarget{routerConfig("bystander", row), bystanderApi()});
+  if (victim) targets.push_back(PollTarget{routerConfig("victim", row), std::move(victim)});
+  if (victim_api && row.before_poll) row.before_poll(*victim_api, 0);
+  const auto polls = static_cast<size_t>(row.polls);
+  Poller poller(std::move(targets),
+                [&](RouterSnapshot s) {
+                  std::lock_guard lock(mu);
+                  if (s.router == "victim") {
+                    if (run.victim.size() == polls) return;  // polls after the last one counted
+                    run.victim.push_back(s);
+                    if (run.victim.size() < polls && row.before_poll) {
+                      row.before_poll(*victim_api, static_cast<int>(run.victim.size()));
+                    }
+                  } else {
+                    bystander_polled = true;
+                  }
+                  renderer.publish(std::move(s));
+                  cv.notify_all();
+                },
+                fixedClock());
+  poller.start();
+  {
+    std::unique_lock lock(mu);
+    cv.wait_for(lock, std::chrono::seconds(30), [&] {
+      return bystander_polled && (victim_api == nullptr || run.victim.size() == polls);
+    });
+  }
+  poller.stop();
+  run.exposition = exposition.build(false)->str();
+  if (victim_api && row.check) {
+    const auto parsed = testing::parseExposition(run.exposition);
+    row.check(*victim_api, run.victim, parsed);
+  }
+  return run;
+}
+
+// The bystander's series, minus the one that measures time.
+std::vector<std::string> bystanderLines(const std::string& exposition) {
+  std::vector<std::string> out;
+  std::istringstream in(exposition);
+  for (std::string line; std::getline(in, line);) {
+    if (line.find("router=\"bystander\"") == std::string::npos) continue;
+    if (line.rfind("rras_poll_duration_seconds", 0) == 0) continue;
+    out.push_back(line);
+  }
+  return out;
+}
+
+class FaultMatrixTest : public ::testing::TestWithParam<size_t> {};
+
+TEST_P(FaultMatrixTest, OnlyTheFaultyRouterIsAffected) {
+  const FaultRow& row = faultRows()[GetParam()];
+  SCOPED_TRACE(row.name);
+  const PollRun run = pollRouters(row, row.make());
+  const PollRun baseline = pollRouters(row, nullptr);
+
+  ASSERT_EQ(run.victim.size(), static_cast<size_t>(row.polls));
+  const RouterSnapshot& last = run.victim.back();
+  EXPECT_TRUE(utf8::isValid(run.exposition));
+  const auto parsed = testing::parseExposition(run.exposition);
+  EXPECT_EQ(parsed.order.size(), parsed.series.size()) << "a series appears twice";
+  EXPECT_EQ(parsed.series.at("rras_up{router=\"victim\"}"), row.up ? 1 : 0);
+  size_t victim_connection_series = 0;
+  for (const auto& key : parsed.order) {
+    if (key.rfind("rras_connection_info{", 0) == 0 && key.find("router=\"victim\"") != std::string::npos) {
+      ++victim_connection_series;
+    }
+  }
+  if (row.up) {
+    ASSERT_TRUE(last.up) << last.error->name << ": " << last.error->message;
+    std::set<uint64_t> seen;
+    for (const auto& t : last.connections) EXPECT_TRUE(seen.insert(t.connection.handle).second) << t.connection.handle;
+    EXPECT_EQ(victim_connection_series, std::min<size_t>(last.connections.size(), row.max_connections));
+  } else {
+    ASSERT_FALSE(last.up);
+    EXPECT_EQ(last.error->name, row.error) << last.error->message;
+    EXPECT_FALSE(last.error->message.empty());
+    EXPECT_EQ(victim_connection_series, 0u) << "a failed router shows no connections";
+    EXPECT_GE(parsed.series.at("rras_poll_errors_total{error=\"" + row.error + "\",router=\"victim\"}"), 1);
+  }
+  EXPECT_EQ(bystanderLines(run.exposition), bystanderLines(baseline.exposition)) << "the bystander's series changed";
+  EXPECT_EQ(parsed.series.at("rras_up{router=\"bystander\"}"), 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Faults, FaultMatrixTest, ::testing::Range<size_t>(0, faultRows().size()),
+                         [](const ::testing::TestParamInfo<size_t>& row_info) {
+                           std::string name;
+                           for (char c : faultRows()[row_info.param].name) name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+                           return std::to_string(row_info.param) + "_" + name.substr(0, 40);
+                         });
+
+TEST(FaultMatrixSize, CoversAtLeastTwentyFaults) { EXPECT_GE(faultRows().size(), 20u); }
+
+}  // namespace
+}  // namespace rras
