@@ -17,7 +17,7 @@ cleanup() {
   wineserver -k 2>/dev/null || true
 }
 trap cleanup EXIT
-fail() { echo "FAIL: $*"; [ -f "$work/install.log" ] && iconv -f utf-16 -t utf-8 "$work/install.log" 2>/dev/null | grep -iE "error|return value 3" | head -20; exit 1; }
+fail() { echo "FAIL: $*"; [ -n "${log:-}" ] && grep -iE "error|return value 3" <<<"$log" | head -20; exit 1; }
 w() { wine "$@" </dev/null 2>/dev/null | tr -d '\r'; }
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 cat >"$work/test.yml" <<YAML
@@ -43,9 +43,14 @@ grep -qF -- "--config.file=\"$(windows_path "$work/test.yml")\"" <<<"$image" || 
 grep -q "0x2" <<<"$(w reg query 'HKLM\System\CurrentControlSet\Services\rras_exporter' /v Start)" || fail "not automatic start"
 source_key='HKLM\System\CurrentControlSet\Services\EventLog\Application\rras_exporter'
 grep -qi 'rras_exporter.exe' <<<"$(w reg query "$source_key" /v EventMessageFile)" || fail "Event Log source not registered"
-log=$(iconv -f utf-16 -t utf-8 "$work/install.log" 2>/dev/null || cat "$work/install.log")
-grep -q "ConfigureService" <<<"$log" || fail "the service configuration action did not run"
-grep -qE "Doing action: OpenFirewall|Executing op: CustomActionSchedule\(Action=OpenFirewall" <<<"$log" \
+# Wine's msiexec writes the verbose log as UTF-16 or as plain text, depending on the run.
+if [ "$(head -c 2 "$work/install.log" | od -An -tx1 | tr -d ' \n')" = "fffe" ]; then
+  log=$(iconv -f utf-16 -t utf-8 "$work/install.log")
+else
+  log=$(cat "$work/install.log")
+fi
+grep -q "Action ended .*ConfigureService. Return value 1" <<<"$log" || fail "the service configuration action did not run"
+grep -qE "Action start [0-9:]+: OpenFirewall|Doing action: OpenFirewall" <<<"$log" \
   && fail "a firewall rule was added without OPEN_FIREWALL=1"
 for _ in $(seq 1 100); do
   body=$(curl -sf "http://127.0.0.1:$port/metrics" 2>/dev/null || true)
