@@ -328,19 +328,8 @@ double parseDuration(const std::string& text) {
 
 Config parseConfig(const std::string& text, const std::string& name, const std::string& base_dir) {
   const Reader r(name, base_dir);
-  YAML::Node root;
-  try {
-    const YamlDocuments documents = loadYamlDocuments(text);
-    if (documents.second) {
-      throw ConfigError(name + ":" + std::to_string(documents.second->line + 1) + ":" +
-                        std::to_string(documents.second->column + 1) +
-                        ": a second YAML document (after ---) is not allowed; the configuration is one document");
-    }
-    root = documents.first;
-  } catch (const YAML::ParserException& e) {
-    throw ConfigError(name + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
-                      ": invalid YAML: " + e.msg);
-  }
+  const YAML::Node root =
+      loadOneYamlDocument<ConfigError>(text, name, "; the configuration is one document");
   if (!root || root.IsNull()) throw ConfigError(name + ": the file is empty; it needs at least a routers: list");
   r.expectMap(root, "", {"global", "routers"});
 

@@ -187,19 +187,7 @@ bool isBcryptHash(const std::string& hash) {
 
 WebConfig parseWebConfig(const std::string& text, const std::string& name, const std::string& base_dir) {
   const WebReader r(name, base_dir);
-  YAML::Node root;
-  try {
-    const YamlDocuments documents = loadYamlDocuments(text);
-    if (documents.second) {
-      throw WebConfigError(name + ":" + std::to_string(documents.second->line + 1) + ":" +
-                           std::to_string(documents.second->column + 1) +
-                           ": a second YAML document (after ---) is not allowed");
-    }
-    root = documents.first;
-  } catch (const YAML::Exception& e) {
-    throw WebConfigError(name + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
-                         ": invalid YAML: " + e.msg);
-  }
+  const YAML::Node root = loadOneYamlDocument<WebConfigError>(text, name, "");
   WebConfig config;
   if (!root || root.IsNull()) return config;  // an empty file: plain HTTP without auth, as exporter-toolkit
   r.expectMap(root, "", {"tls_server_config", "basic_auth_users", "http_server_config"});

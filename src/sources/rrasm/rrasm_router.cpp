@@ -85,16 +85,7 @@ ApiCode RrasmRouter::enumConnections(RouterHandle handle, int level, uint32_t pr
   if (ApiCode code = call(handle, kOpConnectionEnum, encodeConnectionEnum(lvl, pref_max_len, resume_handle), reply)) {
     return code;
   }
-  try {
-    EnumReply decoded = decodeConnectionEnum(reply, lvl);
-    if (decoded.status == status::kSuccess || decoded.status == status::kMoreData) {
-      page = std::move(decoded.page);
-      resume_handle = decoded.resume_handle;
-    }
-    return decoded.status;
-  } catch (const MalformedReply& e) {
-    return malformed(e);
-  }
+  return adoptPage([&] { return decodeConnectionEnum(reply, lvl); }, resume_handle, page);
 }
 
 ApiCode RrasmRouter::enumConnectionsEx(RouterHandle handle, uint32_t pref_max_len, uint32_t& resume_handle,
@@ -104,8 +95,13 @@ ApiCode RrasmRouter::enumConnectionsEx(RouterHandle handle, uint32_t pref_max_le
   if (ApiCode code = call(handle, kOpConnectionEnumEx, encodeConnectionEnumEx(pref_max_len, resume_handle), reply)) {
     return code;
   }
+  return adoptPage([&] { return decodeConnectionEnumEx(reply); }, resume_handle, page);
+}
+
+ApiCode RrasmRouter::adoptPage(const std::function<EnumReply()>& decode, uint32_t& resume_handle,
+                               ConnectionPage& page) {
   try {
-    EnumReply decoded = decodeConnectionEnumEx(reply);
+    EnumReply decoded = decode();
     if (decoded.status == status::kSuccess || decoded.status == status::kMoreData) {
       page = std::move(decoded.page);
       resume_handle = decoded.resume_handle;

@@ -3,10 +3,12 @@
 // status mapped faithfully; the ladder, paging and join stay in the Enumerator above.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "router/router_api.h"
+#include "sources/rrasm/dimsvc_codec.h"
 #include "sources/rrasm/rrasm_binding.h"
 #include "sources/rrasm/rrasm_config.h"
 
@@ -35,6 +37,9 @@ class RrasmRouter : public RouterApi {
   ApiCode call(RouterHandle handle, uint16_t opnum, const std::vector<uint8_t>& request,
                std::vector<uint8_t>& reply);
   ApiCode malformed(const std::exception& e);
+  // Decodes an enumeration reply and, on success or ERROR_MORE_DATA, takes its page and resume
+  // handle; a malformed reply becomes RPC_X_BAD_STUB_DATA.
+  ApiCode adoptPage(const std::function<EnumReply()>& decode, uint32_t& resume_handle, ConnectionPage& page);
 
   std::string router_name_;
   std::string server_;
