@@ -14,6 +14,7 @@ Scenario keys (all optional but "connections"):
   ipx_chars          16 or 23: the PPP_IPXCP_INFO address width (level 1/2 stride)
   page_entries       at most this many entries per page (tiny pages)
   status             a Win32 status every call returns (5 access denied, 903 DDM not running)
+  hang_opnums        opnums never answered (the call hangs until the client gives up)
   server             {uptime, total_ports, ports_in_use, pptp, l2tp, sstp}
   connections        [{handle, interface, user, domain, computer, interface_name, duration,
                        flags, if_type, ikev2, ipv4, ipv6_prefix, ipv6_iid (16 hex digits),
@@ -221,6 +222,7 @@ class DimsvcServer(rpcrt.DCERPCServer):
 
     def __init__(self, dimsvc, enum_ex):
         rpcrt.DCERPCServer.__init__(self)
+        self.hang_opnums = set(dimsvc.s.get("hang_opnums", []))
         self._sock.close()
         self._sock = socket.socket()
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -236,6 +238,8 @@ class DimsvcServer(rpcrt.DCERPCServer):
         if packet['type'] != rpcrt.MSRPC_REQUEST:
             return rpcrt.DCERPCServer.processRequest(self, data)
         request = rpcrt.MSRPCRequestHeader(data)
+        if request['op_num'] in self.hang_opnums:
+            threading.Event().wait()  # until --lifetime ends the process
         call = self._listenUUIDS[self._boundUUID]['CallBacks'].get(request['op_num'])
         if call is None:
             return ('fault', request['call_id'], struct.pack('<IHBBII', 0, 0, 0, 0, NCA_OP_RNG_ERROR, 0))

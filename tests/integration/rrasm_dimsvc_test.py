@@ -6,10 +6,12 @@ Usage: rrasm_dimsvc_test.py <exporter-binary> <repo-root>
 Starts one fake per router (impacket, 127.0.0.1 only, each stops itself after a bounded time):
 every enumeration level the ladder can land on (EnumEx, 3, 2, 1, 0) on both transports
 (ncacn_ip_tcp, and ncacn_np \\PIPE\\ROUTER behind impacket's SMB server with NTLMv2), both IPX
-widths and tiny pages; plus access denied, DDM not running and a wrong password. Runs the
-exporter on all of them at once, fetches /metrics and requires, for each healthy router, that
-every rras_connection_* series and the router-level gauges equal what the scenario implies; for
-each failing router rras_up 0 with the right error, and that no password reaches the log.
+widths and tiny pages; plus access denied, DDM not running and a wrong password, a server that
+never answers an enumeration and one that accepts TCP and never speaks. Runs the exporter on all
+of them at once, fetches /metrics and requires, for each healthy router, that every
+rras_connection_* series and the router-level gauges equal what the scenario implies and that its
+poll was not held up by the hung ones; for each failing router rras_up 0 with the right error,
+and that no password reaches the log.
 Exit 0 on success, 1 on failure. Hard limit 150 s.
 """
 
@@ -21,6 +23,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 
@@ -79,10 +82,35 @@ FAILURES = [
     dict(case("denied", "np", "ex", status=5), error="ERROR_ACCESS_DENIED"),
     dict(case("ddm-stopped", "tcp", "ex", status=903), error="ERROR_DDM_NOT_RUNNING"),
     dict(case("wrong-password", "np", "ex"), error="ERROR_LOGON_FAILURE", password=WRONG_PASSWORD),
+    # Hung servers: the poller's deadline must end their polls while the others go on.
+    dict(case("hangs-enumerating", "tcp", "ex", hang_opnums=[1, 45]), error="POLL_DEADLINE_EXCEEDED",
+         poll_timeout="3s"),
+    dict(case("black-hole", "np", "ex"), error="POLL_DEADLINE_EXCEEDED", poll_timeout="3s", black_hole=True),
 ]
+# A healthy router's first poll takes well under a second here; one that waited on a hung
+# router's Samba call would take at least the hung ones' poll_timeout.
+HEALTHY_POLL_LIMIT_S = 2.5
+
+
+def start_black_hole():
+    """A listener on 127.0.0.1 that accepts connections and never sends a byte."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    held = []
+
+    def accept_forever():
+        while True:
+            held.append(listener.accept()[0])
+
+    threading.Thread(target=accept_forever, daemon=True).start()
+    return listener.getsockname()[1]
 
 
 def start_fake(root, tmp, c):
+    if c.get("black_hole"):
+        c["smb_port"] = start_black_hole()
+        return None
     path = os.path.join(tmp, c["name"] + ".json")
     with open(path, "w") as f:
         json.dump(c["scenario"], f)
@@ -103,6 +131,8 @@ def start_fake(root, tmp, c):
 def router_yaml(tmp, c):
     lines = [f"  - name: {c['name']}", "    source: rrasm", "    server: 127.0.0.1",
              f"    transport: {c['transport']}", "    auth_level: none", "    timeout: 5s"]
+    if "poll_timeout" in c:
+        lines.append(f"    poll_timeout: {c['poll_timeout']}")
     if c["transport"] == "tcp":
         lines.append(f"    port: {c['tcp_port']}")
     else:
@@ -217,7 +247,9 @@ def main():
         try:
             all_cases = CASES + FAILURES
             for c in all_cases:
-                procs.append(start_fake(root, tmp, c))
+                proc = start_fake(root, tmp, c)
+                if proc:
+                    procs.append(proc)
             port = free_port()
             config = os.path.join(tmp, "rrasm.yml")
             with open(config, "w") as f:
@@ -242,8 +274,14 @@ def main():
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
                 samples = parse_metrics(r.read().decode())
             failures = []
+            slowest = 0.0
             for c in CASES:
                 check_router(samples, c, failures)
+                took = samples.get(("rras_poll_duration_seconds", (("router", c["name"]),)))
+                slowest = max(slowest, took or 0.0)
+                if took is None or took > HEALTHY_POLL_LIMIT_S:
+                    failures.append(f"{c['name']}: its poll took {took} s (limit {HEALTHY_POLL_LIMIT_S} s): "
+                                    "held up by a hung router?")
             for c in FAILURES:
                 if samples.get(("rras_up", (("router", c["name"]),))) != 0:
                     failures.append(f"{c['name']}: rras_up is not 0")
@@ -263,7 +301,7 @@ def main():
             if failures:
                 raise TestFailure("\n  ".join(failures))
             log(f"{len(CASES)} routers match their scenarios (both transports, levels ex..0), "
-                f"{len(FAILURES)} failing routers report their errors")
+                f"{len(FAILURES)} failing routers report their errors; slowest healthy poll {slowest:.3f} s")
             print("1 passed, 0 failed")
             return 0
         except TestFailure as e:

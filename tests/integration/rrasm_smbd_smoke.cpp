@@ -8,10 +8,16 @@
 // Usage: rrasm_smbd_smoke [--server NAME] <smb-port> <domain> <user> <password-file>
 //        rrasm_smbd_smoke [--server NAME] --kerberos [--expect-error TEXT] <smb-port>
 // --expect-error: the connect must fail, and its error must contain TEXT.
+// --threads N --rounds R: afterwards N threads, each with its own transport, connect, call and
+// disconnect R times at once (Samba's libraries are not thread-safe; the shim serialises them).
+#include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "sources/rrasm/dce_transport.h"
@@ -27,7 +33,7 @@ constexpr uint32_t kPlatformIdNt = 500;
 constexpr int kAuthTypeSpnego = 9, kAuthLevelPrivacy = 6;
 
 constexpr const char* kUsage =
-    "usage: rrasm_smbd_smoke [--server NAME] <smb-port> <domain> <user> <password-file>\n"
+    "usage: rrasm_smbd_smoke [--server NAME] [--threads N --rounds R] <smb-port> <domain> <user> <password-file>\n"
     "       rrasm_smbd_smoke [--server NAME] --kerberos [--expect-error TEXT] <smb-port>";
 
 int fail(const std::string& why) {
@@ -35,16 +41,66 @@ int fail(const std::string& why) {
   return 1;
 }
 
+// One NetrServerGetInfo level 100 on a bound transport; empty on success, else what went wrong.
+std::string callServerGetInfo(rras::rrasm::DceTransport& transport) {
+  rras::rrasm::NdrWriter request;
+  request.u32(0);    // ServerName: NULL unique pointer
+  request.u32(100);  // Level
+  std::vector<uint8_t> reply;
+  const auto called = transport.call(kOpNetrServerGetInfo, request.bytes(), reply);
+  if (called.nt_status != 0) return "NetrServerGetInfo: " + called.detail;
+  try {
+    rras::rrasm::NdrReader r(reply, "NetrServerGetInfo reply");
+    if (r.u32("switch level") != 100) return "reply is not level 100";
+    if (!r.pointer("SERVER_INFO_100 referent")) return "no SERVER_INFO_100";
+    const uint32_t platform = r.u32("sv100_platform_id");
+    if (platform != kPlatformIdNt) return "platform id " + std::to_string(platform);
+    if (reply.size() < 4 || rras::rrasm::loadU32(reply, reply.size() - 4) != 0) return "status is not 0";
+  } catch (const rras::rrasm::MalformedReply& e) {
+    return e.what();
+  }
+  return {};
+}
+
+// Threads that each bind, call and unbind `rounds` times at once; every second round builds a
+// new transport, so Samba's set-up and tear-down race too. Returns the number of failed rounds.
+int runInParallel(int threads, int rounds, const rras::rrasm::BindingPlan& plan, const rras::RrasmConfig& config) {
+  std::atomic<int> failed{0};
+  std::mutex print;
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      auto transport = std::make_unique<rras::rrasm::DceTransport>();
+      for (int round = 0; round < rounds; ++round) {
+        if (round % 2 == 1) transport = std::make_unique<rras::rrasm::DceTransport>();
+        const auto connected = transport->connect(plan, kSrvsvc, config);
+        std::string error = connected.nt_status != 0 ? "connect: " + connected.detail : callServerGetInfo(*transport);
+        transport->disconnect();
+        if (!error.empty()) {
+          ++failed;
+          std::lock_guard lock(print);
+          std::cerr << "thread " << t << " round " << round << ": " << error << "\n";
+        }
+      }
+    });
+  }
+  for (auto& th : pool) th.join();
+  return failed.load();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::string server = "127.0.0.1", expected_error;
+  int threads = 0, rounds = 0;
   rras::RrasmConfig config;
   std::vector<std::string> positional;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--kerberos") {
       config.kerberos = true;
+    } else if ((arg == "--threads" || arg == "--rounds") && i + 1 < argc) {
+      (arg == "--threads" ? threads : rounds) = std::stoi(argv[++i]);
     } else if ((arg == "--server" || arg == "--expect-error") && i + 1 < argc) {
       (arg == "--server" ? server : expected_error) = argv[++i];
     } else {
@@ -85,22 +141,15 @@ int main(int argc, char** argv) {
   if (security.auth_type != kAuthTypeSpnego) return fail("the binding did not authenticate with SPNEGO (9)");
   if (!security.transport_encrypted) return fail("the SMB session is not encrypted");
 
-  rras::rrasm::NdrWriter request;
-  request.u32(0);    // ServerName: NULL unique pointer
-  request.u32(100);  // Level
-  std::vector<uint8_t> reply;
-  const auto called = transport.call(kOpNetrServerGetInfo, request.bytes(), reply);
-  if (called.nt_status != 0) return fail("NetrServerGetInfo: " + called.detail);
-  try {
-    rras::rrasm::NdrReader r(reply, "NetrServerGetInfo reply");
-    if (r.u32("switch level") != 100) return fail("reply is not level 100");
-    if (!r.pointer("SERVER_INFO_100 referent")) return fail("no SERVER_INFO_100");
-    const uint32_t platform = r.u32("sv100_platform_id");
-    if (platform != kPlatformIdNt) return fail("platform id " + std::to_string(platform));
-    if (reply.size() < 4 || rras::rrasm::loadU32(reply, reply.size() - 4) != 0) return fail("status is not 0");
-  } catch (const rras::rrasm::MalformedReply& e) {
-    return fail(e.what());
+  if (const std::string error = callServerGetInfo(transport); !error.empty()) return fail(error);
+  std::cout << "NetrServerGetInfo level 100 over the sealed, encrypted pipe: OK\n";
+  transport.disconnect();
+  if (threads > 0) {
+    const int failed = runInParallel(threads, rounds, plan, config);
+    std::cout << threads << " threads x " << rounds << " rounds of bind, call, unbind at once: " << failed
+              << " failed\n";
+    if (failed > 0) return fail(std::to_string(failed) + " parallel rounds failed");
   }
-  std::cout << "NetrServerGetInfo level 100 over the sealed, encrypted pipe: OK\n1 passed, 0 failed\n";
+  std::cout << "1 passed, 0 failed\n";
   return 0;
 }

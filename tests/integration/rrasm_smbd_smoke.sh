@@ -60,7 +60,7 @@ for _ in $(seq 1 100); do
   (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break
   sleep 0.1
 done
-if ! "$smoke" "$port" RRASSMOKE root "$tmp/password"; then
-  echo "--- smbd log" >&2; tail -30 "$tmp"/log.* "$tmp/smbd.out" >&2 || true
+if ! "$smoke" --threads "${RRASM_SMOKE_THREADS:-8}" --rounds "${RRASM_SMOKE_ROUNDS:-25}" "$port" RRASSMOKE root "$tmp/password"; then
+  echo "--- smbd log" >&2; tail -n 30 "$tmp"/log.* "$tmp/smbd.out" >&2 || true
   exit 1
 fi

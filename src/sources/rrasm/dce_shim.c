@@ -26,6 +26,7 @@ struct rrasm_dce {
   struct tevent_context *ev;
   int wake[2];            /* cancel() writes here to wake the event loop */
   atomic_bool cancelled;
+  bool lock_given_up;     /* the event loop released samba_lock for its current wait */
   TALLOC_CTX *conn;       /* child of mem: everything of one connection */
   struct dcerpc_pipe *pipe;
   struct ndr_interface_table table;
@@ -35,10 +36,35 @@ struct rrasm_dce {
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static NTSTATUS init_status;
-/* Setting up loadparm and credentials touches process-wide Samba state (parameter tables,
- * gensec and Kerberos defaults): routers do it one at a time. Connects and calls then run in
- * parallel, each on its own tevent and talloc context. */
-static pthread_mutex_t connect_mutex = PTHREAD_MUTEX_INITIALIZER;
+
+/* Samba's client libraries keep process-wide state that no lock guards: above all the
+ * talloc_stackframe stack, which is one global unless smb_thread_set_functions (not public) made
+ * it per thread, so parallel routers popped each other's frames ("Freed frame ..., expected ...",
+ * then "Bad talloc magic value"); also nt_errstr's static buffer and lazily built gensec and
+ * Kerberos tables. So every Samba call runs under samba_lock. Each router still has its own tevent
+ * context, and its loop gives the lock up while it waits for the network (tevent's
+ * BEFORE_WAIT/AFTER_WAIT trace points): a slow or hung server holds up no other router; only
+ * Samba's own computation is serialised. */
+static pthread_mutex_t samba_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Exported by libsamba-util but in no public header. True while any talloc_stackframe is open. */
+bool talloc_stackframe_exists(void);
+
+static void lock_samba(void) { pthread_mutex_lock(&samba_lock); }
+static void unlock_samba(void) { pthread_mutex_unlock(&samba_lock); }
+
+/* A wait inside an open stack frame keeps the lock: another thread's frames would land on top of
+ * it in the global stack. Then that wait is serialised, which is slow but never corrupt. */
+static void on_loop_trace(enum tevent_trace_point point, void *private_data) {
+  struct rrasm_dce *dce = private_data;
+  if (point == TEVENT_TRACE_BEFORE_WAIT && !talloc_stackframe_exists()) {
+    dce->lock_given_up = true;
+    unlock_samba();
+  } else if (point == TEVENT_TRACE_AFTER_WAIT && dce->lock_given_up) {
+    lock_samba();
+    dce->lock_given_up = false;
+  }
+}
 
 static void init_samba(void) { init_status = dcerpc_init(); }
 
@@ -58,7 +84,7 @@ static int dce_destructor(struct rrasm_dce *dce) {
   return 0;
 }
 
-rrasm_dce *rrasm_dce_new(void) {
+static rrasm_dce *new_locked(void) {
   pthread_once(&init_once, init_samba);
   if (!NT_STATUS_IS_OK(init_status)) return NULL;
   TALLOC_CTX *mem = talloc_new(NULL);
@@ -73,21 +99,37 @@ rrasm_dce *rrasm_dce_new(void) {
   dce->ev = tevent_context_init(mem);
   if (dce->ev == NULL) goto fail;
   if (tevent_add_fd(dce->ev, mem, dce->wake[0], TEVENT_FD_READ, on_wake, dce) == NULL) goto fail;
+  tevent_set_trace_callback(dce->ev, on_loop_trace, dce);
   return dce;
 fail:
   talloc_free(mem);
   return NULL;
 }
 
+rrasm_dce *rrasm_dce_new(void) {
+  lock_samba();
+  rrasm_dce *dce = new_locked();
+  unlock_samba();
+  return dce;
+}
+
+static void disconnect_locked(rrasm_dce *dce) {
+  TALLOC_FREE(dce->conn);
+  dce->pipe = NULL;
+}
+
 void rrasm_dce_free(rrasm_dce *dce) {
   if (dce == NULL) return;
-  rrasm_dce_disconnect(dce);
+  lock_samba();
+  disconnect_locked(dce);
   talloc_free(dce->mem);
+  unlock_samba();
 }
 
 void rrasm_dce_disconnect(rrasm_dce *dce) {
-  TALLOC_FREE(dce->conn);
-  dce->pipe = NULL;
+  lock_samba();
+  disconnect_locked(dce);
+  unlock_samba();
 }
 
 void rrasm_dce_cancel(rrasm_dce *dce) {
@@ -137,9 +179,10 @@ static NTSTATUS use_ticket_cache(struct rrasm_dce *dce, struct cli_credentials *
   return NT_STATUS_NO_SUCH_LOGON_SESSION;
 }
 
-uint32_t rrasm_dce_connect(rrasm_dce *dce, const struct rrasm_dce_params *params, char *detail, size_t detail_size) {
+static uint32_t connect_locked(rrasm_dce *dce, const struct rrasm_dce_params *params, char *detail,
+                               size_t detail_size) {
   NTSTATUS status;
-  rrasm_dce_disconnect(dce);
+  disconnect_locked(dce);
   atomic_store(&dce->cancelled, false);
   dce->conn = talloc_new(dce->mem);
   if (dce->conn == NULL) return NT_STATUS_V(NT_STATUS_NO_MEMORY);
@@ -159,11 +202,9 @@ uint32_t rrasm_dce_connect(rrasm_dce *dce, const struct rrasm_dce_params *params
   dce->authservices.names = dce->authservice_names;
   dce->table.authservices = &dce->authservices;
 
-  pthread_mutex_lock(&connect_mutex);
   struct loadparm_context *lp = loadparm_init(dce->conn); /* defaults only: never smb.conf */
   struct cli_credentials *creds = cli_credentials_init(dce->conn);
   if (lp == NULL || creds == NULL) {
-    pthread_mutex_unlock(&connect_mutex);
     return NT_STATUS_V(NT_STATUS_NO_MEMORY);
   }
   for (const char *const *opt = params->lp_options; opt != NULL && *opt != NULL; ++opt) {
@@ -171,7 +212,6 @@ uint32_t rrasm_dce_connect(rrasm_dce *dce, const struct rrasm_dce_params *params
     if (eq == NULL) continue;
     char *name = talloc_strndup(dce->conn, *opt, (size_t)(eq - *opt));
     if (name == NULL || !lpcfg_set_cmdline(lp, name, eq + 1)) {
-      pthread_mutex_unlock(&connect_mutex);
       if (detail != NULL) snprintf(detail, detail_size, "Samba option \"%s\" was refused", *opt);
       return NT_STATUS_V(NT_STATUS_INVALID_PARAMETER);
     }
@@ -181,10 +221,7 @@ uint32_t rrasm_dce_connect(rrasm_dce *dce, const struct rrasm_dce_params *params
     cli_credentials_set_anonymous(creds);
   } else if (params->kerberos) {
     status = use_ticket_cache(dce, creds, lp, detail, detail_size);
-    if (!NT_STATUS_IS_OK(status)) {
-      pthread_mutex_unlock(&connect_mutex);
-      return NT_STATUS_V(status);
-    }
+    if (!NT_STATUS_IS_OK(status)) return NT_STATUS_V(status);
   } else {
     cli_credentials_set_kerberos_state(creds, CRED_USE_KERBEROS_DISABLED, CRED_SPECIFIED);
     cli_credentials_set_username(creds, params->username, CRED_SPECIFIED);
@@ -193,26 +230,33 @@ uint32_t rrasm_dce_connect(rrasm_dce *dce, const struct rrasm_dce_params *params
       cli_credentials_set_domain(creds, params->domain, CRED_SPECIFIED);
     }
   }
-  pthread_mutex_unlock(&connect_mutex);
 
+  /* Synchronous, but its loop runs on dce->ev, so the lock is given up while it waits. */
   status = dcerpc_pipe_connect(dce->conn, &dce->pipe, params->binding, &dce->table, creds, dce->ev, lp);
   if (!NT_STATUS_IS_OK(status)) {
     set_detail(detail, detail_size, "connect", status);
-    rrasm_dce_disconnect(dce);
+    disconnect_locked(dce);
     return NT_STATUS_V(status);
   }
   if (params->timeout_seconds > 0) {
     dcerpc_binding_handle_set_timeout(dce->pipe->binding_handle, params->timeout_seconds);
   }
   if (atomic_load(&dce->cancelled)) {
-    rrasm_dce_disconnect(dce);
+    disconnect_locked(dce);
     return NT_STATUS_V(NT_STATUS_CANCELLED);
   }
   return 0;
 }
 
-uint32_t rrasm_dce_call(rrasm_dce *dce, uint16_t opnum, const uint8_t *in, size_t in_size,
-                        uint8_t **out, size_t *out_size, uint32_t *fault_code) {
+uint32_t rrasm_dce_connect(rrasm_dce *dce, const struct rrasm_dce_params *params, char *detail, size_t detail_size) {
+  lock_samba();
+  const uint32_t status = connect_locked(dce, params, detail, detail_size);
+  unlock_samba();
+  return status;
+}
+
+static uint32_t call_locked(rrasm_dce *dce, uint16_t opnum, const uint8_t *in, size_t in_size, uint8_t **out,
+                            size_t *out_size, uint32_t *fault_code) {
   *out = NULL;
   *out_size = 0;
   *fault_code = 0;
@@ -230,7 +274,7 @@ uint32_t rrasm_dce_call(rrasm_dce *dce, uint16_t opnum, const uint8_t *in, size_
   while (tevent_req_is_in_progress(req)) {
     if (atomic_load(&dce->cancelled)) {
       talloc_free(call_mem);
-      rrasm_dce_disconnect(dce);
+      disconnect_locked(dce);
       return NT_STATUS_V(NT_STATUS_CANCELLED);
     }
     if (tevent_loop_once(dce->ev) != 0) break;
@@ -243,7 +287,7 @@ uint32_t rrasm_dce_call(rrasm_dce *dce, uint16_t opnum, const uint8_t *in, size_
     /* A fault is an answer: the binding stays usable (the ladder probes opnum 45 this way). */
     *fault_code = dce->pipe->last_fault_code;
     talloc_free(call_mem);
-    if (*fault_code == 0) rrasm_dce_disconnect(dce);
+    if (*fault_code == 0) disconnect_locked(dce);
     return NT_STATUS_V(status);
   }
   *out = malloc(reply_size > 0 ? reply_size : 1);
@@ -257,17 +301,32 @@ uint32_t rrasm_dce_call(rrasm_dce *dce, uint16_t opnum, const uint8_t *in, size_
   return 0;
 }
 
+uint32_t rrasm_dce_call(rrasm_dce *dce, uint16_t opnum, const uint8_t *in, size_t in_size,
+                        uint8_t **out, size_t *out_size, uint32_t *fault_code) {
+  lock_samba();
+  const uint32_t status = call_locked(dce, opnum, in, in_size, out, out_size, fault_code);
+  unlock_samba();
+  return status;
+}
+
 void rrasm_dce_free_buffer(uint8_t *buffer) { free(buffer); }
 
 void rrasm_dce_security(rrasm_dce *dce, int *auth_type, int *auth_level, int *transport_encrypted) {
   *auth_type = *auth_level = *transport_encrypted = 0;
-  if (dce->pipe == NULL) return;
-  enum dcerpc_AuthType type = DCERPC_AUTH_TYPE_NONE;
-  enum dcerpc_AuthLevel level = DCERPC_AUTH_LEVEL_NONE;
-  dcerpc_binding_handle_auth_info(dce->pipe->binding_handle, &type, &level);
-  *auth_type = (int)type;
-  *auth_level = (int)level;
-  *transport_encrypted = dcerpc_transport_encrypted(dce->pipe) ? 1 : 0;
+  lock_samba();
+  if (dce->pipe != NULL) {
+    enum dcerpc_AuthType type = DCERPC_AUTH_TYPE_NONE;
+    enum dcerpc_AuthLevel level = DCERPC_AUTH_LEVEL_NONE;
+    dcerpc_binding_handle_auth_info(dce->pipe->binding_handle, &type, &level);
+    *auth_type = (int)type;
+    *auth_level = (int)level;
+    *transport_encrypted = dcerpc_transport_encrypted(dce->pipe) ? 1 : 0;
+  }
+  unlock_samba();
 }
 
-const char *rrasm_nt_errstr(uint32_t status) { return nt_errstr(NT_STATUS(status)); }
+void rrasm_nt_errstr(uint32_t status, char *text, size_t text_size) {
+  lock_samba(); /* nt_errstr formats unknown codes into a static buffer */
+  snprintf(text, text_size, "%s", nt_errstr(NT_STATUS(status)));
+  unlock_samba();
+}

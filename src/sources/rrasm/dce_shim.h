@@ -1,7 +1,8 @@
 /* A small C shim over Samba's public DCE/RPC client libraries (libdcerpc, samba-credentials,
  * samba-hostconfig). It exists because credentials.h does not compile as C++; everything above it
  * is the project's own C++ and sees no Samba header. One rrasm_dce per router, used by one thread
- * at a time, except rrasm_dce_cancel which any thread may call. */
+ * at a time, except rrasm_dce_cancel which any thread may call. Routers on different threads are
+ * safe: the shim serialises Samba itself (see samba_lock in dce_shim.c). */
 #ifndef RRAS_SOURCES_RRASM_DCE_SHIM_H
 #define RRAS_SOURCES_RRASM_DCE_SHIM_H
 
@@ -48,8 +49,8 @@ void rrasm_dce_cancel(rrasm_dce *dce);
 /* What the binding negotiated: DCE/RPC auth type and level, SMB3 encryption of the transport. */
 void rrasm_dce_security(rrasm_dce *dce, int *auth_type, int *auth_level, int *transport_encrypted);
 
-/* Samba's name for an NTSTATUS value, e.g. "NT_STATUS_LOGON_FAILURE". */
-const char *rrasm_nt_errstr(uint32_t status);
+/* Samba's name for an NTSTATUS value, e.g. "NT_STATUS_LOGON_FAILURE", copied into text. */
+void rrasm_nt_errstr(uint32_t status, char *text, size_t text_size);
 
 #ifdef __cplusplus
 }

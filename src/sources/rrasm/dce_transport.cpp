@@ -46,7 +46,9 @@ TransportResult DceTransport::call(uint16_t opnum, std::span<const uint8_t> in, 
   if (r.nt_status == 0) {
     out.assign(reply, reply + reply_size);
   } else {
-    r.detail = std::string("opnum ") + std::to_string(opnum) + ": " + rrasm_nt_errstr(r.nt_status);
+    char text[128] = {};
+    rrasm_nt_errstr(r.nt_status, text, sizeof text);
+    r.detail = std::string("opnum ") + std::to_string(opnum) + ": " + text;
     if (r.fault_code != 0) r.detail += " (DCE/RPC fault " + std::to_string(r.fault_code) + ")";
   }
   rrasm_dce_free_buffer(reply);

@@ -1,5 +1,5 @@
 # The rrasm source (Linux): MS-RRASM over Samba's DCE/RPC client libraries.
-pkg_check_modules(SAMBA_DCERPC REQUIRED IMPORTED_TARGET dcerpc samba-credentials samba-hostconfig)
+pkg_check_modules(SAMBA_DCERPC REQUIRED IMPORTED_TARGET dcerpc samba-credentials samba-hostconfig samba-util)
 find_library(SAMBA_ERRORS_LIBRARY NAMES samba-errors REQUIRED)  # nt_errstr; in no .pc file
 
 set(RRASM_CODEC_SOURCES
