@@ -4,9 +4,9 @@
 // each connection once), a valid exposition, and the bystander's series exactly as in a run
 // without the faulty router.
 //
-// Extension point for more sources: a row's `make` builds any RouterApi. The rrasm and mprapi
-// sources add rows whose `make` builds that source over its scripted transport (a reply-byte fake
-// for rrasm, the mock mprapi.dll for mprapi) and expect the same outcomes; see kFaultRows.
+// A row's `make` builds any RouterApi: the simulator, a scripted FakeRouterApi, the rrasm source
+// over a transport that scripts DIMSVC's reply bytes (Linux build), or the mprapi source over an
+// in-process mprapi function table (Windows build, run under Wine).
 #include <gtest/gtest.h>
 
 #include <condition_variable>
@@ -21,6 +21,14 @@
 #include "model/utf8.h"
 #include "poller/poller.h"
 #include "sources/simulator/simulated_router.h"
+#if defined(RRAS_WITH_RRASM)
+#include "dimsvc_replies.h"
+#include "scripted_transport.h"
+#include "sources/rrasm/dimsvc_codec.h"
+#endif
+#if defined(_WIN32)
+#include "scripted_mprapi.h"
+#endif
 
 namespace rras {
 namespace {
@@ -98,7 +106,138 @@ ScriptedPage page(ApiCode code, std::vector<uint64_t> hs, uint32_t next_resume =
   return ScriptedPage{code, std::move(hs), next_resume, claimed};
 }
 
-const std::vector<FaultRow>& faultRows() {
+#if defined(RRAS_WITH_RRASM)
+// ---- the rrasm source over scripted DIMSVC replies ----
+using testing::ScriptedCall;
+using testing::ScriptedRrasmRouter;
+using testing::ScriptedTransport;
+namespace replies = rrasm::replies;
+
+constexpr uint32_t kWin32InvalidLevel = 124, kWin32MoreData = 234, kFaultOpRangeError = 0x1C010002;
+
+// A well-behaved DIMSVC: server info level 0 only, `count` PPP connections (handles 0x100...),
+// `per_page` entries a page through opnum 45 (when `enum_ex`) or opnum 1 level 0.
+ScriptedTransport::Answer dimsvc(uint32_t count = 5, uint32_t per_page = 2, bool enum_ex = true) {
+  return [=](uint16_t opnum, std::span<const uint8_t> in) -> ScriptedCall {
+    if (opnum == rrasm::kOpServerGetInfo) {
+      if (rrasm::loadU32(in, 0) != 0) return {replies::serverInfoStatusReply(kWin32InvalidLevel)};
+      return {replies::serverInfo0Reply(3600, 128, count)};
+    }
+    const bool ex = opnum == rrasm::kOpConnectionEnumEx;
+    if (ex && !enum_ex) return {{}, 0xC002002E, kFaultOpRangeError};  // nca_op_rng_error, as Windows 2008
+    const uint32_t resume = rrasm::loadU32(in, ex ? 12 : 20);
+    if (!ex && rrasm::loadU32(in, 0) != 0) return {replies::enumReply({}, 0, 0, resume, kWin32InvalidLevel)};
+    const uint32_t end = std::min(count, resume + per_page);
+    const uint32_t next = end < count ? end : 0;
+    const uint32_t status = end < count ? kWin32MoreData : 0;
+    std::vector<replies::Bytes> entries;
+    replies::Bytes flat;
+    for (uint32_t i = resume; i < end; ++i) {
+      if (ex) {
+        entries.push_back(replies::exElement(false, 0x100 + i));
+      } else {
+        const auto e = replies::level0Entry(0x100 + i, u"user");
+        flat.insert(flat.end(), e.begin(), e.end());
+      }
+    }
+    if (ex) return {replies::exReply(entries, count - resume, next, status)};
+    return {replies::enumReply(flat, end - resume, count - resume, next, status)};
+  };
+}
+
+// The healthy server with one opnum's answers rewritten by `change` (called with a call counter).
+ScriptedTransport::Answer dimsvcWith(uint16_t opnum, std::function<void(ScriptedCall&, int call)> change) {
+  auto healthy = dimsvc();
+  auto calls = std::make_shared<int>(0);
+  return [=](uint16_t op, std::span<const uint8_t> in) {
+    ScriptedCall c = healthy(op, in);
+    if (op == opnum) change(c, (*calls)++);
+    return c;
+  };
+}
+
+std::function<std::unique_ptr<RouterApi>()> rrasmRouter(std::function<ScriptedTransport::Answer()> answer,
+                                                        uint32_t connect_status = 0) {
+  return [=] { return std::unique_ptr<RouterApi>(std::make_unique<ScriptedRrasmRouter>(answer(), connect_status)); };
+}
+
+testing::TransportStats& rrasmStats(RouterApi& api) { return *dynamic_cast<ScriptedRrasmRouter&>(api).stats; }
+
+std::vector<FaultRow> rrasmRows() {
+  return {
+      {.name = "rrasm: EnumEx over three pages",
+       .make = rrasmRouter([] { return dimsvc(); }),
+       .up = true,
+       .check = [](RouterApi&, const auto& snaps, const auto&) {
+         EXPECT_EQ(snaps.back().level, "ex");
+         EXPECT_EQ(snaps.back().connections.size(), 5u);
+       }},
+      {.name = "rrasm: opnum 45 missing, levels 3 to 1 refused",
+       .make = rrasmRouter([] { return dimsvc(3, 1, false); }),
+       .up = true,
+       .check = [](RouterApi&, const auto& snaps, const auto&) {
+         EXPECT_EQ(snaps.back().level, "0");
+         EXPECT_EQ(snaps.back().connections.size(), 3u);
+       }},
+      {.name = "rrasm: truncated reply",
+       .make = rrasmRouter([] {
+         return dimsvcWith(rrasm::kOpConnectionEnumEx, [](ScriptedCall& c, int) { c.stub.resize(c.stub.size() / 2); });
+       }),
+       .error = "RPC_X_BAD_STUB_DATA"},
+      {.name = "rrasm: element count far beyond the reply's bytes",
+       .make = rrasmRouter([] {
+         return dimsvcWith(rrasm::kOpConnectionEnumEx, [](ScriptedCall& c, int) {
+           for (size_t i = 0; i < 4; ++i) c.stub[i] = 0xFF;  // dwCount
+         });
+       }),
+       .error = "RPC_X_BAD_STUB_DATA"},
+      {.name = "rrasm: connection reset in the middle of paging",
+       .make = rrasmRouter([] {
+         return dimsvcWith(rrasm::kOpConnectionEnumEx, [](ScriptedCall& c, int call) {
+           if (call == 1) c = ScriptedCall{{}, 0xC000020D};  // NT_STATUS_CONNECTION_RESET
+         });
+       }),
+       .up = true,
+       .check = [](RouterApi& api, const auto& snaps, const auto&) {
+         EXPECT_EQ(rrasmStats(api).connects, 2);
+         EXPECT_EQ(snaps.back().connections.size(), 5u);
+       }},
+      {.name = "rrasm: enumeration never answered",
+       .make = rrasmRouter([] {
+         return dimsvcWith(rrasm::kOpConnectionEnumEx, [](ScriptedCall& c, int) { c.hang = true; });
+       }),
+       .error = "POLL_DEADLINE_EXCEEDED",
+       .timeout_seconds = 0.3,
+       .check = [](RouterApi& api, const auto&, const auto&) { EXPECT_GE(rrasmStats(api).cancels, 1); }},
+      {.name = "rrasm: wrong password at the bind",
+       .make = rrasmRouter([] { return dimsvc(); }, 0xC000006D),  // NT_STATUS_LOGON_FAILURE
+       .error = "ERROR_LOGON_FAILURE"},
+      {.name = "rrasm: bind refused, DIMSVC not registered",
+       .make = rrasmRouter([] { return dimsvc(); }, 0xC0020012),  // NT_STATUS_RPC_UNKNOWN_IF
+       .error = "RPC_S_UNKNOWN_IF"},
+      {.name = "rrasm: DDM not running in the reply's status",
+       .make = rrasmRouter([] {
+         return dimsvcWith(rrasm::kOpConnectionEnumEx,
+                           [](ScriptedCall& c, int) { c.stub = replies::exReply({}, 0, 0, 903); });
+       }),
+       .error = "ERROR_DDM_NOT_RUNNING"},
+      {.name = "rrasm: access denied as a DCE/RPC fault",
+       .make = rrasmRouter([] {
+         return dimsvcWith(rrasm::kOpServerGetInfo, [](ScriptedCall& c, int) { c = ScriptedCall{{}, 0xC0000022, 5}; });
+       }),
+       .error = "ERROR_ACCESS_DENIED"},
+      {.name = "rrasm: resume handle that never advances",
+       .make = rrasmRouter([] {
+         return dimsvcWith(rrasm::kOpConnectionEnumEx, [](ScriptedCall& c, int call) {
+           c.stub = replies::exReply({replies::exElement(false, 0x200 + static_cast<uint32_t>(call))}, 9, 7, kWin32MoreData);
+         });
+       }),
+       .error = "RESUME_HANDLE_STUCK"},
+  };
+}
+#endif
+
+const std::vector<FaultRow>& genericRows() {
   static const std::vector<FaultRow> rows = {
       {.name = "hang past the poll deadline",
        .make = sim([](SimulatorConfig& c) { c.hang_seconds = 3600; }),
@@ -281,6 +420,21 @@ const std::vector<FaultRow>& faultRows() {
          }
        }},
   };
+  return rows;
+}
+
+// The generic rows, then those of the sources this build has.
+const std::vector<FaultRow>& faultRows() {
+  static const std::vector<FaultRow> rows = [] {
+    std::vector<FaultRow> all = genericRows();
+#if defined(RRAS_WITH_RRASM)
+    for (auto& row : rrasmRows()) all.push_back(std::move(row));
+#endif
+#if defined(_WIN32)
+    for (auto& row : mprapiRows()) all.push_back(std::move(row));
+#endif
+    return all;
+  }();
   return rows;
 }
 

@@ -3,11 +3,8 @@
 #include <stdexcept>
 
 #include "sources/rrasm/dce_shim.h"
-#include "sources/rrasm/rrasm_status.h"
 
 namespace rras::rrasm {
-
-ApiCode TransportResult::code() const { return apiCodeFromTransport(nt_status, fault_code); }
 
 DceTransport::DceTransport() : dce_(rrasm_dce_new()) {
   if (dce_ == nullptr) throw std::runtime_error("cannot initialise Samba's DCE/RPC client");

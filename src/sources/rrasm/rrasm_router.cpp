@@ -7,11 +7,15 @@
 namespace rras::rrasm {
 
 RrasmRouter::RrasmRouter(std::string router_name, std::string server, RrasmConfig config)
+    : RrasmRouter(std::move(router_name), std::move(server), std::move(config), std::make_unique<DceTransport>()) {}
+
+RrasmRouter::RrasmRouter(std::string router_name, std::string server, RrasmConfig config,
+                         std::unique_ptr<RpcTransport> transport)
     : router_name_(std::move(router_name)),
       server_(std::move(server)),
       config_(std::move(config)),
       plan_(planBinding(server_, config_)),
-      transport_(std::make_unique<DceTransport>()) {}
+      transport_(std::move(transport)) {}
 
 RrasmRouter::~RrasmRouter() = default;
 

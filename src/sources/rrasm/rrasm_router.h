@@ -14,11 +14,14 @@
 
 namespace rras::rrasm {
 
-class DceTransport;
+class RpcTransport;
 
 class RrasmRouter : public RouterApi {
  public:
+  // Over Samba (DceTransport).
   RrasmRouter(std::string router_name, std::string server, RrasmConfig config);
+  // Over any transport: tests script the server's replies byte for byte.
+  RrasmRouter(std::string router_name, std::string server, RrasmConfig config, std::unique_ptr<RpcTransport> transport);
   ~RrasmRouter() override;
 
   // No DIMSVC call reports the service; a bind that reached DIMSVC proves RemoteAccess runs.
@@ -45,7 +48,7 @@ class RrasmRouter : public RouterApi {
   std::string server_;
   RrasmConfig config_;
   BindingPlan plan_;
-  std::unique_ptr<DceTransport> transport_;
+  std::unique_ptr<RpcTransport> transport_;
   RouterHandle current_ = 0;  // 0: not connected
   RouterHandle next_handle_ = 1;
   bool service_running_ = false;

@@ -1,5 +1,7 @@
 #include "sources/rrasm/rrasm_status.h"
 
+#include "sources/rrasm/rpc_transport.h"
+
 namespace rras::rrasm {
 
 namespace {
@@ -64,5 +66,7 @@ ApiCode apiCodeFromTransport(uint32_t nt_status, uint32_t fault_code) {
   if (contains(kBindingLost, nt_status)) return status::kRpcCallFailed;
   return nt_status;  // an NTSTATUS the MprAdmin API has no better name for; named 0xC...
 }
+
+ApiCode TransportResult::code() const { return apiCodeFromTransport(nt_status, fault_code); }
 
 }  // namespace rras::rrasm

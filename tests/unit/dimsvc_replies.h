@@ -1,0 +1,172 @@
+// DIMSVC reply stubs built byte by byte at the offsets of research/rrasm.md §2.3 and
+// rrasm-real.md §5.2, independently of the decoder: the golden-byte tests and the fault matrix's
+// scripted rrasm router use them.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace rras::rrasm::replies {
+
+using Bytes = std::vector<uint8_t>;
+
+inline Bytes hex(const std::string& text) {
+  Bytes out;
+  for (size_t i = 0; i + 1 < text.size();) {
+    if (text[i] == ' ') {
+      ++i;
+      continue;
+    }
+    out.push_back(static_cast<uint8_t>(std::stoi(text.substr(i, 2), nullptr, 16)));
+    i += 2;
+  }
+  return out;
+}
+
+// Writes little-endian values at fixed offsets of a zeroed buffer.
+struct Blob {
+  explicit Blob(size_t size) : b(size, 0) {}
+  void u8(size_t off, uint8_t v) { b.at(off) = v; }
+  void u16(size_t off, uint16_t v) {
+    b.at(off) = static_cast<uint8_t>(v);
+    b.at(off + 1) = static_cast<uint8_t>(v >> 8);
+  }
+  void u32(size_t off, uint32_t v) {
+    for (size_t i = 0; i < 4; ++i) b.at(off + i) = static_cast<uint8_t>(v >> (8 * i));
+  }
+  void wide(size_t off, const std::u16string& s) {
+    for (size_t i = 0; i < s.size(); ++i) u16(off + 2 * i, static_cast<uint16_t>(s[i]));
+  }
+  void bytes(size_t off, const Bytes& v) { std::copy(v.begin(), v.end(), b.begin() + static_cast<long>(off)); }
+  Bytes b;
+};
+
+// NDR stream writer for whole reply stubs (4-byte values appended in order).
+struct Stub {
+  void u32(uint32_t v) {
+    for (size_t i = 0; i < 4; ++i) b.push_back(static_cast<uint8_t>(v >> (8 * i)));
+  }
+  void raw(const Bytes& v) { b.insert(b.end(), v.begin(), v.end()); }
+  void pad(size_t n) {
+    while (b.size() % n) b.push_back(0);
+  }
+  Bytes b;
+};
+
+// An opnum 1 reply: container with `buffer`, entries, total, resume, status.
+inline Bytes enumReply(const Bytes& buffer, uint32_t entries, uint32_t total, uint32_t resume, uint32_t status) {
+  Stub s;
+  s.u32(static_cast<uint32_t>(buffer.size()));
+  if (buffer.empty()) {
+    s.u32(0);
+  } else {
+    s.u32(0x00020000);
+    s.u32(static_cast<uint32_t>(buffer.size()));
+    s.raw(buffer);
+    s.pad(4);
+  }
+  s.u32(entries);
+  s.u32(total);
+  s.u32(0x00020004);
+  s.u32(resume);
+  s.u32(status);
+  return s.b;
+}
+
+inline Bytes level0Entry(uint32_t handle, const std::u16string& user) {
+  Blob e(1116);
+  e.u32(0, handle);
+  e.u32(4, 0x21);
+  e.u32(8, 3600);
+  e.u32(12, 0);  // ROUTER_IF_TYPE_CLIENT
+  e.u32(16, 0x1);
+  e.wide(20, u"vpn-if");
+  e.wide(534, user);
+  e.wide(1048, u"CORP");
+  e.wide(1080, u"LAPTOP-7");
+  return e.b;
+}
+
+// A RAS_CONNECTION_EX_IDL element as MIDL lays it out: 8-aligned tag, arm, inner 8-aligned tag.
+inline Bytes exElement(bool ikev2, uint32_t handle) {
+  const size_t arm = 8, projection_arm = arm + 1464;
+  Blob e(ikev2 ? 1624 : 1672);
+  e.u8(0, 1);  // revision
+  e.u8(arm + 0, 1);
+  e.u8(arm + 1, 1);
+  e.u16(arm + 2, 1672);
+  e.u32(arm + 4, 120);       // dwConnectDuration
+  e.u16(arm + 8, 0);         // enum16 ROUTER_IF_TYPE_CLIENT
+  e.u32(arm + 12, ikev2 ? 0x10 : 0x1);
+  e.wide(arm + 16, u"if");
+  e.wide(arm + 530, u"dave");
+  e.wide(arm + 1044, u"EXAMPLE");
+  e.wide(arm + 1076, u"PC-9");
+  e.u16(arm + 1128, 1);      // enum16 RAS_QUAR_STATE_QUARANTINE
+  for (uint32_t i = 0; i < 13; ++i) e.u32(arm + 1140 + 4 * i, 500 + i);
+  e.wide(arm + 1192, u"203.0.113.9");
+  e.wide(arm + 1322, u"198.51.100.1");
+  e.u8(arm + 1456, ikev2 ? 2 : 1);
+  e.wide(projection_arm + 36, u"10.9.8.7");
+  if (ikev2) {
+    e.bytes(projection_arm + 92, hex("0000000000000007"));
+    e.bytes(projection_arm + 100, hex("20010db800000000"));
+    e.u32(projection_arm + 108, 64);
+    e.u32(projection_arm + 124, 2);  // MPRAPI_IKEV2_AUTH_USING_EAP
+    e.u32(arm + 1608, handle);
+    e.u32(arm + 1612, 0x55);
+  } else {
+    e.u32(projection_arm + 140, 0xC023);  // PAP
+    e.u32(arm + 1656, handle);
+    e.u32(arm + 1660, 0x55);
+  }
+  return e.b;
+}
+
+inline Bytes exReply(const std::vector<Bytes>& elements, uint32_t total, uint32_t resume, uint32_t status) {
+  Stub s;
+  s.u32(static_cast<uint32_t>(elements.size()));
+  s.u32(total);
+  if (elements.empty()) {
+    s.u32(0);
+  } else {
+    s.u32(0x00020000);
+    s.u32(static_cast<uint32_t>(elements.size()));
+    for (const auto& e : elements) {
+      s.pad(8);
+      s.raw(e);
+    }
+    s.pad(4);
+  }
+  s.u32(0x00020004);
+  s.u32(resume);
+  s.u32(status);
+  return s.b;
+}
+
+// An opnum 0 reply at level 0: uptime, total ports, ports in use.
+inline Bytes serverInfo0Reply(uint32_t uptime, uint32_t total_ports, uint32_t ports_in_use) {
+  Stub s;
+  s.u32(16);
+  s.u32(0x00020000);
+  s.u32(16);
+  s.u32(0);  // fLanOnlyMode
+  s.u32(uptime);
+  s.u32(total_ports);
+  s.u32(ports_in_use);
+  s.u32(0);  // status
+  return s.b;
+}
+
+// An opnum 0 reply that carries only an error status (no buffer).
+inline Bytes serverInfoStatusReply(uint32_t status) {
+  Stub s;
+  s.u32(0);
+  s.u32(0);
+  s.u32(status);
+  return s.b;
+}
+
+}  // namespace rras::rrasm::replies
