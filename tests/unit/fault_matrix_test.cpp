@@ -28,6 +28,7 @@
 #endif
 #if defined(_WIN32)
 #include "scripted_mprapi.h"
+#include "sources/mprapi/mprapi_router.h"
 #endif
 
 namespace rras {
@@ -422,6 +423,84 @@ const std::vector<FaultRow>& genericRows() {
   };
   return rows;
 }
+
+#if defined(_WIN32)
+// ---- the mprapi source over scripted MprAdmin* functions (run under Wine) ----
+namespace mock = testing::scripted_mprapi;
+
+std::function<std::unique_ptr<RouterApi>()> mprapiRouter(std::function<void(mock::Script&)> fault) {
+  return [fault] {
+    mock::Script script;
+    fault(script);
+    return std::unique_ptr<RouterApi>(std::make_unique<MprapiRouter>("", mock::start(std::move(script))));
+  };
+}
+
+// Every row: each buffer the functions handed out went back through MprAdminBufferFree, once.
+void expectBuffersFreed() {
+  std::lock_guard lock(mock::state().mu);
+  EXPECT_TRUE(mock::state().buffers.empty()) << mock::state().buffers.size() << " buffers not freed";
+  EXPECT_EQ(mock::state().bad_frees, 0) << "unknown or double MprAdminBufferFree";
+}
+
+std::vector<FaultRow> mprapiRows() {
+  std::vector<FaultRow> rows = {
+      {.name = "mprapi: EnumEx over three pages",
+       .make = mprapiRouter([](mock::Script&) {}),
+       .up = true,
+       .check = [](RouterApi&, const auto& snaps, const auto&) {
+         EXPECT_EQ(snaps.back().level, "ex");
+         EXPECT_EQ(snaps.back().connections.size(), 5u);
+       }},
+      {.name = "mprapi: no EnumEx export, levels 3 to 1 refused",
+       .make = mprapiRouter([](mock::Script& s) {
+         s.enum_ex = false;
+         s.max_level = 0;
+       }),
+       .up = true,
+       .check = [](RouterApi&, const auto& snaps, const auto&) { EXPECT_EQ(snaps.back().level, "0"); }},
+      {.name = "mprapi: RPC call failed in the middle of paging",
+       .make = mprapiRouter([](mock::Script& s) {
+         s.enum_ex_error = [](int call) { return call == 1 ? DWORD{RPC_S_CALL_FAILED} : DWORD{0}; };
+       }),
+       .up = true,
+       .check = [](RouterApi&, const auto& snaps, const auto&) {
+         EXPECT_EQ(mock::state().connects, 2);
+         EXPECT_EQ(snaps.back().connections.size(), 5u);
+       }},
+      {.name = "mprapi: access denied at MprAdminServerConnect",
+       .make = mprapiRouter([](mock::Script& s) { s.connect_error = ERROR_ACCESS_DENIED; }),
+       .error = "ERROR_ACCESS_DENIED"},
+      {.name = "mprapi: RemoteAccess stopped",
+       .make = mprapiRouter([](mock::Script& s) { s.running = false; }),
+       .error = "ERROR_DDM_NOT_RUNNING"},
+      {.name = "mprapi: entries read without a buffer",
+       .make = mprapiRouter([](mock::Script& s) { s.read_without_buffer = true; }),
+       .error = "MALFORMED_REPLY"},
+      {.name = "mprapi: resume handle that never advances",
+       .make = mprapiRouter([](mock::Script& s) { s.resume_stuck = true; }),
+       .error = "RESUME_HANDLE_STUCK"},
+      {.name = "mprapi: a call hangs in synchronous I/O",
+       .make = mprapiRouter([](mock::Script& s) { s.hang = true; }),
+       .error = "POLL_DEADLINE_EXCEEDED",
+       .timeout_seconds = 0.3,
+       .check = [](RouterApi&, const auto&, const auto&) {
+         EXPECT_TRUE(mock::state().hang_ended) << "CancelSynchronousIo did not end the blocked call";
+       }},
+      {.name = "mprapi: an error code nobody knows",
+       .make = mprapiRouter([](mock::Script& s) { s.enum_ex_error = [](int) { return DWORD{0x800706BA}; }; }),
+       .error = "0x800706BA"},
+  };
+  for (auto& row : rows) {
+    auto check = row.check;
+    row.check = [check](RouterApi& api, const auto& snaps, const auto& parsed) {
+      if (check) check(api, snaps, parsed);
+      expectBuffersFreed();
+    };
+  }
+  return rows;
+}
+#endif
 
 // The generic rows, then those of the sources this build has.
 const std::vector<FaultRow>& faultRows() {

@@ -1,6 +1,7 @@
 #include "sources/mprapi/mprapi_library.h"
 
 #include <stdexcept>
+#include <utility>
 
 #include "platform/windows_strings.h"
 
@@ -47,6 +48,9 @@ MprapiLibrary::MprapiLibrary(const std::string& dll_path) {
     throw;
   }
 }
+
+MprapiLibrary::MprapiLibrary(const MprapiFunctions& functions, std::string name)
+    : path_(std::move(name)), functions_(functions) {}
 
 MprapiLibrary::~MprapiLibrary() {
   if (module_) FreeLibrary(module_);

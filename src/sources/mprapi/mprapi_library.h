@@ -26,6 +26,9 @@ class MprapiLibrary {
  public:
   // Throws std::runtime_error naming the DLL and the missing entry point or load error.
   explicit MprapiLibrary(const std::string& dll_path);
+  // A table of functions already in the process, under a name for messages (tests script faults
+  // with it; no DLL is loaded).
+  MprapiLibrary(const MprapiFunctions& functions, std::string name);
   ~MprapiLibrary();
   MprapiLibrary(const MprapiLibrary&) = delete;
   MprapiLibrary& operator=(const MprapiLibrary&) = delete;

@@ -60,6 +60,9 @@ class MprapiRouter::CallScope {
 MprapiRouter::MprapiRouter(std::string server, const std::string& dll_path)
     : server_(utf8ToUtf16(server)), library_(dll_path) {}
 
+MprapiRouter::MprapiRouter(std::string server, const MprapiFunctions& functions)
+    : server_(utf8ToUtf16(server)), library_(functions, "in-process mprapi functions") {}
+
 MprapiRouter::~MprapiRouter() = default;
 
 wchar_t* MprapiRouter::serverName() { return server_.empty() ? nullptr : server_.data(); }

@@ -20,6 +20,8 @@ class MprapiRouter final : public RouterApi {
   // `server`: "" = the local machine. `dll_path`: "" = System32\mprapi.dll (tests name a mock).
   // Throws std::runtime_error when the DLL cannot be loaded.
   MprapiRouter(std::string server, const std::string& dll_path);
+  // Over functions already in the process (tests script the DLL's behaviour with them).
+  MprapiRouter(std::string server, const MprapiFunctions& functions);
   ~MprapiRouter() override;
 
   bool isServiceRunning() override;

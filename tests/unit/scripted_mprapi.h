@@ -1,0 +1,218 @@
+// mprapi.dll's MprAdmin* functions scripted in process (Windows build, run under Wine): the fault
+// matrix drives the real MprapiRouter, its decoding and buffer handling, and the Enumerator with
+// what a DLL could do wrong or a remote router could answer. One script at a time (the matrix
+// runs its rows one after the other); every buffer handed out is tracked, so a row can require
+// that MprAdminBufferFree got each one back exactly once.
+#pragma once
+
+#include <windows.h>
+#include <mprapi.h>
+#include <mprerror.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <cwchar>
+#include <functional>
+#include <mutex>
+#include <set>
+
+#include "sources/mprapi/mprapi_library.h"
+
+namespace rras::testing::scripted_mprapi {
+
+struct Script {
+  DWORD connections = 5;
+  DWORD per_page = 2;           // entries per page, whatever dwPrefMaxLen says
+  bool enum_ex = true;          // export MprAdminConnectionEnumEx (Windows 7 / 2008 R2 and later)
+  DWORD max_level = 3;          // MprAdminConnectionEnum levels above: ERROR_INVALID_LEVEL
+  bool running = true;          // MprAdminIsServiceRunning
+  DWORD connect_error = 0;      // MprAdminServerConnect's answer
+  // EnumEx: an error for its call number n (0-based over the router's life), or 0 to answer.
+  std::function<DWORD(int call)> enum_ex_error = [](int) { return DWORD{0}; };
+  bool resume_stuck = false;       // EnumEx: ERROR_MORE_DATA with the same resume handle each time
+  bool read_without_buffer = false;  // EnumEx: dwEntriesRead > 0 and no buffer
+  bool hang = false;               // EnumEx blocks in synchronous I/O until CancelSynchronousIo
+};
+
+struct State {
+  std::mutex mu;
+  Script script;
+  std::set<void*> buffers;  // handed out, not yet freed
+  int connects = 0, enum_ex_calls = 0, bad_frees = 0;
+  std::atomic<bool> hang_ended{false};
+};
+
+inline State& state() {
+  static State s;
+  return s;
+}
+
+inline void* allocate(size_t bytes) {
+  void* p = std::calloc(1, bytes);
+  std::lock_guard lock(state().mu);
+  state().buffers.insert(p);
+  return p;
+}
+
+inline char g_server_token;
+
+inline BOOL WINAPI isServiceRunning(LPWSTR) {
+  std::lock_guard lock(state().mu);
+  return state().script.running ? TRUE : FALSE;
+}
+
+inline DWORD WINAPI serverConnect(LPWSTR, MPR_SERVER_HANDLE* handle) {
+  std::lock_guard lock(state().mu);
+  ++state().connects;
+  if (state().script.connect_error) return state().script.connect_error;
+  *handle = &g_server_token;
+  return NO_ERROR;
+}
+
+inline VOID WINAPI serverDisconnect(MPR_SERVER_HANDLE) {}
+
+inline DWORD WINAPI bufferFree(LPVOID buffer) {
+  std::lock_guard lock(state().mu);
+  if (state().buffers.erase(buffer) == 0) {
+    ++state().bad_frees;
+    return ERROR_INVALID_PARAMETER;
+  }
+  std::free(buffer);
+  return NO_ERROR;
+}
+
+inline DWORD WINAPI serverGetInfo(MPR_SERVER_HANDLE, DWORD level, LPBYTE* buffer) {
+  *buffer = nullptr;
+  DWORD connections = 0;
+  {
+    std::lock_guard lock(state().mu);
+    if (!state().script.running) return ERROR_DDM_NOT_RUNNING;
+    connections = state().script.connections;
+  }
+  if (level != 0) return ERROR_INVALID_LEVEL;
+  auto* info = static_cast<MPR_SERVER_0*>(allocate(sizeof(MPR_SERVER_0)));
+  info->dwUpTime = 3600;
+  info->dwTotalPorts = 128;
+  info->dwPortsInUse = connections;
+  *buffer = reinterpret_cast<LPBYTE>(info);
+  return NO_ERROR;
+}
+
+inline HANDLE connectionHandle(DWORD i) { return reinterpret_cast<HANDLE>(static_cast<ULONG_PTR>(0x1000 + i * 4)); }
+
+// Entries [start, start + per_page) of `connections`, filled by `fill`; the MprAdmin paging rule.
+template <typename Entry>
+DWORD page(const Script& s, LPBYTE* buffer, LPDWORD read, LPDWORD total, LPDWORD resume,
+           void (*fill)(DWORD i, Entry& e)) {
+  const DWORD start = *resume;
+  if (start > s.connections) return ERROR_INVALID_PARAMETER;
+  const DWORD count = std::min(s.per_page, s.connections - start);
+  *total = s.connections - start;
+  *read = count;
+  if (count > 0) {
+    auto* entries = static_cast<Entry*>(allocate(sizeof(Entry) * count));
+    for (DWORD k = 0; k < count; ++k) fill(start + k, entries[k]);
+    *buffer = reinterpret_cast<LPBYTE>(entries);
+  }
+  const bool more = start + count < s.connections;
+  *resume = more ? start + count : 0;
+  return more ? ERROR_MORE_DATA : NO_ERROR;
+}
+
+inline void fillLevel0(DWORD i, RAS_CONNECTION_0& c) {
+  c.hConnection = connectionHandle(i);
+  c.dwConnectDuration = 60;
+  c.dwInterfaceType = ROUTER_IF_TYPE_CLIENT;
+  c.dwConnectionFlags = RAS_FLAGS_PPP_CONNECTION;
+  std::swprintf(c.wszUserName, 257, L"user%lu", i);
+}
+
+inline void fillEx(DWORD i, RAS_CONNECTION_EX& c) {
+  c.Header.revision = MPRAPI_RAS_CONNECTION_OBJECT_REVISION_1;
+  c.Header.type = MPRAPI_OBJECT_TYPE_RAS_CONNECTION_OBJECT;
+  c.Header.size = sizeof(RAS_CONNECTION_EX);
+  c.hConnection = connectionHandle(i);
+  c.dwConnectDuration = 60;
+  c.dwInterfaceType = ROUTER_IF_TYPE_CLIENT;
+  c.dwConnectionFlags = RAS_FLAGS_PPP_CONNECTION;
+  std::swprintf(c.wszUserName, 257, L"user%lu", i);
+  c.ProjectionInfo.projectionInfoType = 1;  // PPP
+  std::swprintf(c.ProjectionInfo.PppProjectionInfo.wszRemoteAddress, 16, L"10.0.0.%lu", 1 + i % 250);
+}
+
+// Blocks in a synchronous ReadFile on a pipe nobody writes, as an RPC to a hung router blocks;
+// only CancelSynchronousIo from another thread ends it.
+inline DWORD hangInSynchronousIo() {
+  HANDLE r = nullptr, w = nullptr;
+  if (!CreatePipe(&r, &w, nullptr, 0)) return GetLastError();
+  char byte = 0;
+  DWORD got = 0;
+  const BOOL ok = ReadFile(r, &byte, 1, &got, nullptr);
+  const DWORD error = ok ? NO_ERROR : GetLastError();
+  CloseHandle(r);
+  CloseHandle(w);
+  state().hang_ended = true;
+  return error == ERROR_OPERATION_ABORTED ? ERROR_CANCELLED : error;
+}
+
+inline DWORD WINAPI connectionEnum(RAS_SERVER_HANDLE, DWORD level, LPBYTE* buffer, DWORD, LPDWORD read,
+                                   LPDWORD total, LPDWORD resume) {
+  *buffer = nullptr;
+  *read = *total = 0;
+  Script s;
+  {
+    std::lock_guard lock(state().mu);
+    s = state().script;
+  }
+  if (level > s.max_level) return ERROR_INVALID_LEVEL;
+  if (level != 0) return ERROR_NOT_SUPPORTED;  // the rows that need levels 1-3 use the mock DLL's suite
+  return page<RAS_CONNECTION_0>(s, buffer, read, total, resume, fillLevel0);
+}
+
+inline DWORD WINAPI connectionEnumEx(RAS_SERVER_HANDLE, PMPRAPI_OBJECT_HEADER header, DWORD, LPDWORD read,
+                                     LPDWORD total, PRAS_CONNECTION_EX* connections, LPDWORD resume) {
+  *connections = nullptr;
+  *read = *total = 0;
+  if (header->size != sizeof(RAS_CONNECTION_EX)) return ERROR_INVALID_PARAMETER;
+  Script s;
+  int call = 0;
+  {
+    std::lock_guard lock(state().mu);
+    s = state().script;
+    call = state().enum_ex_calls++;
+  }
+  if (s.hang) return hangInSynchronousIo();
+  if (const DWORD error = s.enum_ex_error(call)) return error;
+  if (s.read_without_buffer) {
+    *read = *total = 2;
+    return NO_ERROR;
+  }
+  const DWORD before = *resume;
+  const DWORD code = page<RAS_CONNECTION_EX>(s, reinterpret_cast<LPBYTE*>(connections), read, total, resume, fillEx);
+  if (s.resume_stuck && code == ERROR_MORE_DATA && before != 0) *resume = before;
+  return code;
+}
+
+// Resets the state to `script` and returns the function table MprapiRouter uses.
+inline MprapiFunctions start(Script script) {
+  {
+    std::lock_guard lock(state().mu);
+    for (void* p : state().buffers) std::free(p);
+    state().buffers.clear();
+    state().connects = state().enum_ex_calls = state().bad_frees = 0;
+    state().hang_ended = false;
+    state().script = std::move(script);
+  }
+  MprapiFunctions f;
+  f.isServiceRunning = isServiceRunning;
+  f.serverConnect = serverConnect;
+  f.serverDisconnect = serverDisconnect;
+  f.serverGetInfo = serverGetInfo;
+  f.connectionEnum = connectionEnum;
+  f.bufferFree = bufferFree;
+  f.connectionEnumEx = state().script.enum_ex ? connectionEnumEx : nullptr;
+  return f;
+}
+
+}  // namespace rras::testing::scripted_mprapi
