@@ -332,7 +332,12 @@ void Poller::State::launch(const std::shared_ptr<State>& state, bool once) {
 }
 
 void Poller::State::finish(const std::vector<std::shared_ptr<Worker>>& workers) {
-  const auto give_up = SteadyClock::now() + std::chrono::seconds(5);
+  // A call that ignores cancel() (a Samba connect does) is left behind after the longest poll
+  // deadline, at most 5 s: shutdown and reload never wait longer than a poll may take.
+  double wait_seconds = 0;
+  for (const auto& w : workers) wait_seconds = std::max(wait_seconds, w->config.poll.timeout_seconds);
+  const auto give_up = SteadyClock::now() + std::chrono::duration_cast<SteadyClock::duration>(
+                                                std::chrono::duration<double>(std::min(wait_seconds, 5.0)));
   for (;;) {
     bool all_done = true;
     for (auto& w : workers) {

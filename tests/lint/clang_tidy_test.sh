@@ -12,9 +12,9 @@ root=os.path.realpath(sys.argv[2]) + "/src/"
 print("\n".join(sorted({os.path.relpath(e["file"], sys.argv[2]) for e in json.load(open(sys.argv[1] + "/compile_commands.json"))
                         if os.path.realpath(e["file"]).startswith(root)})))' "$build" "$root")
 out=$(echo "$files" | xargs -P2 -n4 clang-tidy -p "$build" --quiet 2>/dev/null || true)
-if echo "$out" | grep -q "warning:\|error:"; then
-  echo "$out" | grep -A3 "warning:\|error:"
-  echo "FAIL: clang-tidy reported $(echo "$out" | grep -c 'warning:\|error:') finding(s)" >&2
+if grep -q "warning:\|error:" <<<"$out"; then
+  grep -A3 "warning:\|error:" <<<"$out"
+  echo "FAIL: clang-tidy reported $(grep -c 'warning:\|error:' <<<"$out") finding(s)" >&2
   exit 1
 fi
 echo "clang-tidy: $(echo "$files" | wc -l) files, no findings"

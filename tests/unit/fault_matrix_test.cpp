@@ -273,7 +273,8 @@ const std::vector<FaultRow>& genericRows() {
        .page_size_bytes = 4000},
       {.name = "router that pages forever",
        .make = [] { return std::unique_ptr<RouterApi>(std::make_unique<EndlessPagesApi>()); },
-       .error = "PAGE_LIMIT"},
+       .error = "PAGE_LIMIT",
+       .timeout_seconds = 30},  // the page limit, not the deadline, must end it, however loaded the machine
       {.name = "duplicated entries across pages",
        .make = fake([](FakeRouterApi& f) {
          f.pages[-1] = {page(status::kMoreData, {1, 2}, 2), page(status::kSuccess, {2, 3})};
@@ -337,6 +338,7 @@ const std::vector<FaultRow>& genericRows() {
       {.name = "oversized reply: 30000 entries in one page",
        .make = fake([](FakeRouterApi& f) { f.pages[-1] = {page(status::kSuccess, handles(1, 30000))}; }),
        .up = true,
+       .timeout_seconds = 30,  // 30000 entries take a while under ASan on a loaded machine
        .max_connections = 1000,
        .check = [](RouterApi&, const auto&, const auto& parsed) {
          EXPECT_EQ(parsed.series.at("rras_connection_series_dropped{router=\"victim\"}"), 29000);
