@@ -332,22 +332,24 @@ void Poller::State::launch(const std::shared_ptr<State>& state, bool once) {
 }
 
 void Poller::State::finish(const std::vector<std::shared_ptr<Worker>>& workers) {
-  // A call that ignores cancel() (a Samba connect does) is left behind after the longest poll
-  // deadline, at most 5 s: shutdown and reload never wait longer than a poll may take.
-  double wait_seconds = 0;
-  for (const auto& w : workers) wait_seconds = std::max(wait_seconds, w->config.poll.timeout_seconds);
-  const auto give_up = SteadyClock::now() + std::chrono::duration_cast<SteadyClock::duration>(
-                                                std::chrono::duration<double>(std::min(wait_seconds, 5.0)));
+  // A call that ignores cancel() (a Samba connect does) is left behind once its router's poll
+  // deadline has passed, at most 5 s: shutdown and reload never wait longer than a poll may take.
+  const auto start = SteadyClock::now();
+  const auto waitFor = [](const Worker& w) {
+    return std::chrono::duration_cast<SteadyClock::duration>(
+        std::chrono::duration<double>(std::min(w.config.poll.timeout_seconds, 5.0)));
+  };
   for (;;) {
-    bool all_done = true;
+    bool waiting = false;
+    const auto now = SteadyClock::now();
     for (auto& w : workers) {
       std::lock_guard lock(w->mu);
-      if (!w->done && w->thread.joinable()) {
-        all_done = false;
+      if (!w->done && w->thread.joinable() && now < start + waitFor(*w)) {
+        waiting = true;
         w->api->cancel();
       }
     }
-    if (all_done || SteadyClock::now() >= give_up) break;
+    if (!waiting) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   for (auto& w : workers) {

@@ -290,8 +290,17 @@ def main():
                     failures.append(f"{c['name']}: no rras_poll_errors_total with error {c['error']}")
                 if any(k[0] == "rras_connection_info" and ("router", c["name"]) in k[1] for k in samples):
                     failures.append(f"{c['name']}: failing router has connection series")
+            # The black hole's connect ignores cancellation (Samba's own timeout is 60 s): shutdown
+            # leaves it behind after the longest poll deadline instead of waiting for it.
+            longest_deadline = max(float(c["poll_timeout"].rstrip("s")) if "poll_timeout" in c else 20.0
+                                   for c in all_cases if c.get("black_hole"))
+            stop_started = time.time()
             exporter_proc.send_signal(signal.SIGTERM)
-            exporter_proc.wait(timeout=15)
+            code = exporter_proc.wait(timeout=15)
+            took = time.time() - stop_started
+            if code != 0 or took > longest_deadline + 1.5:
+                failures.append(f"SIGTERM with a connect hanging: exit {code} after {took:.1f} s "
+                                f"(wanted 0 within {longest_deadline} s + 1.5 s)")
             logtext = open(stderr_path).read()
             if "check domain, username and password_file" not in logtext:
                 failures.append("the wrong password's error does not say what to check")
