@@ -333,12 +333,10 @@ void Poller::State::launch(const std::shared_ptr<State>& state, bool once) {
 
 void Poller::State::finish(const std::vector<std::shared_ptr<Worker>>& workers) {
   // A call that ignores cancel() (a Samba connect does) is left behind once its router's poll
-  // deadline has passed, at most 5 s: shutdown and reload never wait longer than a poll may take.
+  // deadline has passed, within 1..5 s: shutdown and reload never wait much longer than a poll
+  // may take, and a cancelled call on a loaded machine still gets a second to unwind.
   const auto start = SteadyClock::now();
-  const auto waitFor = [](const Worker& w) {
-    return std::chrono::duration_cast<SteadyClock::duration>(
-        std::chrono::duration<double>(std::min(w.config.poll.timeout_seconds, 5.0)));
-  };
+  const auto waitFor = [](const Worker& w) { return seconds(std::clamp(w.config.poll.timeout_seconds, 1.0, 5.0)); };
   for (;;) {
     bool waiting = false;
     const auto now = SteadyClock::now();

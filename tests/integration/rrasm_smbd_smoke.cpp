@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "sources/rrasm/dce_shim.h"
 #include "sources/rrasm/dce_transport.h"
 #include "sources/rrasm/ndr_stream.h"
 
@@ -149,6 +150,10 @@ int main(int argc, char** argv) {
     std::cout << threads << " threads x " << rounds << " rounds of bind, call, unbind at once: " << failed
               << " failed\n";
     if (failed > 0) return fail(std::to_string(failed) + " parallel rounds failed");
+  }
+  // Every network wait must have given the shared Samba lock up (none inside an open stack frame).
+  if (const unsigned kept = rrasm_dce_waits_holding_lock(); kept != 0) {
+    return fail(std::to_string(kept) + " network waits kept the Samba lock");
   }
   std::cout << "1 passed, 0 failed\n";
   return 0;

@@ -40,7 +40,7 @@ struct State {
   Script script;
   std::set<void*> buffers;  // handed out, not yet freed
   int connects = 0, enum_ex_calls = 0, bad_frees = 0;
-  std::atomic<bool> hang_ended{false};
+  std::atomic<bool> hang_aborted{false};  // the blocked ReadFile ended with ERROR_OPERATION_ABORTED
 };
 
 inline State& state() {
@@ -152,7 +152,7 @@ inline DWORD hangInSynchronousIo() {
   const DWORD error = ok ? NO_ERROR : GetLastError();
   CloseHandle(r);
   CloseHandle(w);
-  state().hang_ended = true;
+  state().hang_aborted = error == ERROR_OPERATION_ABORTED;
   return error == ERROR_OPERATION_ABORTED ? ERROR_CANCELLED : error;
 }
 
@@ -201,7 +201,7 @@ inline MprapiFunctions start(Script script) {
     for (void* p : state().buffers) std::free(p);
     state().buffers.clear();
     state().connects = state().enum_ex_calls = state().bad_frees = 0;
-    state().hang_ended = false;
+    state().hang_aborted = false;
     state().script = std::move(script);
   }
   MprapiFunctions f;

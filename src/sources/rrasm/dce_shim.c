@@ -38,17 +38,23 @@ static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static NTSTATUS init_status;
 
 /* Samba's client libraries keep process-wide state that no lock guards: above all the
- * talloc_stackframe stack, which is one global unless smb_thread_set_functions (not public) made
- * it per thread, so parallel routers popped each other's frames ("Freed frame ..., expected ...",
- * then "Bad talloc magic value"); also nt_errstr's static buffer and lazily built gensec and
- * Kerberos tables. So every Samba call runs under samba_lock. Each router still has its own tevent
- * context, and its loop gives the lock up while it waits for the network (tevent's
- * BEFORE_WAIT/AFTER_WAIT trace points): a slow or hung server holds up no other router; only
- * Samba's own computation is serialised. */
+ * talloc_stackframe stack, which is one global unless smb_thread_set_functions (exported, in no
+ * header) made it per thread, so parallel routers popped each other's frames ("Freed frame ...,
+ * expected ...", then "Bad talloc magic value"); also nt_errstr's static buffer and lazily built
+ * gensec and Kerberos tables. So every Samba call runs under samba_lock. Each router still has its
+ * own tevent context, and its loop gives the lock up while it waits for the network: tevent calls
+ * the trace callback with BEFORE_WAIT just before epoll_wait/poll and AFTER_WAIT just after (both
+ * backends of libtevent 0.14 pair them; no Samba client library sets its own trace callback). A
+ * server that is slow to answer holds up no other router. Waits made outside this loop keep the
+ * lock and stall every router meanwhile: the Kerberos library's own exchange with the KDC, and a
+ * wait inside an open stack frame (below). */
 static pthread_mutex_t samba_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Exported by libsamba-util but in no public header. True while any talloc_stackframe is open. */
 bool talloc_stackframe_exists(void);
+
+/* Waits that kept the lock because a stack frame was open (see on_loop_trace). */
+static atomic_uint waits_holding_lock;
 
 static void lock_samba(void) { pthread_mutex_lock(&samba_lock); }
 static void unlock_samba(void) { pthread_mutex_unlock(&samba_lock); }
@@ -57,7 +63,11 @@ static void unlock_samba(void) { pthread_mutex_unlock(&samba_lock); }
  * it in the global stack. Then that wait is serialised, which is slow but never corrupt. */
 static void on_loop_trace(enum tevent_trace_point point, void *private_data) {
   struct rrasm_dce *dce = private_data;
-  if (point == TEVENT_TRACE_BEFORE_WAIT && !talloc_stackframe_exists()) {
+  if (point == TEVENT_TRACE_BEFORE_WAIT) {
+    if (talloc_stackframe_exists()) {
+      atomic_fetch_add(&waits_holding_lock, 1);
+      return;
+    }
     dce->lock_given_up = true;
     unlock_samba();
   } else if (point == TEVENT_TRACE_AFTER_WAIT && dce->lock_given_up) {
@@ -330,3 +340,5 @@ void rrasm_nt_errstr(uint32_t status, char *text, size_t text_size) {
   snprintf(text, text_size, "%s", nt_errstr(NT_STATUS(status)));
   unlock_samba();
 }
+
+unsigned rrasm_dce_waits_holding_lock(void) { return atomic_load(&waits_holding_lock); }

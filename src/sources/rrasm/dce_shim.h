@@ -52,6 +52,10 @@ void rrasm_dce_security(rrasm_dce *dce, int *auth_type, int *auth_level, int *tr
 /* Samba's name for an NTSTATUS value, e.g. "NT_STATUS_LOGON_FAILURE", copied into text. */
 void rrasm_nt_errstr(uint32_t status, char *text, size_t text_size);
 
+/* How many network waits so far kept the process-wide Samba lock (an open Samba stack frame):
+ * every router stalled during them. Any thread. */
+unsigned rrasm_dce_waits_holding_lock(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,10 +1,22 @@
 #include "sources/rrasm/dce_transport.h"
 
+#include <atomic>
 #include <stdexcept>
 
+#include "log/logger.h"
 #include "sources/rrasm/dce_shim.h"
 
 namespace rras::rrasm {
+
+namespace {
+// Once per process: a network wait kept the Samba lock, so every rrasm router stalled during it.
+void warnIfAWaitKeptTheLock() {
+  static std::atomic<bool> warned{false};
+  if (rrasm_dce_waits_holding_lock() == 0 || warned.exchange(true)) return;
+  logging::warn("rrasm: Samba waited for the network inside an open stack frame, holding the lock all "
+                "rrasm routers share; routers were serialised during that wait (please report this)");
+}
+}  // namespace
 
 DceTransport::DceTransport() : dce_(rrasm_dce_new()) {
   if (dce_ == nullptr) throw std::runtime_error("cannot initialise Samba's DCE/RPC client");
@@ -32,6 +44,7 @@ TransportResult DceTransport::connect(const BindingPlan& plan, const DceInterfac
   TransportResult r;
   r.nt_status = rrasm_dce_connect(dce_, &params, detail, sizeof detail);
   r.detail = detail;
+  warnIfAWaitKeptTheLock();
   return r;
 }
 
@@ -49,6 +62,7 @@ TransportResult DceTransport::call(uint16_t opnum, std::span<const uint8_t> in, 
     if (r.fault_code != 0) r.detail += " (DCE/RPC fault " + std::to_string(r.fault_code) + ")";
   }
   rrasm_dce_free_buffer(reply);
+  warnIfAWaitKeptTheLock();
   return r;
 }
 
