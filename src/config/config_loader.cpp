@@ -2,7 +2,9 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "config/config_file.h"
 #include "config/yaml_documents.h"
+#include "config/yaml_reader.h"
 #include "model/utf8.h"
 
 #include <algorithm>
@@ -15,8 +17,6 @@
 #include <initializer_list>
 #include <limits>
 #include <map>
-#include <set>
-#include <sstream>
 
 namespace rras {
 
@@ -24,48 +24,9 @@ namespace {
 
 constexpr double kMaxPollSeconds = 86400;  // polls at least daily; longer would overflow timers
 
-std::string joinNames(std::initializer_list<std::string_view> names) {
-  std::string out;
-  for (auto n : names) {
-    if (!out.empty()) out += ", ";
-    out += n;
-  }
-  return out;
-}
-
-class Reader {
+class Reader : public YamlReader<ConfigError> {
  public:
-  Reader(std::string file, std::string base_dir) : file_(std::move(file)), base_dir_(std::move(base_dir)) {}
-
-  [[noreturn]] void fail(const YAML::Node& node, const std::string& path, const std::string& what) const {
-    const YAML::Mark mark = node.Mark();
-    std::ostringstream out;
-    out << file_;
-    if (mark.line >= 0) out << ":" << mark.line + 1 << ":" << mark.column + 1;
-    out << ": " << (path.empty() ? "" : path + ": ") << what;
-    throw ConfigError(out.str());
-  }
-
-  std::string where(const YAML::Node& node) const {
-    return file_ + ":" + std::to_string(node.Mark().line + 1) + ":" + std::to_string(node.Mark().column + 1);
-  }
-
-  // A mapping whose keys are all in `allowed` and appear once.
-  void expectMap(const YAML::Node& node, const std::string& path,
-                 std::initializer_list<std::string_view> allowed) const {
-    if (!node.IsMap()) fail(node, path, "expected a mapping, got " + kind(node));
-    std::set<std::string> seen;
-    for (const auto& kv : node) {
-      if (!kv.first.IsScalar()) fail(kv.first, path, "keys must be plain strings");
-      const std::string key = kv.first.Scalar();
-      if (!seen.insert(key).second) fail(kv.first, path, "duplicate key \"" + key + "\"");
-      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-        fail(kv.first, path, "unknown key \"" + key + "\" (allowed: " + joinNames(allowed) + ")");
-      }
-      // yaml-cpp marks an empty value at the next token, often on a later line: point at the key.
-      if (kv.second.IsNull()) fail(kv.first, (path.empty() ? "" : path + ".") + key, "has no value");
-    }
-  }
+  using YamlReader::YamlReader;
 
   std::string scalar(const YAML::Node& node, const std::string& path, const char* expected) const {
     if (!node.IsScalar()) fail(node, path, std::string("expected ") + expected + ", got " + kind(node));
@@ -143,8 +104,7 @@ class Reader {
   // The file's contents without trailing line breaks; `name` relative to the config's folder.
   std::string readSecretFile(const YAML::Node& node, const std::string& path, const std::string& name,
                              size_t min_size) const {
-    std::filesystem::path file = name;
-    if (file.is_relative()) file = std::filesystem::path(base_dir_) / file;
+    const std::filesystem::path file = resolve(name);
     std::ifstream in(file, std::ios::binary);
     if (!in) fail(node, path, "cannot read " + file.string());
     std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -156,19 +116,6 @@ class Reader {
     return content;
   }
 
-  static std::string kind(const YAML::Node& node) {
-    switch (node.Type()) {
-      case YAML::NodeType::Map: return "a mapping";
-      case YAML::NodeType::Sequence: return "a list";
-      case YAML::NodeType::Null: return "nothing";
-      case YAML::NodeType::Scalar: return "\"" + node.Scalar() + "\"";
-      default: return "an undefined value";
-    }
-  }
-
- private:
-  std::string file_;
-  std::string base_dir_;
 };
 
 void readPoll(const Reader& r, const YAML::Node& map, const std::string& path, PollSettings& poll) {
@@ -411,14 +358,9 @@ Config parseConfig(const std::string& text, const std::string& name, const std::
 }
 
 Config loadConfigFile(const std::string& path) {
-  // A UTF-8 path on every platform (the narrow path would use the ANSI code page on Windows).
-  const std::filesystem::path fs_path(std::u8string(path.begin(), path.end()));
-  std::ifstream in(fs_path, std::ios::binary);
-  if (!in) throw ConfigError(path + ": cannot open the configuration file (does it exist and is it readable?)");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const auto dir = fs_path.parent_path().u8string();
-  return parseConfig(buffer.str(), path, dir.empty() ? "." : std::string(dir.begin(), dir.end()));
+  const auto file = readConfigFile(path);
+  if (!file) throw ConfigError(path + ": cannot open the configuration file (does it exist and is it readable?)");
+  return parseConfig(file->text, path, file->folder);
 }
 
 }  // namespace rras

@@ -1,6 +1,8 @@
 #include "http/web_config.h"
 
+#include "config/config_file.h"
 #include "config/yaml_documents.h"
+#include "config/yaml_reader.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -9,8 +11,6 @@
 #include <filesystem>
 #include <fstream>
 #include <initializer_list>
-#include <set>
-#include <sstream>
 #include <string_view>
 #include <vector>
 
@@ -22,39 +22,9 @@ namespace {
 constexpr std::string_view kUnsupportedTlsKeys[] = {"cert", "key", "client_ca", "cipher_suites",
                                                     "curve_preferences", "client_allowed_sans"};
 
-std::string join(std::initializer_list<std::string_view> names) {
-  std::string out;
-  for (auto n : names) out += (out.empty() ? "" : ", ") + std::string(n);
-  return out;
-}
-
-class WebReader {
+class WebReader : public YamlReader<WebConfigError> {
  public:
-  WebReader(std::string file, std::string base_dir) : file_(std::move(file)), base_dir_(std::move(base_dir)) {}
-
-  [[noreturn]] void fail(const YAML::Node& node, const std::string& path, const std::string& what) const {
-    std::ostringstream out;
-    out << file_;
-    if (node.Mark().line >= 0) out << ":" << node.Mark().line + 1 << ":" << node.Mark().column + 1;
-    out << ": " << (path.empty() ? "" : path + ": ") << what;
-    throw WebConfigError(out.str());
-  }
-
-  // A mapping with unique keys, each in `allowed`, none without a value.
-  void expectMap(const YAML::Node& node, const std::string& path,
-                 std::initializer_list<std::string_view> allowed) const {
-    if (!node.IsMap()) fail(node, path, "expected a mapping");
-    std::set<std::string> seen;
-    for (const auto& kv : node) {
-      if (!kv.first.IsScalar()) fail(kv.first, path, "keys must be plain strings");
-      const std::string key = kv.first.Scalar();
-      if (!seen.insert(key).second) fail(kv.first, path, "duplicate key \"" + key + "\"");
-      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-        fail(kv.first, path, "unknown key \"" + key + "\" (allowed: " + join(allowed) + ")");
-      }
-      if (kv.second.IsNull()) fail(kv.first, path + "." + key, "has no value");
-    }
-  }
+  using YamlReader::YamlReader;
 
   std::string string(const YAML::Node& node, const std::string& path) const {
     if (!node.IsScalar()) fail(node, path, "expected a string");
@@ -70,9 +40,9 @@ class WebReader {
 
   // A file that must exist and be a readable regular file; returns the resolved path.
   std::string readableFile(const YAML::Node& node, const std::string& path) const {
-    std::filesystem::path file = string(node, path);
-    if (file.empty()) fail(node, path, "must not be empty");
-    if (file.is_relative()) file = std::filesystem::path(base_dir_) / file;
+    const std::string name = string(node, path);
+    if (name.empty()) fail(node, path, "must not be empty");
+    const std::filesystem::path file = resolve(name);
     std::error_code ec;
     if (!std::filesystem::is_regular_file(file, ec) || !std::ifstream(file, std::ios::binary)) {
       fail(node, path, "cannot read " + file.string() + " (missing, not a regular file, or not readable)");
@@ -88,10 +58,6 @@ class WebReader {
     if (s == "TLS13") return TlsVersion::kTls13;
     fail(node, path, "\"" + s + "\" is not one of: TLS10, TLS11, TLS12, TLS13");
   }
-
- private:
-  std::string file_;
-  std::string base_dir_;
 };
 
 ClientAuth clientAuth(const WebReader& r, const YAML::Node& node, const std::string& path) {
@@ -207,12 +173,9 @@ WebConfig loadWebConfigFile(const std::string& path) {
   if (!std::filesystem::is_regular_file(fs_path, ec)) {
     throw WebConfigError(path + ": cannot open the web configuration file (does it exist and is it a regular file?)");
   }
-  std::ifstream in(fs_path, std::ios::binary);
-  if (!in) throw WebConfigError(path + ": cannot read the web configuration file (permissions?)");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const auto dir = fs_path.parent_path().u8string();
-  return parseWebConfig(buffer.str(), path, dir.empty() ? "." : std::string(dir.begin(), dir.end()));
+  const auto file = readConfigFile(path);
+  if (!file) throw WebConfigError(path + ": cannot read the web configuration file (permissions?)");
+  return parseWebConfig(file->text, path, file->folder);
 }
 
 }  // namespace rras
