@@ -32,9 +32,6 @@ limit of 110 s. Exit 0 on success, 1 on failure. Needs python3 and python3-yaml.
 import json
 import os
 import re
-import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -50,7 +47,8 @@ except ImportError:  # CMake may have found a python3 without PyYAML; Debian's h
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from prometheus_scrape_test import (  # noqa: E402  the scrape test's process helpers
-    HardTimeout, TestFailure, free_port, http_get, parse_demo_config, stop, tail, wait_http_ok)
+    HardTimeout, TestFailure, http_get, parse_demo_config, prepare, shut_down, start_exporter, start_prometheus,
+    wait_http_ok)
 
 HARD_TIMEOUT_S = 110
 ASSERT_DEADLINE_S = 60
@@ -296,46 +294,10 @@ def write_alerts_with_short_for(src, dst):
         yaml.safe_dump(doc, f, sort_keys=False, allow_unicode=True)
 
 
-def start_prometheus(tmpdir, exporter_port, rule_files, log_path):
-    prom_port = free_port()
-    config = os.path.join(tmpdir, "prometheus.yml")
-    with open(config, "w", encoding="utf-8") as f:
-        yaml.safe_dump({
-            "global": {"scrape_interval": f"{SCRAPE_INTERVAL_S}s", "scrape_timeout": f"{SCRAPE_INTERVAL_S}s",
-                       "evaluation_interval": "1s"},
-            "rule_files": rule_files,
-            "scrape_configs": [{"job_name": "rras",
-                                "static_configs": [{"targets": [f"127.0.0.1:{exporter_port}"]}]}],
-        }, f)
-    with open(log_path, "wb") as lf:
-        proc = subprocess.Popen(
-            [shutil.which("prometheus"), f"--config.file={config}",
-             f"--storage.tsdb.path={os.path.join(tmpdir, 'data')}", "--storage.tsdb.retention.time=1h",
-             f"--web.listen-address=127.0.0.1:{prom_port}", "--log.level=warn"],
-            stdin=subprocess.DEVNULL, stdout=lf, stderr=subprocess.STDOUT, cwd=tmpdir)
-    return proc, f"http://127.0.0.1:{prom_port}"
-
-
 def main(argv):
-    if len(argv) != 3:
-        print(f"usage: {argv[0]} <exporter-binary> <repo-root>", file=sys.stderr)
-        return 2
-    exporter_bin = os.path.abspath(argv[1])
-    repo_root = os.path.abspath(argv[2])
+    exporter_bin, repo_root = prepare(argv, HARD_TIMEOUT_S)
     config = os.path.join(repo_root, "config", "demo.yml")
     dashboards = os.path.join(repo_root, "dashboards")
-    if not os.access(exporter_bin, os.X_OK):
-        print(f"FAIL: exporter binary {exporter_bin} is missing or not executable", file=sys.stderr)
-        return 1
-    if shutil.which("prometheus") is None:
-        print("FAIL: `prometheus` not found in PATH", file=sys.stderr)
-        return 1
-
-    def on_alarm(signum, frame):
-        raise HardTimeout(f"hard timeout of {HARD_TIMEOUT_S} s exceeded")
-
-    signal.signal(signal.SIGALRM, on_alarm)
-    signal.alarm(HARD_TIMEOUT_S)
 
     tmpdir = tempfile.mkdtemp(prefix="rras_dashboard_test.")
     exporter = prometheus = None
@@ -363,12 +325,7 @@ def main(argv):
         alerts_copy = os.path.join(tmpdir, "rras_alerts_for_1s.yml")
         write_alerts_with_short_for(alerts_src, alerts_copy)
 
-        exporter_port = free_port()
-        with open(exporter_log, "wb") as lf:
-            exporter = subprocess.Popen(
-                [exporter_bin, f"--config.file={config}",
-                 f"--web.listen-address=127.0.0.1:{exporter_port}", "--log.level=warn"],
-                stdin=subprocess.DEVNULL, stdout=lf, stderr=subprocess.STDOUT, cwd=tmpdir)
+        exporter, exporter_port = start_exporter(exporter_bin, config, tmpdir, exporter_log, "warn")
         wait_http_ok(f"http://127.0.0.1:{exporter_port}/-/ready", exporter, "exporter", time.monotonic() + 20)
         log(f"exporter ready on 127.0.0.1:{exporter_port}")
         prometheus, prom_url = start_prometheus(tmpdir, exporter_port, [alerts_copy, recording], prometheus_log)
@@ -411,17 +368,7 @@ def main(argv):
     except (TestFailure, HardTimeout) as e:
         print(f"FAIL: {e}", file=sys.stderr, flush=True)
     finally:
-        signal.alarm(0)
-        try:
-            stop(prometheus, "prometheus")
-        finally:
-            stop(exporter, "exporter")
-        if not ok:
-            for name, path in (("exporter", exporter_log), ("prometheus", prometheus_log)):
-                t = tail(path)
-                if t:
-                    print(f"--- last lines of {name} output ---\n{t}", file=sys.stderr, flush=True)
-        shutil.rmtree(tmpdir, ignore_errors=True)
+        shut_down(ok, exporter, prometheus, exporter_log, prometheus_log, tmpdir)
     if ok:
         log("PASS")
         return 0

@@ -191,27 +191,80 @@ def tail(path, n=30):
         return ""
 
 
-def main(argv):
+def prepare(argv, hard_timeout_s):
+    """Checks the arguments and the tools, arms the hard timeout; returns (exporter binary, repo root)."""
     if len(argv) != 3:
         print(f"usage: {argv[0]} <exporter-binary> <repo-root>", file=sys.stderr)
-        return 2
+        raise SystemExit(2)
     exporter_bin = os.path.abspath(argv[1])
-    repo_root = os.path.abspath(argv[2])
-    config = os.path.join(repo_root, "config", "demo.yml")
-    prometheus_bin = shutil.which("prometheus")
     if not os.access(exporter_bin, os.X_OK):
         print(f"FAIL: exporter binary {exporter_bin} is missing or not executable", file=sys.stderr)
-        return 1
-    if prometheus_bin is None:
+        raise SystemExit(1)
+    if shutil.which("prometheus") is None:
         print("FAIL: `prometheus` not found in PATH", file=sys.stderr)
-        return 1
+        raise SystemExit(1)
 
     def on_alarm(signum, frame):
-        raise HardTimeout(f"hard timeout of {HARD_TIMEOUT_S} s exceeded")
+        raise HardTimeout(f"hard timeout of {hard_timeout_s} s exceeded")
 
     signal.signal(signal.SIGALRM, on_alarm)
-    signal.alarm(HARD_TIMEOUT_S)
+    signal.alarm(hard_timeout_s)
+    return exporter_bin, os.path.abspath(argv[2])
 
+
+def start_exporter(exporter_bin, config, tmpdir, log_path, log_level):
+    """The exporter on a free 127.0.0.1 port, its output in log_path; returns (process, port)."""
+    port = free_port()
+    with open(log_path, "wb") as lf:
+        proc = subprocess.Popen(
+            [exporter_bin, f"--config.file={config}", f"--web.listen-address=127.0.0.1:{port}",
+             f"--log.level={log_level}"],
+            stdin=subprocess.DEVNULL, stdout=lf, stderr=subprocess.STDOUT, cwd=tmpdir)
+    return proc, port
+
+
+def start_prometheus(tmpdir, exporter_port, rule_files, log_path):
+    """Prometheus scraping the exporter every second (job rras), evaluating rule_files every second,
+    on a free 127.0.0.1 port; returns (process, base URL)."""
+    prom_port = free_port()
+    config = os.path.join(tmpdir, "prometheus.yml")
+    with open(config, "w", encoding="utf-8") as f:
+        f.write("global:\n"
+                "  scrape_interval: 1s\n"
+                "  scrape_timeout: 1s\n"
+                "  evaluation_interval: 1s\n"
+                + ("rule_files:\n" + "".join(f"  - {json.dumps(r)}\n" for r in rule_files) if rule_files else "")
+                + "scrape_configs:\n"
+                "  - job_name: rras\n"
+                "    static_configs:\n"
+                f"      - targets: ['127.0.0.1:{exporter_port}']\n")
+    with open(log_path, "wb") as lf:
+        proc = subprocess.Popen(
+            [shutil.which("prometheus"), f"--config.file={config}",
+             f"--storage.tsdb.path={os.path.join(tmpdir, 'data')}", "--storage.tsdb.retention.time=1h",
+             f"--web.listen-address=127.0.0.1:{prom_port}", "--log.level=warn"],
+            stdin=subprocess.DEVNULL, stdout=lf, stderr=subprocess.STDOUT, cwd=tmpdir)
+    return proc, f"http://127.0.0.1:{prom_port}"
+
+
+def shut_down(ok, exporter, prometheus, exporter_log, prometheus_log, tmpdir):
+    """Stops both (either may be None), shows their last output when the test failed, cleans up."""
+    signal.alarm(0)
+    try:
+        stop(prometheus, "prometheus")
+    finally:
+        stop(exporter, "exporter")
+    if not ok:
+        for name, path in (("exporter", exporter_log), ("prometheus", prometheus_log)):
+            t = tail(path)
+            if t:
+                print(f"--- last lines of {name} output ---\n{t}", file=sys.stderr, flush=True)
+    shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+def main(argv):
+    exporter_bin, repo_root = prepare(argv, HARD_TIMEOUT_S)
+    config = os.path.join(repo_root, "config", "demo.yml")
     tmpdir = tempfile.mkdtemp(prefix="rras_prom_scrape_test.")
     exporter = prometheus = None
     exporter_log = os.path.join(tmpdir, "exporter.log")
@@ -227,40 +280,14 @@ def main(argv):
                 f"healthy router, found failing={failing} healthy={sorted(healthy)}")
         log(f"expected connections from {config}: {healthy}; failing router: {failing}")
 
-        exporter_port = free_port()
+        exporter, exporter_port = start_exporter(exporter_bin, config, tmpdir, exporter_log, "info")
         exporter_url = f"http://127.0.0.1:{exporter_port}"
-        log(f"starting exporter on {exporter_url}")
-        with open(exporter_log, "wb") as lf:
-            exporter = subprocess.Popen(
-                [exporter_bin, f"--config.file={config}",
-                 f"--web.listen-address=127.0.0.1:{exporter_port}", "--log.level=info"],
-                stdin=subprocess.DEVNULL, stdout=lf, stderr=subprocess.STDOUT, cwd=tmpdir)
+        log(f"started exporter on {exporter_url}")
         wait_http_ok(f"{exporter_url}/-/ready", exporter, "exporter", time.monotonic() + 20)
         log("exporter is ready")
 
-        prom_port = free_port()
-        prom_url = f"http://127.0.0.1:{prom_port}"
-        prom_config = os.path.join(tmpdir, "prometheus.yml")
-        with open(prom_config, "w", encoding="utf-8") as f:
-            f.write(
-                "global:\n"
-                "  scrape_interval: 1s\n"
-                "  scrape_timeout: 1s\n"
-                "  evaluation_interval: 1s\n"
-                "scrape_configs:\n"
-                "  - job_name: rras\n"
-                "    static_configs:\n"
-                f"      - targets: ['127.0.0.1:{exporter_port}']\n")
-        data_dir = os.path.join(tmpdir, "data")
-        log(f"starting prometheus ({prometheus_bin}) on {prom_url}")
-        with open(prometheus_log, "wb") as lf:
-            prometheus = subprocess.Popen(
-                [prometheus_bin, f"--config.file={prom_config}",
-                 f"--storage.tsdb.path={data_dir}",
-                 "--storage.tsdb.retention.time=1h",
-                 f"--web.listen-address=127.0.0.1:{prom_port}",
-                 "--log.level=warn"],
-                stdin=subprocess.DEVNULL, stdout=lf, stderr=subprocess.STDOUT, cwd=tmpdir)
+        prometheus, prom_url = start_prometheus(tmpdir, exporter_port, [], prometheus_log)
+        log(f"started prometheus ({shutil.which('prometheus')}) on {prom_url}")
         wait_http_ok(f"{prom_url}/-/ready", prometheus, "prometheus", time.monotonic() + 30)
         log("prometheus is ready; waiting for the first successful scrape")
 
@@ -316,17 +343,7 @@ def main(argv):
     except (TestFailure, HardTimeout) as e:
         print(f"FAIL: {e}", file=sys.stderr, flush=True)
     finally:
-        signal.alarm(0)
-        try:
-            stop(prometheus, "prometheus")
-        finally:
-            stop(exporter, "exporter")
-        if not ok:
-            for name, path in (("exporter", exporter_log), ("prometheus", prometheus_log)):
-                t = tail(path)
-                if t:
-                    print(f"--- last lines of {name} output ---\n{t}", file=sys.stderr, flush=True)
-        shutil.rmtree(tmpdir, ignore_errors=True)
+        shut_down(ok, exporter, prometheus, exporter_log, prometheus_log, tmpdir)
     if ok:
         log("PASS")
         return 0
