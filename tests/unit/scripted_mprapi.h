@@ -9,14 +9,13 @@
 #include <mprapi.h>
 #include <mprerror.h>
 
-#include <algorithm>
 #include <atomic>
 #include <cstdlib>
-#include <cwchar>
 #include <functional>
 #include <mutex>
 #include <set>
 
+#include "mock_connections.h"  // tests/windows/mock_mprapi: the mock DLL's connections and paging rule
 #include "sources/mprapi/mprapi_library.h"
 
 namespace rras::testing::scripted_mprapi {
@@ -99,48 +98,6 @@ inline DWORD WINAPI serverGetInfo(MPR_SERVER_HANDLE, DWORD level, LPBYTE* buffer
   return NO_ERROR;
 }
 
-inline HANDLE connectionHandle(DWORD i) { return reinterpret_cast<HANDLE>(static_cast<ULONG_PTR>(0x1000 + i * 4)); }
-
-// Entries [start, start + per_page) of `connections`, filled by `fill`; the MprAdmin paging rule.
-template <typename Entry>
-DWORD page(const Script& s, LPBYTE* buffer, LPDWORD read, LPDWORD total, LPDWORD resume,
-           void (*fill)(DWORD i, Entry& e)) {
-  const DWORD start = *resume;
-  if (start > s.connections) return ERROR_INVALID_PARAMETER;
-  const DWORD count = std::min(s.per_page, s.connections - start);
-  *total = s.connections - start;
-  *read = count;
-  if (count > 0) {
-    auto* entries = static_cast<Entry*>(allocate(sizeof(Entry) * count));
-    for (DWORD k = 0; k < count; ++k) fill(start + k, entries[k]);
-    *buffer = reinterpret_cast<LPBYTE>(entries);
-  }
-  const bool more = start + count < s.connections;
-  *resume = more ? start + count : 0;
-  return more ? ERROR_MORE_DATA : NO_ERROR;
-}
-
-inline void fillLevel0(DWORD i, RAS_CONNECTION_0& c) {
-  c.hConnection = connectionHandle(i);
-  c.dwConnectDuration = 60;
-  c.dwInterfaceType = ROUTER_IF_TYPE_CLIENT;
-  c.dwConnectionFlags = RAS_FLAGS_PPP_CONNECTION;
-  std::swprintf(c.wszUserName, 257, L"user%lu", i);
-}
-
-inline void fillEx(DWORD i, RAS_CONNECTION_EX& c) {
-  c.Header.revision = MPRAPI_RAS_CONNECTION_OBJECT_REVISION_1;
-  c.Header.type = MPRAPI_OBJECT_TYPE_RAS_CONNECTION_OBJECT;
-  c.Header.size = sizeof(RAS_CONNECTION_EX);
-  c.hConnection = connectionHandle(i);
-  c.dwConnectDuration = 60;
-  c.dwInterfaceType = ROUTER_IF_TYPE_CLIENT;
-  c.dwConnectionFlags = RAS_FLAGS_PPP_CONNECTION;
-  std::swprintf(c.wszUserName, 257, L"user%lu", i);
-  c.ProjectionInfo.projectionInfoType = 1;  // PPP
-  std::swprintf(c.ProjectionInfo.PppProjectionInfo.wszRemoteAddress, 16, L"10.0.0.%lu", 1 + i % 250);
-}
-
 // Blocks in a synchronous ReadFile on a pipe nobody writes, as an RPC to a hung router blocks;
 // only CancelSynchronousIo from another thread ends it.
 inline DWORD hangInSynchronousIo() {
@@ -167,7 +124,8 @@ inline DWORD WINAPI connectionEnum(RAS_SERVER_HANDLE, DWORD level, LPBYTE* buffe
   }
   if (level > s.max_level) return ERROR_INVALID_LEVEL;
   if (level != 0) return ERROR_NOT_SUPPORTED;  // the rows that need levels 1-3 use the mock DLL's suite
-  return page<RAS_CONNECTION_0>(s, buffer, read, total, resume, fillLevel0);
+  return mock_connections::page<RAS_CONNECTION_0>(s.connections, s.per_page, allocate, mock_connections::fillLevel0,
+                                                  buffer, read, total, resume);
 }
 
 inline DWORD WINAPI connectionEnumEx(RAS_SERVER_HANDLE, PMPRAPI_OBJECT_HEADER header, DWORD, LPDWORD read,
@@ -189,7 +147,8 @@ inline DWORD WINAPI connectionEnumEx(RAS_SERVER_HANDLE, PMPRAPI_OBJECT_HEADER he
     return NO_ERROR;
   }
   const DWORD before = *resume;
-  const DWORD code = page<RAS_CONNECTION_EX>(s, reinterpret_cast<LPBYTE*>(connections), read, total, resume, fillEx);
+  const DWORD code = mock_connections::page<RAS_CONNECTION_EX>(s.connections, s.per_page, allocate, mock_connections::fillEx,
+                                                                reinterpret_cast<LPBYTE*>(connections), read, total, resume);
   if (s.resume_stuck && code == ERROR_MORE_DATA && before != 0) *resume = before;
   return code;
 }
