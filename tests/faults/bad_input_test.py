@@ -7,6 +7,7 @@ hung poll stops the exporter (exit 0) well within the poll deadline.
 Usage: bad_input_test.py <exporter-binary>      (127.0.0.1 only; hard limit 90 s)
 """
 
+import functools
 import os
 import signal
 import socket
@@ -17,8 +18,14 @@ import time
 import urllib.error
 import urllib.request
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import testlib  # noqa: E402  tests/lib
+from testlib import free_port  # noqa: E402
+
 DEADLINE_S = 90
 START = time.monotonic()
+wait_until = functools.partial(testlib.wait_until, start=START, deadline_s=DEADLINE_S,
+                               interval=0.05, retry_on=(OSError,))
 POLL_TIMEOUT_S = 8
 CONFIG = f"""global: {{poll_interval: 500ms}}
 routers:
@@ -33,12 +40,6 @@ WITHOUT_HUNG = """global: {poll_interval: 500ms}
 routers:
   - {name: healthy, source: simulator, simulator: {connections: 5, churn_per_minute: 600}}
 """
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def raw(port, data, wait=3.0):
@@ -82,18 +83,6 @@ def check(what, ok, detail=""):
     if not ok:
         raise AssertionError(f"{what}: {detail}")
     print(f"ok: {what}", flush=True)
-
-
-def wait_until(what, predicate):
-    while time.monotonic() - START < DEADLINE_S:
-        try:
-            if predicate():
-                print(f"ok: {what}", flush=True)
-                return
-        except OSError:
-            pass
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for: {what}")
 
 
 def http_cases(port):

@@ -9,13 +9,17 @@ Certificates come from `openssl req`/`openssl x509` in a temporary folder; bcryp
 libxcrypt through Python's crypt module. Listens on 127.0.0.1 only; hard limit 60 s.
 """
 
+import functools
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import warnings
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import testlib  # noqa: E402  tests/lib
+from testlib import free_port  # noqa: E402
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -23,6 +27,8 @@ with warnings.catch_warnings():
 
 DEADLINE_S = 60
 START = time.monotonic()
+wait_for = functools.partial(testlib.wait_until, start=START, deadline_s=DEADLINE_S,
+                             interval=0.1, retry_on=())
 CONFIG = """global: {poll_interval: 1s}
 routers:
   - {name: tls-router, source: simulator, simulator: {connections: 3}}
@@ -59,12 +65,6 @@ def make_pki(d):
     leaf("stranger", "other-ca", "extendedKeyUsage=clientAuth\n")
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def curl(d, port, *extra, path="/metrics"):
     """(exit code, HTTP status or 0) of one request with the test CA trusted."""
     r = run("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5", "--cacert", f"{d}/ca.pem",
@@ -95,15 +95,6 @@ def web_config(d, client_auth, users):
     with open(tmp, "w") as f:
         f.write(text)
     os.replace(tmp, f"{d}/web.yml")
-
-
-def wait_for(what, check):
-    while time.monotonic() - START < DEADLINE_S:
-        if check():
-            print(f"ok: {what}", flush=True)
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for: {what}")
 
 
 def main():

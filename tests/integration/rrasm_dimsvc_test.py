@@ -27,6 +27,9 @@ import threading
 import time
 import urllib.request
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from testlib import free_port  # noqa: E402  tests/lib
+
 HARD_TIMEOUT_S = 150
 PASSWORD, WRONG_PASSWORD = "Fake-Pass-1 with spaces", "not-the-password-9"
 QUARANTINE = ["normal", "quarantine", "probation", "not_capable"]
@@ -58,12 +61,6 @@ class TestFailure(Exception):
 
 def log(msg):
     print(f"[rrasm_dimsvc_test] {msg}", flush=True)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def case(name, transport, level, **extra):

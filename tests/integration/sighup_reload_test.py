@@ -10,17 +10,23 @@ with an unknown key and sends SIGHUP: the exporter keeps both routers, logs the 
 position, and the reload gauge is 0; (3) SIGTERM stops it with exit code 0. Hard limit 60 s.
 """
 
+import functools
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import testlib  # noqa: E402  tests/lib
+from testlib import free_port  # noqa: E402
+
 DEADLINE_S = 60
 START = time.monotonic()
+wait_until = functools.partial(testlib.wait_until, start=START, deadline_s=DEADLINE_S,
+                               interval=0.1, retry_on=(OSError,))
 
 GOOD = """global: {poll_interval: 200ms}
 routers:
@@ -30,27 +36,9 @@ WITH_SECOND = GOOD + "  - {name: second, source: simulator, simulator: {connecti
 BROKEN = WITH_SECOND + "  - {name: third, source: simulator, colour: blue}\n"
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def scrape(port):
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
         return r.read().decode()
-
-
-def wait_until(what, check):
-    while time.monotonic() - START < DEADLINE_S:
-        try:
-            if check():
-                print(f"ok: {what}", flush=True)
-                return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for: {what}")
 
 
 def main():

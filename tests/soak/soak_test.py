@@ -10,7 +10,6 @@ Usage: soak_test.py <exporter-binary> [seconds, default 90]     (127.0.0.1 only)
 
 import gzip
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -18,6 +17,9 @@ import tempfile
 import threading
 import time
 import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from testlib import free_port  # noqa: E402  tests/lib
 
 # Every poll (100 ms) connections leave and arrive: churn_per_minute / 600 per poll, plus
 # churn_per_call before each enumeration call (so also between the levels of one poll).
@@ -31,12 +33,6 @@ routers:
   - {name: level0, source: simulator, simulator: {connections: 300, churn_per_minute: 12000, max_level: 0, seed: 3}}
 """
 ROUTERS = ["big-ex", "level3", "level0"]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def rss_kib(pid):
