@@ -5,7 +5,9 @@ Serves RMprAdminServerGetInfo (opnum 0), RRasAdminConnectionEnum (opnum 1) and
 RRasAdminConnectionEnumEx (opnum 45) from a scenario file (JSON) over ncacn_ip_tcp on 127.0.0.1
 and, with --smb-port, also as \\PIPE\\ROUTER behind impacket's SMB server (NTLMv2, SMB signing).
 Replies are laid out here with struct at the offsets of research/rrasm.md §2.3 and
-rrasm-real.md §5.2, independently of the exporter's C++ decoder.
+rrasm-real.md §5.2 (NDR20: no trailing gaps), independently of the exporter's C++ decoder.
+The reference router (tests/reference_dimsvc: widl + Wine's rpcrt4) is the authority on layout;
+this fake stays for what Wine cannot do: SMB named pipes, faults mid-reply, hangs.
 
 Scenario keys (all optional but "connections"):
   server_info_level  highest opnum 0 level answered (-1: none); higher levels get 124
@@ -108,9 +110,12 @@ def rasi(c, level, ipx):
 
 
 def ras_connection_ex(c):
-    """One RAS_CONNECTION_EX_IDL element, starting 8-aligned: tag, arm, inner union."""
+    """One RAS_CONNECTION_EX_IDL element in NDR20, starting 8-aligned: tag, arm, inner union, handles.
+
+    NDR20 marshals no trailing gap: the IKEv2 arm is 140 bytes (144 in memory), so an IKEv2
+    element is 1620 bytes and hConnection follows the arm directly."""
     ikev2 = c.get("ikev2", False)
-    buf = bytearray(1624 if ikev2 else 1672)
+    buf = bytearray(1620 if ikev2 else 1672)
     buf[0] = 1  # union tag: revision 1
     a = 8
     put(buf, a, "BBH", 1, 1, 1672)
@@ -138,7 +143,7 @@ def ras_connection_ex(c):
         put(buf, v6, "I", 720)
     if ikev2:
         put(buf, p + 124, "I", IKEV2_AUTH.get(c.get("auth", ""), 0))
-        put(buf, a + 1608, "II", c["handle"], c.get("interface", 0))
+        put(buf, a + 1604, "II", c["handle"], c.get("interface", 0))
     else:
         proto, data = AUTH.get(c.get("auth", ""), (0, 0))
         put(buf, p + 140, "II", proto, data)

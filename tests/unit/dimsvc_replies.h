@@ -1,6 +1,7 @@
 // DIMSVC reply stubs built byte by byte at the offsets of research/rrasm.md §2.3 and
-// rrasm-real.md §5.2, independently of the decoder: the golden-byte tests and the fault matrix's
-// scripted rrasm router use them.
+// rrasm-real.md §5.2 (NDR20: no trailing gaps), independently of the decoder: the golden-byte
+// tests and the fault matrix's scripted rrasm router use them. They are doubles written from our
+// own reading; the reference router (tests/reference_dimsvc, widl + Wine's rpcrt4) is the authority.
 #pragma once
 
 #include <algorithm>
@@ -89,40 +90,69 @@ inline Bytes level0Entry(uint32_t handle, const std::u16string& user) {
   return e.b;
 }
 
-// A RAS_CONNECTION_EX_IDL element as MIDL lays it out: 8-aligned tag, arm, inner 8-aligned tag.
-inline Bytes exElement(bool ikev2, uint32_t handle) {
+// The fields of one RAS_CONNECTION_EX_IDL element; tests vary them so every field can be checked.
+struct ExEntry {
+  bool ikev2 = false;
+  uint32_t handle = 0, interface_handle = 0x55, duration = 120, flags = 0;  // flags 0: 0x10 IKEv2, else 0x1
+  uint16_t if_type = 0;     // enum16 ROUTER_IF_TYPE_CLIENT
+  uint16_t quarantine = 1;  // enum16 RAS_QUAR_STATE_QUARANTINE
+  std::u16string interface_name = u"if", user = u"dave", domain = u"EXAMPLE", computer = u"PC-9";
+  std::u16string tunnel_endpoint = u"203.0.113.9", ipv4 = u"10.9.8.7";
+  uint32_t counter_base = 500;  // the 13 DWORD counters are counter_base, counter_base + 1, ...
+  bool ipv6 = true;             // IKEv2: prefix 2001:db8::/64, interface id ::7
+  uint32_t auth = 0;            // 0: PAP for PPP, MPRAPI_IKEV2_AUTH_USING_EAP (2) for IKEv2
+};
+
+// A RAS_CONNECTION_EX_IDL element as NDR20 lays it out: 8-aligned tag, arm, inner 8-aligned tag,
+// the projection arm (PPP 192 bytes, IKEv2 140: no trailing gap), hConnection, hInterface. The
+// element ends there (1672 or 1620 bytes); the next one starts 8-aligned.
+inline Bytes exElement(const ExEntry& x) {
   const size_t arm = 8, projection_arm = arm + 1464;
-  Blob e(ikev2 ? 1624 : 1672);
+  const size_t projection_size = x.ikev2 ? 140 : 192;
+  const size_t handles = projection_arm + projection_size;
+  Blob e(handles + 8);
   e.u8(0, 1);  // revision
   e.u8(arm + 0, 1);
   e.u8(arm + 1, 1);
   e.u16(arm + 2, 1672);
-  e.u32(arm + 4, 120);       // dwConnectDuration
-  e.u16(arm + 8, 0);         // enum16 ROUTER_IF_TYPE_CLIENT
-  e.u32(arm + 12, ikev2 ? 0x10 : 0x1);
-  e.wide(arm + 16, u"if");
-  e.wide(arm + 530, u"dave");
-  e.wide(arm + 1044, u"EXAMPLE");
-  e.wide(arm + 1076, u"PC-9");
-  e.u16(arm + 1128, 1);      // enum16 RAS_QUAR_STATE_QUARANTINE
-  for (uint32_t i = 0; i < 13; ++i) e.u32(arm + 1140 + 4 * i, 500 + i);
-  e.wide(arm + 1192, u"203.0.113.9");
+  e.u32(arm + 4, x.duration);
+  e.u16(arm + 8, x.if_type);
+  e.u32(arm + 12, x.flags ? x.flags : (x.ikev2 ? 0x10 : 0x1));
+  e.wide(arm + 16, x.interface_name);
+  e.wide(arm + 530, x.user);
+  e.wide(arm + 1044, x.domain);
+  e.wide(arm + 1076, x.computer);
+  e.u16(arm + 1128, x.quarantine);
+  for (uint32_t i = 0; i < 13; ++i) e.u32(arm + 1140 + 4 * i, x.counter_base + i);
+  e.wide(arm + 1192, x.tunnel_endpoint);
   e.wide(arm + 1322, u"198.51.100.1");
-  e.u8(arm + 1456, ikev2 ? 2 : 1);
-  e.wide(projection_arm + 36, u"10.9.8.7");
-  if (ikev2) {
-    e.bytes(projection_arm + 92, hex("0000000000000007"));
-    e.bytes(projection_arm + 100, hex("20010db800000000"));
-    e.u32(projection_arm + 108, 64);
-    e.u32(projection_arm + 124, 2);  // MPRAPI_IKEV2_AUTH_USING_EAP
-    e.u32(arm + 1608, handle);
-    e.u32(arm + 1612, 0x55);
+  e.u8(arm + 1456, x.ikev2 ? 2 : 1);
+  e.wide(projection_arm + 36, x.ipv4);
+  if (x.ikev2) {
+    if (x.ipv6) {
+      e.bytes(projection_arm + 92, hex("0000000000000007"));
+      e.bytes(projection_arm + 100, hex("20010db800000000"));
+      e.u32(projection_arm + 108, 64);
+    } else {
+      e.u32(projection_arm + 80, 720);  // dwIPv6NegotiationError
+    }
+    e.u32(projection_arm + 124, x.auth ? x.auth : 2);
+    e.u32(projection_arm + 136, 3);  // dwEncryptionMethod: the arm's last member
   } else {
-    e.u32(projection_arm + 140, 0xC023);  // PAP
-    e.u32(arm + 1656, handle);
-    e.u32(arm + 1660, 0x55);
+    e.u32(projection_arm + 88, 720);  // IPv6CP not negotiated
+    e.u32(projection_arm + 140, x.auth ? x.auth : 0xC023);
+    e.u32(projection_arm + 188, 7);  // dwCcpRemoteOptions: the arm's last member
   }
+  e.u32(handles, x.handle);
+  e.u32(handles + 4, x.interface_handle);
   return e.b;
+}
+
+inline Bytes exElement(bool ikev2, uint32_t handle) {
+  ExEntry x;
+  x.ikev2 = ikev2;
+  x.handle = handle;
+  return exElement(x);
 }
 
 inline Bytes exReply(const std::vector<Bytes>& elements, uint32_t total, uint32_t resume, uint32_t status) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "dimsvc_replies.h"
+#include "model/utf16.h"
 
 namespace rras::rrasm {
 namespace {
@@ -176,34 +177,122 @@ TEST(RrasmCodec, ConnectionEnumErrorStatusIsReturnedAsIs) {
   EXPECT_EQ(decodeConnectionEnum(enumReply({}, 0, 0, 0, 5), 3).status, 5u);
 }
 
+// A buffer shorter than the level's struct, with a success status, is refused at every level of
+// both calls: an over-read would stay inside the reply, where ASan cannot see it.
+TEST(RrasmCodec, ShortBuffersAreRefusedAtEveryLevel) {
+  const uint32_t mpr_server_size[] = {16, 16, 24};
+  for (uint32_t level = 0; level <= 2; ++level) {
+    for (uint32_t size = 0; size <= mpr_server_size[level]; size += 4) {
+      Stub s;
+      s.u32(size);
+      s.u32(size ? 0x00020000 : 0);
+      if (size) {
+        s.u32(size);
+        s.raw(Bytes(size, 0x11));
+      }
+      s.u32(0);  // success
+      if (size < mpr_server_size[level]) {
+        EXPECT_THROW(decodeServerGetInfo(s.b, level), MalformedReply) << "level " << level << ", " << size << " bytes";
+      } else {
+        EXPECT_EQ(decodeServerGetInfo(s.b, level).status, 0u) << "level " << level;
+      }
+    }
+  }
+  const std::vector<std::vector<uint32_t>> strides = {{1116}, {272, 288}, {828, 844}, {788}};
+  for (uint32_t level = 0; level <= 3; ++level) {
+    for (const uint32_t stride : strides[level]) {
+      for (const uint32_t size : {4u, stride - 4, stride / 2}) {
+        EXPECT_THROW(decodeConnectionEnum(enumReply(Bytes(size, 0), 1, 1, 0, 0), level), MalformedReply)
+            << "level " << level << ", " << size << " bytes for one entry";
+      }
+      EXPECT_EQ(decodeConnectionEnum(enumReply(Bytes(stride, 0), 1, 1, 0, 0), level).page.entries.size(), 1u);
+    }
+  }
+}
+
 // ---- opnum 45 ----
 
-TEST(RrasmCodec, ConnectionEnumExPppAndIkev2Elements) {
-  const Bytes reply = exReply({exElement(false, 0x1001), exElement(true, 0x1002)}, 2, 0, 0);
-  // Header 16 bytes, PPP element 1672 (8-aligned), IKEv2 element 1624, resume pointer, status.
-  EXPECT_EQ(reply.size(), 16u + 1672 + 1624 + 12);
-  const auto r = decodeConnectionEnumEx(reply);
-  ASSERT_EQ(r.page.entries.size(), 2u);
-  const Connection& ppp = r.page.entries[0];
-  EXPECT_EQ(ppp.handle, 0x1001u);
-  EXPECT_EQ(ppp.interface_handle, 0x55u);
-  EXPECT_EQ(ppp.levels, kHasEx);
-  EXPECT_EQ(ppp.protocol, "ppp");
-  EXPECT_EQ(ppp.duration_seconds, 120u);
-  EXPECT_EQ(ppp.user, "dave");
-  EXPECT_EQ(ppp.domain, "EXAMPLE");
-  EXPECT_EQ(ppp.remote_computer, "PC-9");
-  EXPECT_EQ(ppp.quarantine_state, QuarantineState::kQuarantine);
-  EXPECT_EQ(ppp.counters.bytes_sent, 500u);
-  EXPECT_EQ(ppp.counters.compression_ratio_out, 511u);
-  EXPECT_EQ(ppp.tunnel_endpoint, "203.0.113.9");
-  EXPECT_EQ(ppp.client_ipv4, "10.9.8.7");
-  EXPECT_EQ(ppp.auth_protocol, "pap");
-  const Connection& ike = r.page.entries[1];
-  EXPECT_EQ(ike.handle, 0x1002u);
-  EXPECT_EQ(ike.protocol, "ikev2");
-  EXPECT_EQ(ike.client_ipv6, "2001:db8::7");
-  EXPECT_EQ(ike.auth_protocol, "ikev2_eap");
+TEST(RrasmCodec, ConnectionEnumExElementSizesFollowNdr20) {
+  // Header 16 bytes, PPP element 1672 (8-aligned), IKEv2 element 1620 (its 140-byte arm has no
+  // trailing gap in NDR20), resume pointer, status.
+  EXPECT_EQ(exElement(false, 1).size(), 1672u);
+  EXPECT_EQ(exElement(true, 1).size(), 1620u);
+  EXPECT_EQ(exReply({exElement(false, 1), exElement(true, 2)}, 2, 0, 0).size(), 16u + 1672 + 1620 + 12);
+  // After an IKEv2 element the next one starts 8-aligned: 4 bytes of padding.
+  EXPECT_EQ(exReply({exElement(true, 1), exElement(false, 2)}, 2, 0, 0).size(), 16u + 1620 + 4 + 1672 + 12);
+}
+
+// Distinct values in every field, so a misplaced offset shows up as a wrong value.
+ExEntry distinctEntry(bool ikev2, uint32_t n) {
+  ExEntry x;
+  x.ikev2 = ikev2;
+  x.handle = 0x7000 + n;
+  x.interface_handle = 0x9000 + n;
+  x.duration = 100 + n;
+  x.if_type = static_cast<uint16_t>(n % 8);
+  x.quarantine = static_cast<uint16_t>(n % 4);
+  x.interface_name = u"if-" + std::u16string(1, static_cast<char16_t>(u'a' + n));
+  x.user = u"J\u00fcrgen-" + std::u16string(1, static_cast<char16_t>(u'0' + n));
+  x.domain = u"DOM" + std::u16string(1, static_cast<char16_t>(u'0' + n));
+  x.computer = u"PC-" + std::u16string(1, static_cast<char16_t>(u'0' + n));
+  x.tunnel_endpoint = u"203.0.113." + std::u16string(1, static_cast<char16_t>(u'0' + n));
+  x.ipv4 = u"10.0.0." + std::u16string(1, static_cast<char16_t>(u'0' + n));
+  x.counter_base = 1000 * (n + 1);
+  x.auth = ikev2 ? (n % 2 ? 1u : 2u) : (n % 2 ? 0xC223u : 0xC227u);
+  return x;
+}
+
+std::string utf8(const std::u16string& s) { return utf16ToUtf8(s.data(), s.size()); }
+
+void expectDecoded(const Connection& c, const ExEntry& x) {
+  SCOPED_TRACE("handle " + std::to_string(x.handle));
+  EXPECT_EQ(c.handle, x.handle);
+  EXPECT_EQ(c.interface_handle, x.interface_handle);
+  EXPECT_EQ(c.levels, kHasEx);
+  EXPECT_EQ(c.protocol, x.ikev2 ? "ikev2" : "ppp");
+  EXPECT_EQ(c.duration_seconds, x.duration);
+  EXPECT_EQ(static_cast<int>(c.interface_type), x.if_type);
+  EXPECT_EQ(static_cast<int>(c.quarantine_state), x.quarantine);
+  EXPECT_EQ(c.flags, x.ikev2 ? 0x10u : 0x1u);
+  EXPECT_EQ(c.interface_name, utf8(x.interface_name));
+  EXPECT_EQ(c.user, utf8(x.user));
+  EXPECT_EQ(c.domain, utf8(x.domain));
+  EXPECT_EQ(c.remote_computer, utf8(x.computer));
+  EXPECT_EQ(c.tunnel_endpoint, utf8(x.tunnel_endpoint));
+  EXPECT_EQ(c.client_ipv4, utf8(x.ipv4));
+  EXPECT_EQ(c.client_ipv6, x.ikev2 ? "2001:db8::7" : "");
+  const uint32_t b = x.counter_base;
+  const WireCounters& w = c.counters;
+  EXPECT_EQ(std::vector<uint32_t>({w.bytes_sent, w.bytes_received, w.frames_sent, w.frames_received, w.crc_errors,
+                                   w.timeout_errors, w.alignment_errors, w.hardware_overrun_errors, w.framing_errors,
+                                   w.buffer_overrun_errors, w.compression_ratio_in, w.compression_ratio_out}),
+            std::vector<uint32_t>({b, b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8, b + 9, b + 10, b + 11}));
+  const char* auth = x.ikev2 ? (x.auth == 1 ? "ikev2_cert" : "ikev2_eap") : (x.auth == 0xC223 ? "chap" : "eap");
+  EXPECT_EQ(c.auth_protocol, auth);
+}
+
+// IKEv2 entries first, in the middle and last of a page, the last page ending in ERROR_MORE_DATA:
+// with a 144-byte arm every later field and both handles of the page would be misread.
+TEST(RrasmCodec, ConnectionEnumExIkev2InEveryPagePosition) {
+  const std::vector<std::vector<bool>> pages = {
+      {true, false, false}, {false, true, false}, {false, false, true}, {true, true, true}, {true}};
+  for (const auto& kinds : pages) {
+    for (const uint32_t status : {0u, 234u}) {
+      std::vector<ExEntry> entries;
+      std::vector<Bytes> elements;
+      for (size_t i = 0; i < kinds.size(); ++i) {
+        entries.push_back(distinctEntry(kinds[i], static_cast<uint32_t>(i + 1)));
+        elements.push_back(exElement(entries.back()));
+      }
+      const uint32_t resume = status ? 42u : 0u;
+      const auto r = decodeConnectionEnumEx(exReply(elements, 9, resume, status));
+      EXPECT_EQ(r.status, status);
+      EXPECT_EQ(r.resume_handle, resume);
+      EXPECT_EQ(r.page.total_entries, 9u);
+      ASSERT_EQ(r.page.entries.size(), entries.size());
+      for (size_t i = 0; i < entries.size(); ++i) expectDecoded(r.page.entries[i], entries[i]);
+    }
+  }
 }
 
 TEST(RrasmCodec, ConnectionEnumExEmptyAndErrors) {

@@ -151,8 +151,9 @@ EnumReply decodeConnectionEnumEx(std::span<const uint8_t> stub) {
     if (count != entries) {
       r.fail("array max_count " + std::to_string(count) + " differs from lpdwEntriesRead " + std::to_string(entries));
     }
-    // Each element is at least the IKEv2 size: refuse counts the stub cannot hold before allocating.
-    constexpr size_t kSmallestElement = 1624;
+    // Each element is at least an IKEv2 one (8 + 1464 + 140 + 8 bytes, NDR20: no trailing gap):
+    // refuse counts the stub cannot hold before allocating.
+    constexpr size_t kSmallestElement = 1620;
     if (entries > r.remaining() / kSmallestElement) {
       r.fail(std::to_string(entries) + " entries cannot fit in the " + std::to_string(r.remaining()) + " bytes left");
     }

@@ -1,6 +1,8 @@
-// RAS_CONNECTION_EX_IDL, the element of the RRasAdminConnectionEnumEx array: real NDR with two
-// encapsulated unions (each tag 8-aligned), enum16 members and 8-aligned projection arms. Offsets
-// from research/rrasm-real.md §5.2 (what a MIDL-generated Windows server emits).
+// RAS_CONNECTION_EX_IDL, the element of the RRasAdminConnectionEnumEx array: real NDR20 with two
+// encapsulated unions (each tag 8-aligned), enum16 members and 8-aligned projection arms. NDR20
+// marshals no structure's trailing gap ([MS-RPCE] 2.2.5.3.4.1 makes it an NDR64 rule), so each arm
+// is as long as its last member reaches: PPP 192 bytes, IKEv2 140 (144 in memory). widl + Wine's
+// rpcrt4 on the spec's IDL put the same bytes on the wire (tests/reference_dimsvc).
 #include "model/ras_codes.h"
 #include "sources/rrasm/dimsvc_codec.h"
 
@@ -10,8 +12,8 @@ namespace {
 
 constexpr uint8_t kRevision1 = 1;
 constexpr size_t kArmSize = 1456;      // RAS_CONNECTION_EX_1_IDL up to the projection union
-constexpr size_t kPppArmSize = 192;    // PPP_PROJECTION_INFO_1
-constexpr size_t kIkev2ArmSize = 144;  // IKEV2_PROJECTION_INFO_1 with its 4 bytes of tail padding
+constexpr size_t kPppArmSize = 192;    // PPP_PROJECTION_INFO_1: ends on dwCcpRemoteOptions at 188
+constexpr size_t kIkev2ArmSize = 140;  // IKEV2_PROJECTION_INFO_1: ends on dwEncryptionMethod at 136
 }  // namespace
 
 Connection decodeRasConnectionEx(NdrReader& r, uint32_t index) {
