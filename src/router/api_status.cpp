@@ -13,6 +13,7 @@ constexpr std::pair<ApiCode, std::string_view> kNames[] = {
     {status::kInvalidData, "ERROR_INVALID_DATA"},
     {status::kNotSupported, "ERROR_NOT_SUPPORTED"},
     {status::kInvalidParameter, "ERROR_INVALID_PARAMETER"},
+    {status::kCallNotImplemented, "ERROR_CALL_NOT_IMPLEMENTED"},
     {status::kInvalidLevel, "ERROR_INVALID_LEVEL"},
     {status::kProcNotFound, "ERROR_PROC_NOT_FOUND"},
     {status::kMoreData, "ERROR_MORE_DATA"},
@@ -44,7 +45,8 @@ std::string apiCodeName(ApiCode code) {
 
 bool isUnsupportedLevel(ApiCode code) {
   return code == status::kInvalidLevel || code == status::kNotSupported ||
-         code == status::kRpcProcnumOutOfRange || code == status::kProcNotFound;
+         code == status::kRpcProcnumOutOfRange || code == status::kProcNotFound ||
+         code == status::kCallNotImplemented;
 }
 
 bool isBindingLost(ApiCode code) {

@@ -15,6 +15,7 @@ inline constexpr ApiCode kAccessDenied = 5;            // ERROR_ACCESS_DENIED
 inline constexpr ApiCode kInvalidData = 13;            // ERROR_INVALID_DATA
 inline constexpr ApiCode kNotSupported = 50;           // ERROR_NOT_SUPPORTED
 inline constexpr ApiCode kInvalidParameter = 87;       // ERROR_INVALID_PARAMETER
+inline constexpr ApiCode kCallNotImplemented = 120;    // ERROR_CALL_NOT_IMPLEMENTED (exported, not implemented)
 inline constexpr ApiCode kInvalidLevel = 124;          // ERROR_INVALID_LEVEL
 inline constexpr ApiCode kProcNotFound = 127;          // ERROR_PROC_NOT_FOUND (no EnumEx export)
 inline constexpr ApiCode kMoreData = 234;              // ERROR_MORE_DATA

@@ -283,3 +283,129 @@ TEST(EnumeratorTest, AnyFailureDropsTheHandleSoTheNextPollReconnects) {
 
 }  // namespace
 }  // namespace rras
+
+namespace rras {
+namespace {
+
+// Every code that means "not here" (DESIGN §3), at every rung of the ladder: a rule tested with one
+// of its codes only lets a dropped code through.
+constexpr ApiCode kNotHereCodes[] = {status::kInvalidLevel, status::kNotSupported, status::kRpcProcnumOutOfRange,
+                                     status::kProcNotFound, status::kCallNotImplemented};
+
+TEST(EnumeratorTest, EveryNotSupportedCodeStepsDownEveryRung) {
+  for (const ApiCode code : kNotHereCodes) {
+    // Refusing EnumEx, then also 3, 2 and 1, lands on the next level down each time.
+    const std::vector<std::pair<std::vector<int>, std::string>> rungs = {
+        {{-1}, "3"}, {{-1, 3}, "2"}, {{-1, 3, 2}, "1"}, {{-1, 3, 2, 1}, "0"}};
+    for (const auto& [refused, level] : rungs) {
+      SCOPED_TRACE(apiCodeName(code) + " refusing down to level " + level);
+      FakeRouterApi api;
+      for (int l : refused) api.refuse[l] = code;
+      for (int l = 0; l <= 3; ++l) api.pages[l] = {{status::kSuccess, {1, 2}, 0}};
+      Enumerator e(api, EnumeratorOptions{});
+      auto r = e.poll();
+      ASSERT_FALSE(r.error) << r.error->message;
+      EXPECT_EQ(r.level, level);
+      EXPECT_EQ(r.connections.size(), 2u);
+    }
+    {
+      SCOPED_TRACE(apiCodeName(code) + " refusing level 1 below level 2");
+      FakeRouterApi api;
+      api.refuse = {{-1, code}, {3, code}, {1, code}};
+      api.pages[2] = {{status::kSuccess, {1, 2}, 0}};
+      api.pages[0] = {{status::kSuccess, {1, 2}, 0}};
+      Enumerator e(api, EnumeratorOptions{});
+      auto r = e.poll();
+      ASSERT_FALSE(r.error) << r.error->message;
+      EXPECT_EQ(r.level, "2");
+      ASSERT_EQ(r.connections.size(), 2u);
+      EXPECT_FALSE(r.connections[0].hasCounters());
+    }
+    {
+      SCOPED_TRACE(apiCodeName(code) + " refusing MPR_SERVER_2 and _1");
+      FakeRouterApi api;
+      api.info_codes = {{2, code}, {1, code}};
+      Enumerator e(api, EnumeratorOptions{});
+      auto r = e.poll();
+      ASSERT_FALSE(r.error) << r.error->message;
+      EXPECT_EQ(r.server_info.level, 0);
+      api.info_codes = {{2, code}};
+      Enumerator e1(api, EnumeratorOptions{});
+      EXPECT_EQ(e1.poll().server_info.level, 1);
+    }
+  }
+}
+
+TEST(EnumeratorTest, OtherCodesNeverStepDown) {
+  for (const ApiCode code : {status::kAccessDenied, status::kDdmNotRunning, status::kInvalidParameter,
+                             status::kRpcBadStubData, ApiCode{1753}}) {
+    FakeRouterApi api;
+    api.refuse = {{-1, code}};
+    Enumerator e(api, EnumeratorOptions{});
+    auto r = e.poll();
+    ASSERT_TRUE(r.error) << apiCodeName(code);
+    EXPECT_EQ(r.error->code, code);
+    EXPECT_EQ(std::count_if(api.calls.begin(), api.calls.end(), [](auto& c) { return c.first == 3; }), 0)
+        << apiCodeName(code) << " must not probe level 3";
+    FakeRouterApi info;
+    info.info_codes = {{2, code}};
+    EXPECT_TRUE(Enumerator(info, EnumeratorOptions{}).poll().error) << apiCodeName(code) << " at MPR_SERVER_2";
+  }
+}
+
+// A real server promises no order: pages out of handle order at every level still join exactly.
+TEST(EnumeratorTest, UnsortedPagesJoinExactly) {
+  FakeRouterApi api;
+  api.refuse = {{-1, status::kRpcProcnumOutOfRange}};
+  api.pages[3] = {{status::kMoreData, {5, 1}, 2}, {status::kSuccess, {3, 4, 2}, 0}};
+  api.pages[0] = {{status::kMoreData, {4, 2, 5}, 3}, {status::kSuccess, {3, 1}, 0}};
+  api.pages[1] = {{status::kMoreData, {3}, 1}, {status::kSuccess, {1, 5, 2, 4}, 0}};
+  Enumerator e(api, EnumeratorOptions{});
+  auto r = e.poll();
+  ASSERT_FALSE(r.error) << r.error->message;
+  EXPECT_EQ(r.level, "3");
+  EXPECT_EQ(r.dropped_between_levels, 0u);
+  ASSERT_EQ(r.connections.size(), 5u);
+  for (size_t i = 0; i < 5; ++i) {
+    const Connection& c = r.connections[i];
+    EXPECT_EQ(c.handle, i + 1);  // published in handle order
+    EXPECT_EQ(c.levels, kHasLevel0 | kHasLevel1 | kHasLevel3) << c.handle;
+    EXPECT_EQ(c.counters.bytes_sent, c.handle * 10) << c.handle;  // level 1 joined to the right record
+  }
+
+  FakeRouterApi ex;
+  ex.pages[-1] = {{status::kMoreData, {9, 3}, 2}, {status::kSuccess, {7, 1}, 0}};
+  r = Enumerator(ex, EnumeratorOptions{}).poll();
+  ASSERT_FALSE(r.error);
+  std::vector<uint64_t> handles;
+  for (const auto& c : r.connections) handles.push_back(c.handle);
+  EXPECT_EQ(handles, (std::vector<uint64_t>{1, 3, 7, 9}));
+}
+
+// Every binding-loss code gets the one in-poll reconnect, whichever call it hits.
+TEST(EnumeratorTest, EveryBindingLossCodeReconnectsWithinThePoll) {
+  for (const ApiCode code : {status::kRpcInvalidBinding, status::kRpcServerUnavailable, status::kRpcCallFailed}) {
+    SCOPED_TRACE(apiCodeName(code));
+    FakeRouterApi api;
+    api.pages[-1] = {{code, {}, 0}, {status::kSuccess, {1, 2}, 0}};
+    Enumerator e(api, EnumeratorOptions{});
+    auto r = e.poll();
+    ASSERT_FALSE(r.error) << r.error->message;
+    EXPECT_TRUE(r.reconnected);
+    EXPECT_EQ(api.connects, 2);
+    EXPECT_EQ(r.connections.size(), 2u);
+
+    FakeRouterApi lost;  // at connect: the same retry
+    lost.connect_code = code;
+    r = Enumerator(lost, EnumeratorOptions{}).poll();
+    ASSERT_TRUE(r.error);
+    EXPECT_EQ(lost.connects, 2);
+  }
+  FakeRouterApi denied;  // not a binding loss: no retry
+  denied.pages[-1] = {{status::kAccessDenied, {}, 0}};
+  EXPECT_TRUE(Enumerator(denied, EnumeratorOptions{}).poll().error);
+  EXPECT_EQ(denied.connects, 1);
+}
+
+}  // namespace
+}  // namespace rras

@@ -31,6 +31,8 @@ class FakeRouterApi : public RouterApi {
     if (level == 3) c.quarantine_state = QuarantineState::kNormal;
     return c;
   };
+  // MprAdminServerGetInfo's answer per level (absent: success).
+  std::map<int, ApiCode> info_codes = {{1, status::kInvalidLevel}, {2, status::kInvalidLevel}};
   ApiCode connect_code = status::kSuccess;
   int connects = 0, disconnects = 0;
   std::vector<std::pair<int, uint32_t>> calls;  // (level, resume handle passed in)
@@ -45,7 +47,9 @@ class FakeRouterApi : public RouterApi {
   ApiCode serverInfo(RouterHandle, int level, ServerInfo& out) override {
     out.total_ports = 10;
     out.ports_in_use = 1;
-    return level == 0 ? status::kSuccess : status::kInvalidLevel;
+    if (level > 0) out.pptp_ports = 4;
+    const auto it = info_codes.find(level);
+    return it == info_codes.end() ? status::kSuccess : it->second;
   }
   ApiCode enumConnections(RouterHandle, int level, uint32_t, uint32_t& resume, ConnectionPage& page) override {
     return serve(level, resume, page);

@@ -127,7 +127,8 @@ namespace replies = rrasm::replies;
 
 constexpr uint32_t kWin32InvalidLevel = 124, kWin32MoreData = 234, kFaultOpRangeError = 0x1C010002;
 
-// A well-behaved DIMSVC: server info level 0 only, `count` PPP connections (handles 0x100...),
+// A well-behaved DIMSVC: server info level 0 only, `count` connections (handles 0x100..., every
+// second one IKEv2 so that IKEv2 entries end pages that continue with ERROR_MORE_DATA),
 // `per_page` entries a page through opnum 45 (when `enum_ex`) or opnum 1 level 0.
 ScriptedTransport::Answer dimsvc(uint32_t count = 5, uint32_t per_page = 2, bool enum_ex = true) {
   return [=](uint16_t opnum, std::span<const uint8_t> in) -> ScriptedCall {
@@ -146,7 +147,7 @@ ScriptedTransport::Answer dimsvc(uint32_t count = 5, uint32_t per_page = 2, bool
     replies::Bytes flat;
     for (uint32_t i = resume; i < end; ++i) {
       if (ex) {
-        entries.push_back(replies::exElement(false, 0x100 + i));
+        entries.push_back(replies::exElement(i % 2 == 1, 0x100 + i));
       } else {
         const auto e = replies::level0Entry(0x100 + i, u"user");
         flat.insert(flat.end(), e.begin(), e.end());
@@ -185,6 +186,21 @@ std::vector<FaultRow> rrasmRows() {
        .up = true,
        .check = [](RouterApi&, const auto& snaps, const auto&) {
          EXPECT_EQ(snaps.back().level, "ex");
+         ASSERT_EQ(snaps.back().connections.size(), 5u);
+         for (uint32_t i = 0; i < 5; ++i) {
+           const Connection& c = snaps.back().connections[i].connection;
+           EXPECT_EQ(c.handle, 0x100u + i);
+           EXPECT_EQ(c.interface_handle, 0x55u);
+           EXPECT_EQ(c.protocol, i % 2 ? "ikev2" : "ppp");
+         }
+       }},
+      {.name = "rrasm: EnumEx answers ERROR_CALL_NOT_IMPLEMENTED",
+       .make = rrasmRouter([] {
+         return dimsvcWith(rrasm::kOpConnectionEnumEx, [](ScriptedCall& c, int) { c.stub = replies::exReply({}, 0, 0, 120); });
+       }),
+       .up = true,
+       .check = [](RouterApi&, const auto& snaps, const auto&) {
+         EXPECT_EQ(snaps.back().level, "0");  // opnum 1 levels 3 to 1 answer ERROR_INVALID_LEVEL
          EXPECT_EQ(snaps.back().connections.size(), 5u);
        }},
       {.name = "rrasm: opnum 45 missing, levels 3 to 1 refused",
@@ -490,6 +506,15 @@ std::vector<FaultRow> mprapiRows() {
        }),
        .up = true,
        .check = [](RouterApi&, const auto& snaps, const auto&) { EXPECT_EQ(snaps.back().level, "0"); }},
+      {.name = "mprapi: EnumEx exported but not implemented",
+       .make = mprapiRouter([](mock::Script& s) {
+         s.enum_ex_error = [](int) { return DWORD{ERROR_CALL_NOT_IMPLEMENTED}; };
+       }),
+       .up = true,
+       .check = [](RouterApi&, const auto& snaps, const auto&) {
+         EXPECT_EQ(snaps.back().level, "0");  // the scripted functions answer level 0 only below EnumEx
+         EXPECT_EQ(snaps.back().connections.size(), 5u);
+       }},
       {.name = "mprapi: RPC call failed in the middle of paging",
        .make = mprapiRouter([](mock::Script& s) {
          s.enum_ex_error = [](int call) { return call == 1 ? DWORD{RPC_S_CALL_FAILED} : DWORD{0}; };

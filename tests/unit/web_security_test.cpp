@@ -66,6 +66,10 @@ TEST(WebSecurityTest, BasicAuthAcceptsTheRightPasswordOnly) {
   EXPECT_EQ(s.status("/metrics", "prometheus", "wrong"), 401);
   EXPECT_EQ(s.status("/metrics", "other", "s3cret"), 401);   // another user's password
   EXPECT_EQ(s.status("/metrics", "nobody", "s3cret"), 401);  // unknown user
+  // An unknown user is checked against the first user's hash (map order: "other") to keep the
+  // timing even; that user's own password must not let the unknown name in.
+  EXPECT_EQ(s.status("/metrics", "nobody", "x"), 401);
+  EXPECT_EQ(s.status("/metrics", "", "x"), 401);
   EXPECT_EQ(s.status("/metrics"), 401);
   EXPECT_EQ(s.status("/nope"), 401);  // unknown paths need credentials too: nothing leaks
   EXPECT_EQ(s.status("/nope", "prometheus", "s3cret"), 404);

@@ -34,7 +34,8 @@ class MprapiTest : public ::testing::Test {
  protected:
   void SetUp() override {
     for (const char* name : {"MOCK_RRAS_CONNECTIONS", "MOCK_RRAS_MAX_LEVEL", "MOCK_RRAS_SERVER_LEVEL",
-                             "MOCK_RRAS_RUNNING", "MOCK_RRAS_CONNECT_ERROR", "MOCK_RRAS_ENUM_ERROR"}) {
+                             "MOCK_RRAS_RUNNING", "MOCK_RRAS_CONNECT_ERROR", "MOCK_RRAS_ENUM_ERROR",
+                             "MOCK_RRAS_LEVEL_ERROR", "MOCK_RRAS_EX_ERROR"}) {
       SetEnvironmentVariableA(name, nullptr);
     }
   }
@@ -117,6 +118,40 @@ TEST_F(MprapiTest, LevelRefusedFallsBackDownTheLadder) {
   EXPECT_EQ(r.connections.size(), 5u);
   EXPECT_EQ(r.server_info.level, 0);
   EXPECT_FALSE(r.server_info.sstp_ports);
+}
+
+// EnumEx exported but not implemented (ERROR_CALL_NOT_IMPLEMENTED, as Windows answers from such
+// entry points), and every other "not here" code, at EnumEx and at each level and server-info rung.
+TEST_F(MprapiTest, EveryNotSupportedCodeStepsDownTheLadder) {
+  for (const DWORD code : {DWORD{ERROR_CALL_NOT_IMPLEMENTED}, DWORD{ERROR_NOT_SUPPORTED}, DWORD{ERROR_INVALID_LEVEL},
+                           DWORD{ERROR_PROC_NOT_FOUND}, DWORD{RPC_S_PROCNUM_OUT_OF_RANGE}}) {
+    SCOPED_TRACE(code);
+    set("MOCK_RRAS_EX_ERROR", std::to_string(code));
+    set("MOCK_RRAS_LEVEL_ERROR", std::to_string(code));
+    set("MOCK_RRAS_MAX_LEVEL", "3");
+    set("MOCK_RRAS_SERVER_LEVEL", "1");
+    {
+      MprapiRouter router("", mockPath(true));
+      const auto r = poll(router);
+      ASSERT_FALSE(r.error) << r.error->message;
+      EXPECT_EQ(r.level, "3");  // EnumEx refused: levels 3, 1 and 0 joined
+      ASSERT_EQ(r.connections.size(), 5u);
+      EXPECT_EQ(byUser(r, "bob1").counters.bytes_sent, 2000u);
+      EXPECT_EQ(r.server_info.level, 1);
+    }
+    set("MOCK_RRAS_MAX_LEVEL", "1");
+    set("MOCK_RRAS_SERVER_LEVEL", "0");
+    MprapiRouter router("", mockPath(true));
+    const auto r = poll(router);
+    ASSERT_FALSE(r.error) << r.error->message;
+    EXPECT_EQ(r.level, "1");
+    EXPECT_EQ(r.server_info.level, 0);
+  }
+  set("MOCK_RRAS_EX_ERROR", std::to_string(ERROR_ACCESS_DENIED));  // not a "not here" code: the router fails
+  MprapiRouter router("", mockPath(true));
+  const auto r = poll(router);
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->name, "ERROR_ACCESS_DENIED");
 }
 
 TEST_F(MprapiTest, PagesByBytesWithTheResumeHandle) {

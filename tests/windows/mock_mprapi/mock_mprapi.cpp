@@ -11,7 +11,9 @@
 // Configuration comes from the environment, read at each MprAdminServerConnect:
 //   MOCK_RRAS_CONNECTIONS (default 5), MOCK_RRAS_MAX_LEVEL (3), MOCK_RRAS_SERVER_LEVEL (2),
 //   MOCK_RRAS_RUNNING (1), MOCK_RRAS_CONNECT_ERROR (0), MOCK_RRAS_ENUM_ERROR (0),
-//   MOCK_RRAS_TOTAL_PORTS (128).
+//   MOCK_RRAS_TOTAL_PORTS (128), MOCK_RRAS_LEVEL_ERROR (124: what a level above the maximum answers,
+//   e.g. 50 or 120), MOCK_RRAS_EX_ERROR (0: what the exported MprAdminConnectionEnumEx answers,
+//   e.g. 120 ERROR_CALL_NOT_IMPLEMENTED as Windows does from entry points it does not implement).
 // Built twice: mprapi_mock.dll exports MprAdminConnectionEnumEx, mprapi_mock_noex.dll does not
 // (a Windows Server 2008 or older mprapi.dll).
 #include <windows.h>
@@ -37,6 +39,7 @@ using mock_connections::fillLevel3;
 
 struct Settings {
   DWORD connections = 5, max_level = 3, server_level = 2, connect_error = 0, enum_error = 0, total_ports = 128;
+  DWORD level_error = ERROR_INVALID_LEVEL, ex_error = 0;
   bool running = true;
 };
 
@@ -62,6 +65,8 @@ Settings readSettings() {
   s.enum_error = envNumber("MOCK_RRAS_ENUM_ERROR", 0);
   s.total_ports = envNumber("MOCK_RRAS_TOTAL_PORTS", 128);
   s.running = envNumber("MOCK_RRAS_RUNNING", 1) != 0;
+  s.level_error = envNumber("MOCK_RRAS_LEVEL_ERROR", ERROR_INVALID_LEVEL);
+  s.ex_error = envNumber("MOCK_RRAS_EX_ERROR", 0);
   return s;
 }
 
@@ -137,7 +142,8 @@ DWORD WINAPI MprAdminServerGetInfo(MPR_SERVER_HANDLE server, DWORD level, LPBYTE
   }
   *buffer = nullptr;
   if (!s.running) return ERROR_DDM_NOT_RUNNING;
-  if (level > 2 || level > s.server_level) return ERROR_INVALID_LEVEL;
+  if (level > 2) return ERROR_INVALID_LEVEL;
+  if (level > s.server_level) return s.level_error;
   if (level == 0) {
     auto* info = static_cast<MPR_SERVER_0*>(allocate(sizeof(MPR_SERVER_0)));
     info->dwUpTime = 86400;
@@ -156,12 +162,14 @@ DWORD WINAPI MprAdminServerGetInfo(MPR_SERVER_HANDLE server, DWORD level, LPBYTE
 
 DWORD WINAPI MprAdminConnectionEnum(RAS_SERVER_HANDLE server, DWORD level, LPBYTE* buffer, DWORD pref_max_len,
                                     LPDWORD read, LPDWORD total, LPDWORD resume) {
-  DWORD max_level = 0;
+  DWORD max_level = 0, level_error = 0;
   {
     std::lock_guard lock(g_mu);
     max_level = g_settings.max_level;
+    level_error = g_settings.level_error;
   }
-  if (level > 3 || level > max_level) return ERROR_INVALID_LEVEL;
+  if (level > 3) return ERROR_INVALID_LEVEL;
+  if (level > max_level) return level_error;
   switch (level) {
     case 0: return enumerate<RAS_CONNECTION_0>(server, buffer, pref_max_len, read, total, resume, fillLevel0);
     case 1: return enumerate<RAS_CONNECTION_1>(server, buffer, pref_max_len, read, total, resume, fillLevel1);
@@ -176,6 +184,10 @@ DWORD WINAPI MprAdminConnectionEnumEx(RAS_SERVER_HANDLE server, PMPRAPI_OBJECT_H
   if (!header || header->revision != MPRAPI_RAS_CONNECTION_OBJECT_REVISION_1 ||
       header->type != MPRAPI_OBJECT_TYPE_RAS_CONNECTION_OBJECT || header->size != sizeof(RAS_CONNECTION_EX)) {
     return ERROR_INVALID_PARAMETER;
+  }
+  {
+    std::lock_guard lock(g_mu);
+    if (g_settings.ex_error) return g_settings.ex_error;
   }
   return enumerate<RAS_CONNECTION_EX>(server, reinterpret_cast<LPBYTE*>(connections), pref_max_len, read, total,
                                       resume, fillEx);
