@@ -17,6 +17,15 @@ Scenario keys (all optional but "connections"):
   page_entries       at most this many entries per page (tiny pages)
   status             a Win32 status every call returns (5 access denied, 903 DDM not running)
   hang_opnums        opnums never answered (the call hangs until the client gives up)
+  unsorted           serve entries out of handle order (a fixed permutation, the same at every
+                     level and page), as a real server may
+  refuse             {call: code}: the call answers this Win32 status, where call is "ex",
+                     "level0".."level3" or "info0".."info2"; "ex": 1745 answers the fault
+                     nca_op_rng_error as a server without opnum 45
+  fault              {call: code}: the first such call fails with a DCE/RPC fault of this status
+                     (e.g. 1726 RPC_S_CALL_FAILED, 1722, 1702); later calls are answered
+  short_buffer       {call: bytes}: opnum 0 / opnum 1 answers success with a buffer this long
+                     (one entry claimed for opnum 1), shorter than the level's struct
   server             {uptime, total_ports, ports_in_use, pptp, l2tp, sstp}
   connections        [{handle, interface, user, domain, computer, interface_name, duration,
                        flags, if_type, ikev2, ipv4, ipv6_prefix, ipv6_iid (16 hex digits),
@@ -155,6 +164,19 @@ class Dimsvc:
     def __init__(self, scenario):
         self.s = scenario
         self.connections = sorted(scenario.get("connections", []), key=lambda c: c["handle"])
+        if scenario.get("unsorted"):  # odd positions from the end, then even ones: never sorted
+            self.connections = self.connections[1::2][::-1] + self.connections[0::2]
+        self.faulted = set()
+
+    def failure(self, call):
+        """(kind, code) for the scenario's refusal or one-off fault of `call`, else None."""
+        if call in self.s.get("fault", {}) and call not in self.faulted:
+            self.faulted.add(call)
+            return 'fault', self.s["fault"][call]
+        if call in self.s.get("refuse", {}):
+            code = self.s["refuse"][call]
+            return ('fault', NCA_OP_RNG_ERROR) if code == 1745 else ('status', code)
+        return None
 
     def page(self, pref_max, resume, entry_size):
         """MS-RRASM 3.1.4.46: -1 = all; fewer bytes than one entry = none; else one more than fits."""
@@ -172,10 +194,18 @@ class Dimsvc:
     def server_get_info(self, stub):
         (level,) = struct.unpack_from('<I', stub, 0)
         status = self.s.get("status", 0)
+        failed = self.failure("info%d" % level)
+        if failed and failed[0] == 'fault':
+            return failed
+        if failed:
+            status = failed[1]
         if not status and level > self.s.get("server_info_level", 2):
             status = ERROR_INVALID_LEVEL
         if status:
             return struct.pack('<III', 0, 0, status)
+        short = self.s.get("short_buffer", {}).get("info%d" % level)
+        if short is not None:
+            return self.container(bytes(short)) + struct.pack('<I', 0)
         srv = self.s.get("server", {})
         if level == 0:
             body = struct.pack('<IIII', 0, srv.get("uptime", 0), srv.get("total_ports", 0),
@@ -184,30 +214,49 @@ class Dimsvc:
             body = struct.pack('<IIII', srv.get("pptp", 0), 0, srv.get("l2tp", 0), 0)
             if level == 2:
                 body += struct.pack('<II', srv.get("sstp", 0), 0)
-        return struct.pack('<III', len(body), 0x20000, len(body)) + body + struct.pack('<I', 0)
+        return self.container(body) + struct.pack('<I', 0)
 
     def connection_enum(self, stub):
         level, size, ptr, pref_max, resume_ptr = struct.unpack_from('<IIIII', stub, 0)
         resume = struct.unpack_from('<I', stub, 20)[0] if resume_ptr else 0
         status = self.s.get("status", 0)
+        failed = self.failure("level%d" % level)
+        if failed and failed[0] == 'fault':
+            return failed
+        if failed:
+            status = failed[1]
         if not status and level > self.s.get("max_level", 3):
             status = ERROR_INVALID_LEVEL
         if status:
             return struct.pack('<IIIIIII', 0, 0, 0, 0, 0x20004, resume, status)
+        short = self.s.get("short_buffer", {}).get("level%d" % level)
+        if short is not None:
+            return self.container(bytes(short)) + struct.pack('<IIIII', 1, 1, 0x20004, 0, 0)
         ipx = self.s.get("ipx_chars", 16)
         entries, total, next_resume, more = self.page(pref_max, resume, rasi_size(level, ipx))
         buffer = b''.join(rasi(c, level, ipx) for c in entries)
+        out = self.container(buffer)
+        out += struct.pack('<IIIII', len(entries), total, 0x20004, next_resume,
+                           ERROR_MORE_DATA if more else 0)
+        return out
+
+    @staticmethod
+    def container(buffer):
+        """DIM_INFORMATION_CONTAINER: size, referent, then the conformant bytes padded to 4."""
         out = struct.pack('<II', len(buffer), 0x20000 if buffer else 0)
         if buffer:
             out += struct.pack('<I', len(buffer)) + buffer + b'\0' * (-len(buffer) % 4)
-        out += struct.pack('<IIIII', len(entries), total, 0x20004, next_resume,
-                           ERROR_MORE_DATA if more else 0)
         return out
 
     def connection_enum_ex(self, stub):
         revision, typ, size, pref_max, resume_ptr = struct.unpack_from('<BBHII', stub, 0)
         resume = struct.unpack_from('<I', stub, 12)[0] if resume_ptr else 0
         status = self.s.get("status", 0)
+        failed = self.failure("ex")
+        if failed and failed[0] == 'fault':
+            return failed
+        if failed:
+            status = failed[1]
         if status:
             return struct.pack('<IIIIII', 0, 0, 0, 0x20004, resume, status)
         entries, total, next_resume, more = self.page(pref_max, resume, 1672)
@@ -246,9 +295,10 @@ class DimsvcServer(rpcrt.DCERPCServer):
         if request['op_num'] in self.hang_opnums:
             threading.Event().wait()  # until --lifetime ends the process
         call = self._listenUUIDS[self._boundUUID]['CallBacks'].get(request['op_num'])
-        if call is None:
-            return ('fault', request['call_id'], struct.pack('<IHBBII', 0, 0, 0, 0, NCA_OP_RNG_ERROR, 0))
-        return ('response', request['call_id'], call(request['pduData']))
+        answer = ('fault', NCA_OP_RNG_ERROR) if call is None else call(request['pduData'])
+        if isinstance(answer, tuple):  # ('fault', status): alloc_hint, p_cont_id, cancel_count, reserved, status, reserved
+            return ('fault', request['call_id'], struct.pack('<IHBBII', 0, 0, 0, 0, answer[1], 0))
+        return ('response', request['call_id'], answer)
 
     def send(self, answer):
         if not isinstance(answer, tuple):
