@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "dimsvc_replies.h"
+#include "sources/rrasm/rrasm_status.h"
 #include "model/utf16.h"
 
 namespace rras::rrasm {
@@ -300,6 +301,39 @@ TEST(RrasmCodec, ConnectionEnumExEmptyAndErrors) {
   EXPECT_EQ(empty.status, 0u);
   EXPECT_TRUE(empty.page.entries.empty());
   EXPECT_EQ(decodeConnectionEnumEx(exReply({}, 0, 0, 127)).status, 127u);
+}
+
+// ---- transport status ----
+
+// Every code of each rule, not one of them: a code dropped from a list must fail here.
+TEST(RrasmStatus, EveryBrokenConnectionCodeAsksForTheReconnect) {
+  // NTSTATUS names from Samba's ntstatus_gen.h, values written out here.
+  const uint32_t lost[] = {0xC000020C /* CONNECTION_DISCONNECTED */, 0xC000020D /* CONNECTION_RESET */,
+                           0xC000014B /* PIPE_BROKEN */, 0xC0000011 /* END_OF_FILE */,
+                           0xC00000C3 /* INVALID_NETWORK_RESPONSE */, 0xC002001D /* RPC_PROTOCOL_ERROR */,
+                           0xC002001B /* RPC_CALL_FAILED */, 0xC0020003 /* RPC_INVALID_BINDING */};
+  for (const uint32_t nt : lost) EXPECT_TRUE(isBindingLost(apiCodeFromTransport(nt, 0))) << std::hex << nt;
+  const uint32_t unreachable[] = {0xC0000236, 0xC000023D, 0xC000023C, 0xC000023F, 0xC00000CC,
+                                  0xC00000BE, 0xC0000034, 0xC000003A, 0xC0020017};
+  for (const uint32_t nt : unreachable) {
+    EXPECT_EQ(apiCodeFromTransport(nt, 0), status::kRpcServerUnavailable) << std::hex << nt;
+  }
+  // Faults a server raises with a binding-loss status are retried too.
+  for (const uint32_t fault : {1702u, 1722u, 1726u}) {
+    EXPECT_TRUE(isBindingLost(apiCodeFromTransport(0xC0000001, fault))) << fault;
+  }
+  EXPECT_FALSE(isBindingLost(apiCodeFromTransport(0xC0000022, 0)));  // access denied: no retry
+}
+
+TEST(RrasmStatus, EveryNotHereFaultStepsDown) {
+  EXPECT_TRUE(isUnsupportedLevel(apiCodeFromTransport(0xC002002E, 0)));           // NT RPC_PROCNUM_OUT_OF_RANGE
+  EXPECT_TRUE(isUnsupportedLevel(apiCodeFromTransport(0xC0000001, 0x1C010002)));  // nca_op_rng_error
+  for (const uint32_t fault : {50u, 120u, 124u, 127u, 1745u}) {
+    EXPECT_TRUE(isUnsupportedLevel(apiCodeFromTransport(0xC0000001, fault))) << fault;
+  }
+  EXPECT_EQ(apiCodeFromTransport(0xC0000001, 0x1C010003), status::kRpcUnknownIf);
+  EXPECT_EQ(apiCodeFromTransport(0xC0000001, 5), status::kAccessDenied);
+  EXPECT_EQ(apiCodeFromTransport(0xC0000001, 0x1C00001A), status::kRpcCallFailed);  // other nca_* fault
 }
 
 // ---- hostile replies ----

@@ -117,6 +117,14 @@ inline void fillEx(DWORD i, RAS_CONNECTION_EX& c) {
   c.hInterface = interfaceHandle(i);
 }
 
+// Which connection is served at position `p` of `n`: a fixed permutation that is never handle
+// order (odd indices from the end, then even ones), the same at every level and page. The API
+// promises no order, so the doubles do not give one.
+inline DWORD servedAt(DWORD p, DWORD n) {
+  const DWORD odd = n / 2;
+  return p < odd ? 2 * (odd - 1 - p) + 1 : 2 * (p - odd);
+}
+
 // One page of `connections` entries from *resume, at most `max_entries` of them, in a buffer from
 // `allocate`: ERROR_MORE_DATA while more remain, the resume handle is the position of the next
 // entry and 0 once the enumeration completes.
@@ -130,7 +138,7 @@ DWORD page(DWORD connections, DWORD max_entries, Allocate allocate, void (*fill_
   *total = remaining;
   if (count > 0) {
     auto* entries = static_cast<Entry*>(allocate(sizeof(Entry) * count));
-    for (DWORD k = 0; k < count; ++k) fill_entry(start + k, entries[k]);
+    for (DWORD k = 0; k < count; ++k) fill_entry(servedAt(start + k, connections), entries[k]);
     *buffer = reinterpret_cast<LPBYTE>(entries);
   }
   *read = count;
