@@ -29,12 +29,11 @@ import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from testlib import free_port  # noqa: E402  tests/lib
+from dimsvc_expectations import (INTERFACE_TYPES, TestFailure, connection_series, diff,  # noqa: E402  tests/lib
+                                 esc, expected_connection_series, parse_metrics)
 
 HARD_TIMEOUT_S = 150
 PASSWORD, WRONG_PASSWORD = "Fake-Pass-1 with spaces", "not-the-password-9"
-QUARANTINE = ["normal", "quarantine", "probation", "not_capable"]
-INTERFACE_TYPES = ["client", "home_router", "full_router", "dedicated", "internal", "loopback", "tunnel", "dialout"]
-PPP_AUTH = {"pap", "spap", "chap", "mschap", "mschapv2", "eap"}
 
 CONNECTIONS = [
     {"handle": 0x11, "interface": 0x21, "user": "alice", "domain": "CORP", "computer": "LAPTOP-1",
@@ -53,10 +52,6 @@ CONNECTIONS = [
      "auth": "cert", "tunnel_endpoint": "192.0.2.1", "counters": [1, 2, 3, 4, 0, 0, 0, 0, 0, 0, 0, 0]},
 ]
 SERVER = {"uptime": 86400, "total_ports": 128, "ports_in_use": 4, "pptp": 32, "l2tp": 32, "sstp": 64}
-
-
-class TestFailure(Exception):
-    pass
 
 
 def log(msg):
@@ -146,59 +141,6 @@ def router_yaml(tmp, c):
     return "\n".join(lines)
 
 
-def parse_metrics(text):
-    samples = {}
-    for line in text.splitlines():
-        if not line or line.startswith("#"):
-            continue
-        m = re.match(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)$', line)
-        if not m:
-            raise TestFailure(f"unparsable exposition line: {line!r}")
-        labels = tuple(sorted(re.findall(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"', m.group(3) or "")))
-        samples[(m.group(1), labels)] = float(m.group(4))
-    return samples
-
-
-def esc(v):
-    return v.replace("\\", "\\\\").replace('"', '\\"')
-
-
-def expected_connection_series(router, level):
-    """Every rras_connection_* sample (but start timestamps) the scenario implies at `level`."""
-    out = {}
-    ex = level == "ex"
-    lvl = 4 if ex else int(level)
-    for c in CONNECTIONS:
-        base = (("connection", str(c["handle"])), ("router", router), ("user", esc(c["user"])))
-        if ex:
-            protocol = "ikev2" if c.get("ikev2") else "ppp"
-            auth = (("ikev2_" + c["auth"]) if c.get("ikev2") else c["auth"])
-        else:
-            protocol = "ppp" if c["flags"] & 1 else "unknown"
-            auth = c["auth"] if lvl >= 2 and c["auth"] in PPP_AUTH else ""
-        ipv6 = ""
-        if (ex or lvl == 3) and c.get("ipv6_prefix"):
-            ipv6 = "fd00:0:0:1::42"
-        info = dict(base)
-        info.update({"domain": esc(c["domain"]), "remote_computer": c["computer"],
-                     "interface_type": INTERFACE_TYPES[c.get("if_type", 0)], "protocol": protocol,
-                     "client_ipv4": c["ipv4"] if lvl >= 1 else "", "client_ipv6": ipv6,
-                     "tunnel_endpoint": c["tunnel_endpoint"] if ex else "", "auth_protocol": auth,
-                     "quarantine_state": QUARANTINE[c.get("quarantine", 0)] if (ex or lvl == 3) else "unknown"})
-        out[("rras_connection_info", tuple(sorted(info.items())))] = 1.0
-        if lvl < 1:
-            continue
-        k = c["counters"]
-        for name, v in (("sent_bytes", k[0]), ("received_bytes", k[1]), ("sent_frames", k[2]),
-                        ("received_frames", k[3])):
-            out[(f"rras_connection_{name}_total", base)] = float(v)
-        for i, kind in enumerate(["crc", "timeout", "alignment", "hardware_overrun", "framing", "buffer_overrun"]):
-            out[("rras_connection_errors_total", tuple(sorted(base + (("kind", kind),))))] = float(k[4 + i])
-        for direction, v in (("in", k[10]), ("out", k[11])):
-            out[("rras_connection_compression_ratio", tuple(sorted(base + (("direction", direction),))))] = v / 100
-    return out
-
-
 def scrape(port):
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
         return parse_metrics(r.read().decode())
@@ -222,15 +164,10 @@ def check_healthy_durations(samples, which, failures):
 
 def check_router(samples, c, failures):
     name, level = c["name"], c["level"]
-    got = {k: v for k, v in samples.items()
-           if k[0].startswith("rras_connection_") and k[0] != "rras_connection_series_dropped"
-           and ("router", name) in k[1] and k[0] != "rras_connection_start_timestamp_seconds"}
-    want = expected_connection_series(name, level)
+    got = connection_series(samples, name)
+    want = expected_connection_series(name, level, CONNECTIONS)
     if got != want:
-        missing = sorted(set(want) - set(got))[:3]
-        extra = sorted(set(got) - set(want))[:3]
-        wrong = [(k, got[k], want[k]) for k in want if k in got and got[k] != want[k]][:3]
-        failures.append(f"{name}: per-connection series differ; missing {missing} extra {extra} wrong {wrong}")
+        failures.append(f"{name}: per-connection series differ; {diff(got, want)}")
     router_level = {
         "rras_up": 1, "rras_ports": SERVER["total_ports"], "rras_ports_in_use": SERVER["ports_in_use"],
         "rras_server_uptime_seconds": SERVER["uptime"], "rras_users": 3, "rras_users_with_multiple_connections": 1,
