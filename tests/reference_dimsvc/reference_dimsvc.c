@@ -20,13 +20,13 @@
  * UTF-8 text, one item per line, blank lines and lines starting with '#' ignored.
  *   server_info_level N    highest opnum 0 level answered (-1: none); higher: ERROR_INVALID_LEVEL
  *   max_level N            highest opnum 1 level answered; higher: ERROR_INVALID_LEVEL
- *   enum_ex 0|1            0: the interface is registered without opnum 45
+ *   enum_ex 0|1            0: opnum 45 answers as a server without it (fault nca_op_rng_error)
  *   ipx_chars 16|23        PPP_IPXCP_INFO.wszAddress width (levels 1 and 2)
  *   page_entries N         at most N entries per page (0: no cap)
  *   status N               every call to opnums 0, 1, 45 returns this Win32 status
  *   unsorted 0|1           1: serve connections in a fixed order that is not handle order
  *   refuse CALL CODE       CALL returns CODE (CALL: ex, level0..level3, info0..info2); "refuse ex
- *                          1745" registers the interface without opnum 45, like enum_ex 0
+ *                          1745" is a server without opnum 45, like enum_ex 0
  *   fault CALL CODE        the first CALL raises RPC exception CODE (RpcRaiseException)
  *   short_buffer CALL N    CALL (info0..2, level0..3) answers success with a pBuffer of N bytes
  *                          (the first N bytes of the real one; opnum 1 claims one entry)
@@ -660,6 +660,14 @@ DWORD RRasAdminConnectionEnumEx(DIM_HANDLE hDimServer, PMPRAPI_OBJECT_HEADER_IDL
   const DWORD resume = lpdwResumeHandle ? *lpdwResumeHandle : 0;
   *lpdwEntriesRead = *lpdNumTotalElements = 0;
   *pRasConections = NULL;
+  if (!S.enum_ex) {
+    /* A server without opnum 45. Registering a dispatch table one entry shorter would be the
+     * natural way, but Wine 8's runtime then sends the nca_op_rng_error fault and still calls
+     * the entry past the end of the table, answering the call twice. So the method raises the
+     * status a runtime without the opnum reports; Wine turns it into the fault PDU. */
+    fprintf(stderr, "reference_dimsvc: opnum 45 raises RPC_S_PROCNUM_OUT_OF_RANGE (no opnum 45)\n");
+    RpcRaiseException(RPC_S_PROCNUM_OUT_OF_RANGE);
+  }
   DWORD status = scripted(CALL_EX);
   /* 3.1.4.46: revision MUST be 1, type 1, size the size of RAS_CONNECTION_EX_IDL. How strictly
    * Windows checks is unknown; the reference insists. */
@@ -779,16 +787,8 @@ int main(int argc, char** argv) {
     if (st != RPC_S_OK) return 1;
   }
 
-  /* A server without opnum 45: the same interface with a dispatch table one entry shorter, so
-   * the runtime itself answers opnum 45 as out of range. */
-  RPC_SERVER_INTERFACE iface = *(RPC_SERVER_INTERFACE*)dimsvc_v0_0_s_ifspec;
-  RPC_DISPATCH_TABLE table = *iface.DispatchTable;
-  if (!S.enum_ex) {
-    table.DispatchTableCount = 45;
-    iface.DispatchTable = &table;
-  }
   const unsigned flags = strcmp(auth, "none") == 0 ? RPC_IF_ALLOW_CALLBACKS_WITH_NO_AUTH : 0;
-  st = RpcServerRegisterIf2(&iface, NULL, NULL, flags, RPC_C_LISTEN_MAX_CALLS_DEFAULT, (unsigned)-1,
+  st = RpcServerRegisterIf2(dimsvc_v0_0_s_ifspec, NULL, NULL, flags, RPC_C_LISTEN_MAX_CALLS_DEFAULT, (unsigned)-1,
                             g_min_auth_level ? security_callback : NULL);
   if (st != RPC_S_OK) {
     fprintf(stderr, "reference_dimsvc: RpcServerRegisterIf2 failed: %ld\n", st);

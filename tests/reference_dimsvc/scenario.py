@@ -10,8 +10,8 @@ the keys). The keys the reference understands:
   unsorted       true: serve the entries in a fixed order that is not handle order (descending
                  by handle with the first two swapped), the same at every level, page and call.
   refuse         {call: code}: the call answers this Win32 status; call is "ex", "level0".."level3"
-                 or "info0".."info2". "ex": 1745 registers the interface without opnum 45, so
-                 Wine's RPC runtime itself answers it (fault nca_op_rng_error), as for enum_ex false.
+                 or "info0".."info2". "ex": 1745 is a server without opnum 45 (as enum_ex false):
+                 the call fails with the fault nca_op_rng_error (README.md says how Wine sends it).
   fault          {call: code}: the first such call raises this RPC exception (RpcRaiseException);
                  Wine's runtime turns it into a fault PDU. Later calls are answered.
   short_buffer   {call: bytes}: opnum 0 / opnum 1 answers success with a pBuffer this long (the

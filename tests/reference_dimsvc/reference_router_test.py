@@ -1,0 +1,478 @@
+#!/usr/bin/python3
+"""The rrasm source against the reference DIMSVC router (reference_dimsvc.exe under Wine).
+
+Usage: reference_router_test.py <exporter-binary> <repo-root> <reference-exe>
+
+The reference is the spec's IDL compiled by widl, its replies marshalled by Wine's rpcrt4
+(README.md here). Wine's RPC runtime listens on 0.0.0.0, so this test re-executes itself in a
+private network namespace that has only loopback (`unshare --net`, root; `ip link set lo up`)
+and runs Wine, the reference routers, the Python fake and the exporter in there.
+
+Starts one reference router per scenario (each exits by itself) and polls them all with one
+`rras_exporter --poll-once`. Requires, for every healthy scenario, every rras_connection_* series
+the scenario implies at the level the ladder must land on and rras_router_info{level}; for every
+failing one rras_up 0 and the expected error in rras_poll_errors_total. Parity: the EnumEx
+scenario with IKEv2 entries and a level-3 scenario also run on the Python fake
+(tests/fakes/fake_dimsvc.py) from the same JSON; their per-connection series must be identical.
+With a second reference build that keeps the spec's declarations as printed
+(reference_dimsvc_spec_layout.exe beside the first, if present) it also reports what Wine's
+unmodified marshalling does to the exporter (informational, never fails the test).
+Exit 0 on success, 1 on failure; a hard limit of 240 s kills everything.
+"""
+
+import copy
+import json
+import os
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+sys.path.insert(0, HERE)
+from dimsvc_expectations import (TestFailure, connection_series, diff,  # noqa: E402  tests/lib
+                                 expected_connection_series, parse_metrics)
+import scenario as scenario_file  # noqa: E402  tests/reference_dimsvc/scenario.py
+
+HARD_TIMEOUT_S = 240
+SERVER_LIFETIME_S = 150
+NETNS_ENV = "RRAS_REFERENCE_IN_NETNS"
+
+# Seven connections; with page_entries 3 the EnumEx pages are [IK PPP IK] [PPP IK IK] [PPP]:
+# an IKEv2 entry first in a page, in the middle, and last in pages that end in ERROR_MORE_DATA.
+IK, PPP = 0x10, 0x1  # RAS_FLAGS_IKEV2_CONNECTION, RAS_FLAGS_PPP_CONNECTION
+CONNECTIONS = [
+    {"handle": 0x101, "interface": 0x201, "user": "Jürgen", "domain": "CORP", "computer": "LAPTOP-JÜ",
+     "interface_name": "Jürgen", "duration": 3600, "flags": IK, "ikev2": True, "ipv4": "10.1.0.1",
+     "ipv6_prefix": "fd00000000000001", "ipv6_iid": "0000000000000042", "auth": "eap",
+     "tunnel_endpoint": "2001:db8::1", "counters": [1000, 2000, 10, 20, 0, 1, 0, 0, 0, 0, 0, 0]},
+    {"handle": 0x102, "interface": 0x202, "user": "用户", "domain": "公司", "computer": "PC-用户",
+     "interface_name": "用户", "duration": 61, "flags": PPP, "ipv4": "10.1.0.2", "auth": "mschapv2",
+     "tunnel_endpoint": "203.0.113.2", "quarantine": 2,
+     "counters": [5, 6, 7, 8, 1, 2, 3, 4, 5, 6, 40, 50]},
+    {"handle": 0x103, "interface": 0x203, "user": "Zoë \"q\\b", "domain": "corp", "computer": "PHONE",
+     "interface_name": "zoe", "duration": 5, "flags": IK, "ikev2": True, "ipv4": "10.1.0.3", "auth": "cert",
+     "tunnel_endpoint": "192.0.2.3", "quarantine": 1, "counters": [1, 2, 3, 4, 0, 0, 0, 0, 0, 0, 0, 0]},
+    {"handle": 0x7FFF0104, "interface": 0x204, "user": "branch-gw", "domain": "", "computer": "",
+     "if_type": 2, "interface_name": "branch-7", "duration": 86000, "flags": PPP, "ipv4": "10.1.0.4",
+     "auth": "pap", "tunnel_endpoint": "198.51.100.77", "quarantine": 3,
+     "counters": [4294967295, 123456789, 1, 2, 3, 4, 5, 6, 7, 8, 99, 1]},
+    {"handle": 0x80000105, "interface": 0x205, "user": "bob", "domain": "CORP", "computer": "BOB-PC",
+     "interface_name": "bob", "duration": 120, "flags": IK, "ikev2": True, "ipv4": "10.1.0.5", "auth": "eap",
+     "ipv6_prefix": "20010db800000005", "ipv6_iid": "0a0b0c0d0e0f1011",
+     "tunnel_endpoint": "2001:db8:ffff::5", "counters": [9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 0, 0]},
+    {"handle": 0xFFFFFF06, "interface": 0x206, "user": "carol", "domain": "CORP", "computer": "CAROL",
+     "interface_name": "carol", "duration": 7, "flags": IK, "ikev2": True, "ipv4": "10.1.0.6", "auth": "cert",
+     "tunnel_endpoint": "192.0.2.6", "counters": [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]},
+    {"handle": 0xFFFFFFF7, "interface": 0x207, "user": "dave", "domain": "CORP", "computer": "DAVE",
+     "interface_name": "dave", "duration": 999, "flags": PPP, "ipv4": "10.1.0.7", "auth": "chap",
+     "tunnel_endpoint": "203.0.113.7", "counters": [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 100, 100]},
+]
+SERVER = {"uptime": 86400, "total_ports": 128, "ports_in_use": 7, "pptp": 32, "l2tp": 32, "sstp": 64}
+
+
+def scenario(level, **extra):
+    s = {"connections": copy.deepcopy(CONNECTIONS), "server": SERVER, "server_info_level": 2,
+         "enum_ex": level == "ex", "max_level": 3 if level == "ex" else int(level)}
+    s.update(extra)
+    return s
+
+
+def ok(name, level, want, **extra):
+    """A healthy router: the ladder lands on `want`."""
+    return {"name": name, "scenario": scenario(level, **extra), "level": want}
+
+
+def failing(name, level, error, **extra):
+    return {"name": name, "scenario": scenario(level, **extra), "error": error}
+
+
+CASES = [
+    ok("ex-ikev2-pages", "ex", "ex", page_entries=3),
+    ok("ex-unsorted", "ex", "ex", page_entries=2, unsorted=True),
+    ok("ex-all-in-one", "ex", "ex"),
+    ok("l3", "3", "3"),
+    ok("l3-unsorted-tiny", "3", "3", page_entries=2, unsorted=True),
+    ok("l2-ipx16", "2", "2"),
+    ok("l2-ipx23-tiny", "2", "2", ipx_chars=23, page_entries=1),
+    ok("l1-ipx16", "1", "1"),
+    ok("l1-ipx23", "1", "1", ipx_chars=23),
+    ok("l0", "0", "0"),
+    ok("l0-unsorted", "0", "0", unsorted=True, page_entries=3),
+    # EnumEx refused: the ladder steps down to level 3 on every "not here" answer.
+    ok("no-opnum45", "ex", "3", refuse={"ex": 1745}),
+    ok("ex-refused-120", "ex", "3", refuse={"ex": 120}),
+    ok("ex-refused-50", "ex", "3", refuse={"ex": 50}),
+    ok("ex-refused-127", "ex", "3", refuse={"ex": 127}),
+    ok("l3-refused-124", "3", "2", refuse={"level3": 124}),
+    ok("info2-refused", "ex", "ex", refuse={"info2": 124}),
+    # One-off RPC faults: the exporter reconnects within the poll and the poll succeeds.
+    ok("fault-ex-1726", "ex", "ex", fault={"ex": 1726}),
+    ok("fault-level0-1722", "3", "3", fault={"level0": 1722}),
+    ok("fault-info2-1702", "ex", "ex", fault={"info2": 1702}),
+]
+FAILURES = [
+    failing("denied", "ex", "ERROR_ACCESS_DENIED", status=5),
+    failing("ddm-stopped", "ex", "ERROR_DDM_NOT_RUNNING", status=903),
+    failing("ex-denied", "ex", "ERROR_ACCESS_DENIED", refuse={"ex": 5}),
+    failing("short-info0", "ex", "RPC_X_BAD_STUB_DATA", short_buffer={"info0": 8}),
+    failing("short-level0", "0", "RPC_X_BAD_STUB_DATA", short_buffer={"level0": 100}),
+    failing("short-level3", "3", "RPC_X_BAD_STUB_DATA", short_buffer={"level3": 500}),
+]
+PARITY = ["ex-ikev2-pages", "l3"]  # also served by the Python fake from the same JSON
+SPEC_LAYOUT_CASE = "ex-ikev2-pages"  # also served by the spec-layout build (informational)
+
+
+def log(msg):
+    print(f"[reference_router_test] {msg}", flush=True)
+
+
+# ---- network namespace ----
+
+def reexec_in_netns():
+    """Runs this script again inside `unshare --net` and returns its exit code."""
+    unshare = shutil.which("unshare")
+    if not unshare:
+        log("FAIL: unshare (util-linux) is missing")
+        return 1
+    cmd = [unshare, "--net"] if os.geteuid() == 0 else [unshare, "--user", "--map-root-user", "--net"]
+    env = dict(os.environ, **{NETNS_ENV: "1"})
+    proc = subprocess.Popen(cmd + ["--", sys.executable, os.path.abspath(__file__)] + sys.argv[1:], env=env,
+                            start_new_session=True)
+    try:
+        return proc.wait(timeout=HARD_TIMEOUT_S + 10)
+    except subprocess.TimeoutExpired:
+        log(f"FAIL: hard timeout ({HARD_TIMEOUT_S} s); killing everything")
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        return 1
+
+
+def bring_up_loopback():
+    subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+    links = subprocess.run(["ip", "-o", "link"], check=True, capture_output=True, text=True).stdout.splitlines()
+    if len(links) != 1 or ": lo:" not in links[0]:
+        raise TestFailure(f"the network namespace has more than loopback: {links}")
+
+
+# ---- Wine ----
+
+class Wine:
+    def __init__(self, tmp):
+        self.wine = shutil.which("wine") or shutil.which("wine64")
+        self.wineserver = shutil.which("wineserver")
+        if not self.wine or not self.wineserver:
+            raise TestFailure("wine and wineserver are needed (scripts/windows-deps.sh installs them)")
+        self.env = dict(os.environ, WINEPREFIX=os.path.join(tmp, "prefix"), WINEDEBUG="-all",
+                        WINEDLLOVERRIDES="winedbg.exe=d;winemenubuilder.exe=d;mscoree=d;mshtml=d",
+                        HOME=tmp, XDG_DATA_HOME=os.path.join(tmp, "xdg"))
+        self.env.pop("DISPLAY", None)
+
+    def start(self):
+        """A fresh prefix, then one persistent, pre-warmed wineserver (shared/research/windows.md)."""
+        started = time.monotonic()
+        quiet = dict(stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=self.env)
+        subprocess.run([self.wine, "wineboot", "-i"], timeout=90, check=True, **quiet)
+        subprocess.run([self.wineserver, "-k"], timeout=30, **quiet)
+        subprocess.run([self.wineserver, "-p"], timeout=30, check=True, **quiet)
+        subprocess.run([self.wine, "wineboot"], timeout=60, check=True, **quiet)
+        log(f"Wine prefix ready in {time.monotonic() - started:.1f} s")
+
+    def stop(self):
+        subprocess.run([self.wineserver, "-k"], env=self.env, timeout=30, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+
+    @staticmethod
+    def path(unix_path):
+        return "Z:" + os.path.abspath(unix_path).replace("/", "\\")
+
+
+def read_ready(proc, what, timeout_s=60):
+    """The first stdout line of a double ("READY <port> ..."), within timeout_s."""
+    line = []
+    reader = threading.Thread(target=lambda: line.append(proc.stdout.readline()), daemon=True)
+    reader.start()
+    reader.join(timeout_s)
+    words = line[0].split() if line else []
+    if not words or words[0] != "READY":
+        raise TestFailure(f"{what} did not start (first line {line!r}, exit {proc.poll()})")
+    return int(words[1])
+
+
+def start_reference(wine, exe, tmp, name, s, extra_args=()):
+    json_path = os.path.join(tmp, name + ".json")
+    with open(json_path, "w", encoding="utf-8") as f:
+        json.dump(s, f, ensure_ascii=False)
+    lines_path = os.path.join(tmp, name + ".txt")
+    scenario_file.write(scenario_file.load(json_path), lines_path)
+    proc = subprocess.Popen([wine.wine, exe, "--scenario", Wine.path(lines_path), "--port", "0",
+                             "--lifetime", str(SERVER_LIFETIME_S), *extra_args],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=open(os.path.join(tmp, name + ".log"), "w"), text=True, env=wine.env)
+    return proc, json_path
+
+
+class CallIdProxy:
+    """A TCP relay in front of one reference router that gives each response and fault PDU the
+    call_id of the request it answers. Wine 8's RPC server answers every request with call_id 1
+    (the bind's); Samba's client numbers its requests 2, 3, ... and drops a reply whose call_id
+    does not match, so without this every call ends in NT_STATUS_IO_TIMEOUT. Only those 4 header
+    bytes change; the stub bytes pass through as Wine wrote them. Counts what it rewrote."""
+
+    def __init__(self, target_port):
+        self.target_port = target_port
+        self.rewritten = 0
+        self.faults = []  # the status of every fault PDU the reference sent
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(16)
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self.accept_forever, daemon=True).start()
+
+    def accept_forever(self):
+        while True:
+            client, _ = self.listener.accept()
+            server = socket.create_connection(("127.0.0.1", self.target_port))
+            calls = []  # call_ids of the requests in flight on this connection, oldest first
+            threading.Thread(target=self.relay, args=(client, server, calls, True), daemon=True).start()
+            threading.Thread(target=self.relay, args=(server, client, calls, False), daemon=True).start()
+
+    @staticmethod
+    def read_pdu(sock):
+        header = b""
+        while len(header) < 16:
+            chunk = sock.recv(16 - len(header))
+            if not chunk:
+                return None
+            header += chunk
+        frag_len = struct.unpack_from("<H", header, 8)[0]
+        body = b""
+        while len(body) < frag_len - 16:
+            chunk = sock.recv(frag_len - 16 - len(body))
+            if not chunk:
+                return None
+            body += chunk
+        return bytearray(header + body)
+
+    def relay(self, src, dst, calls, to_server):
+        try:
+            while True:
+                pdu = self.read_pdu(src)
+                if pdu is None:
+                    break
+                ptype, flags = pdu[2], pdu[3]
+                if to_server and ptype == 0 and flags & 0x01:  # request, first fragment
+                    calls.append(struct.unpack_from("<I", pdu, 12)[0])
+                elif not to_server and ptype in (2, 3) and calls:  # response or fault
+                    if ptype == 3:
+                        self.faults.append(struct.unpack_from("<I", pdu, 24)[0])
+                    want = calls[0]
+                    if struct.unpack_from("<I", pdu, 12)[0] != want:
+                        struct.pack_into("<I", pdu, 12, want)
+                        self.rewritten += 1
+                    if ptype == 3 or flags & 0x02:  # a fault or the last fragment ends the call
+                        calls.pop(0)
+                dst.sendall(pdu)
+        except OSError:
+            pass
+        finally:
+            for sock in (src, dst):
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+
+def start_fake(root, tmp, name, json_path):
+    proc = subprocess.Popen(["/usr/bin/python3", os.path.join(root, "tests/fakes/fake_dimsvc.py"),
+                             "--scenario", json_path, "--lifetime", str(SERVER_LIFETIME_S)],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=open(os.path.join(tmp, name + ".log"), "w"), text=True)
+    return proc
+
+
+def router_yaml(name, port):
+    return "\n".join([f"  - name: {name}", "    source: rrasm", "    server: 127.0.0.1", "    transport: tcp",
+                      f"    port: {port}", "    auth_level: none", "    timeout: 10s"])
+
+
+def poll_once(exporter, tmp, routers):
+    config = os.path.join(tmp, "exporter.yml")
+    with open(config, "w", encoding="utf-8") as f:
+        f.write("global:\n  poll_interval: 60s\n  poll_timeout: 60s\n  page_size_bytes: 4000\nrouters:\n")
+        f.write("\n".join(router_yaml(n, p) for n, p in routers) + "\n")
+    started = time.monotonic()
+    run = subprocess.run([exporter, f"--config.file={config}", "--poll-once", "--log.level=debug"],
+                         capture_output=True, text=True, timeout=150)
+    with open(os.path.join(tmp, "exporter.log"), "w", encoding="utf-8") as f:
+        f.write(run.stderr)
+    log(f"--poll-once of {len(routers)} routers: exit {run.returncode} after {time.monotonic() - started:.1f} s")
+    return parse_metrics(run.stdout), run
+
+
+def router_label(samples, router, new):
+    """The samples of `router` with the router label replaced (for comparing two routers)."""
+    out = {}
+    for (name, labels), v in samples.items():
+        if ("router", router) in labels:
+            out[(name, tuple(sorted((k, new if k == "router" else x) for k, x in labels)))] = v
+    return out
+
+
+def check_healthy(samples, c, failures):
+    name = c["name"]
+    if samples.get(("rras_up", (("router", name),))) != 1:
+        failures.append(f"{name}: rras_up is {samples.get(('rras_up', (('router', name),)))}, expected 1")
+    info = [k for k in samples if k[0] == "rras_router_info" and ("router", name) in k[1]]
+    if not info or ("level", c["level"]) not in info[0][1]:
+        failures.append(f"{name}: rras_router_info {info} does not have level {c['level']}")
+    got = connection_series(samples, name)
+    want = expected_connection_series(name, c["level"], c["scenario"]["connections"])
+    if got != want:
+        failures.append(f"{name}: per-connection series differ from the scenario; {diff(got, want)}")
+
+
+def check_failing(samples, c, failures):
+    name = c["name"]
+    if samples.get(("rras_up", (("router", name),))) != 0:
+        failures.append(f"{name}: rras_up is {samples.get(('rras_up', (('router', name),)))}, expected 0")
+    key = ("rras_poll_errors_total", tuple(sorted({"router": name, "error": c["error"]}.items())))
+    if not samples.get(key):
+        seen = [dict(k[1]).get("error") for k in samples if k[0] == "rras_poll_errors_total" and ("router", name) in k[1]]
+        failures.append(f"{name}: no rras_poll_errors_total{{error=\"{c['error']}\"}} (errors seen: {seen})")
+    if connection_series(samples, name):
+        failures.append(f"{name}: a failing router has connection series")
+
+
+def check_parity(samples, name, failures):
+    ref = connection_series(router_label(samples, name, "x"), "x", with_start=True)
+    fake = connection_series(router_label(samples, "fake-" + name, "x"), "x", with_start=True)
+    for side, series, router in (("reference", ref, name), ("Python fake", fake, "fake-" + name)):
+        if not series:
+            errors = [dict(k[1]).get("error") for k in samples
+                      if k[0] == "rras_poll_errors_total" and ("router", router) in k[1]]
+            failures.append(f"parity {name}: the {side}'s router has no connection series "
+                            f"(rras_up {samples.get(('rras_up', (('router', router),)))}, errors {errors})")
+    if not ref or not fake:
+        return
+    starts = [k for k in set(ref) | set(fake) if k[0] == "rras_connection_start_timestamp_seconds"]
+    for k in starts:  # two polls a moment apart: the same start within 2 s
+        if k not in ref or k not in fake or abs(ref[k] - fake[k]) > 2:
+            failures.append(f"parity {name}: start timestamp {k} reference {ref.get(k)} fake {fake.get(k)}")
+        ref.pop(k, None)
+        fake.pop(k, None)
+    if ref != fake:
+        failures.append(f"parity {name}: the Python fake's series differ from the reference's "
+                        f"(got = fake, want = reference); {diff(fake, ref)}")
+
+
+def dump_logs(tmp):
+    for f in sorted(os.listdir(tmp)):
+        if f.endswith(".log"):
+            text = open(os.path.join(tmp, f), encoding="utf-8", errors="replace").read()
+            text = "\n".join(line for line in text.splitlines() if "wine32 is missing" not in line
+                             and "multiarch needs" not in line and "execute \"dpkg" not in line
+                             and "apt-get install wine32" not in line)
+            if text.strip():
+                log(f"--- {f} (tail)\n{text[-2500:]}")
+
+
+def run(exporter, root, exe):
+    bring_up_loopback()
+    procs = []
+    tmp = tempfile.mkdtemp(prefix="reference_dimsvc_")
+    wine = Wine(tmp)
+    try:
+        wine.start()
+        routers = []
+        spec_exe = os.path.join(os.path.dirname(exe), "reference_dimsvc_spec_layout.exe")
+        pending = []
+        for c in CASES + FAILURES:
+            proc, json_path = start_reference(wine, exe, tmp, c["name"], c["scenario"])
+            procs.append(proc)
+            pending.append((c["name"], proc, "reference " + c["name"]))
+            if c["name"] in PARITY:
+                fake = start_fake(root, tmp, "fake-" + c["name"], json_path)
+                procs.append(fake)
+                pending.append(("fake-" + c["name"], fake, "fake " + c["name"]))
+            if c["name"] == SPEC_LAYOUT_CASE and os.path.exists(spec_exe):
+                proc, _ = start_reference(wine, spec_exe, tmp, "spec-layout-" + c["name"], c["scenario"])
+                procs.append(proc)
+                pending.append(("spec-layout-" + c["name"], proc, "spec-layout reference"))
+        proxies = {}
+        for name, proc, what in pending:
+            port = read_ready(proc, what)
+            if not name.startswith("fake-"):
+                proxies[name] = CallIdProxy(port)
+                port = proxies[name].port
+            routers.append((name, port))
+        log(f"{len(routers)} DIMSVC doubles listening")
+
+        samples, result = poll_once(exporter, tmp, routers)
+        failures = []
+        for c in CASES:
+            check_healthy(samples, c, failures)
+        for c in FAILURES:
+            check_failing(samples, c, failures)
+        for name in PARITY:
+            check_parity(samples, name, failures)
+        if result.returncode == 0:
+            failures.append("--poll-once exited 0 although routers failed")
+        spec = "spec-layout-" + SPEC_LAYOUT_CASE
+        if any(n == spec for n, _ in routers):
+            errors = [dict(k[1]).get("error") for k in samples
+                      if k[0] == "rras_poll_errors_total" and ("router", spec) in k[1]]
+            up = samples.get(("rras_up", (("router", spec),)))
+            log(f"informational: the spec-layout build (Wine marshalling the spec's declarations as "
+                f"printed) gives rras_up {up}, errors {errors}")
+        log(f"call_id rewritten in {sum(p.rewritten for p in proxies.values())} reply PDUs from Wine's RPC server")
+        for name, proxy in sorted(proxies.items()):
+            if proxy.faults:
+                log(f"{name}: fault PDUs with status {', '.join(f'{f:#x}' for f in proxy.faults)}")
+        if failures:
+            raise TestFailure("\n  ".join(failures))
+        log(f"{len(CASES)} healthy scenarios match at their levels, {len(FAILURES)} failing ones report their "
+            f"errors, parity with the Python fake on {', '.join(PARITY)}")
+        print("1 passed, 0 failed")
+        return 0
+    except (TestFailure, subprocess.SubprocessError, OSError) as e:
+        log(f"FAIL: {e}")
+        dump_logs(tmp)
+        return 1
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+            p.wait()
+        wine.stop()
+        if os.environ.get("RRAS_REFERENCE_KEEP_TMP") != "1":
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            log(f"kept {tmp}")
+
+
+def main():
+    if len(sys.argv) != 4:
+        print(__doc__, file=sys.stderr)
+        return 2
+    exporter, root, exe = sys.argv[1:]
+    if not os.path.isfile(exe):
+        log(f"FAIL: no reference router at {exe!r}: its build needs x86_64-w64-mingw32-widl "
+            "(Debian mingw-w64-tools), x86_64-w64-mingw32-gcc-posix and wine (scripts/windows-deps.sh "
+            "installs them), then a re-run of cmake")
+        return 1
+    if os.environ.get(NETNS_ENV) != "1":
+        return reexec_in_netns()
+    signal.signal(signal.SIGALRM, lambda *_: (_ for _ in ()).throw(TestFailure("hard timeout")))
+    signal.alarm(HARD_TIMEOUT_S)
+    return run(exporter, root, exe)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
