@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what it needs, builds the release preset and runs every ctest
-# label (unit, integration, lint, rules, soak), then cross-builds the Windows exe, its tests and the MSI
+# label (unit, integration, lint, rules, soak, reference), then cross-builds the Windows exe, its tests and the MSI
 # and runs them under Wine (label windows), then the sanitizer builds (asan: ASan + UBSan unit and
 # integration tests and the fuzzers; tsan: poller and HTTP tests). Prints the time each stage took.
 set -euo pipefail
@@ -15,6 +15,10 @@ stage() {
 }
 
 stage "install dependencies" scripts/install-deps.sh
+# Before the release configure: its reference DIMSVC router (ctest label reference) is built with
+# the cross tools this installs (widl, mingw-w64, Wine).
+stage "windows dependencies (mingw-w64, widl, Wine, wixl; yaml-cpp/prometheus-cpp/googletest from Debian sources)" \
+  scripts/windows-deps.sh
 stage "configure (release)" cmake --preset release
 stage "build (release)" cmake --build --preset release
 stage "test (release, all labels)" ctest --preset release
@@ -22,8 +26,6 @@ stage "test (release, all labels)" ctest --preset release
 if [ "$(uname -s)" = Linux ]; then
   stage "package (.deb, dpkg -i, installed files, systemd-analyze)" packaging/linux/check-deb.sh build/release
 fi
-stage "windows dependencies (mingw-w64, Wine, wixl; yaml-cpp/prometheus-cpp/googletest from Debian sources)" \
-  scripts/windows-deps.sh
 stage "configure (windows)" cmake --preset windows
 stage "build (windows: exe, tests, mock mprapi.dll, MSI)" cmake --build --preset windows
 stage "test (windows, under Wine)" ctest --preset windows

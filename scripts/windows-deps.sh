@@ -13,7 +13,8 @@ stamp=$sysroot/.complete-v1
 
 packages=(mingw-w64 gcc-mingw-w64-x86-64-posix g++-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64
           libz-mingw-w64-dev wine wine64 wixl msitools dpkg-dev googletest cmake curl
-          libgnutls30)  # Wine's bcrypt.dll (HMAC for hashed user names) needs GnuTLS; only recommended
+          libgnutls30   # Wine's bcrypt.dll (HMAC for hashed user names) needs GnuTLS; only recommended
+          mingw-w64-tools)  # x86_64-w64-mingw32-widl: the reference DIMSVC router (tests/reference_dimsvc)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -228,6 +228,8 @@ class CallIdProxy:
     def __init__(self, target_port):
         self.target_port = target_port
         self.rewritten = 0
+        self.replies = 0
+        self.wine_call_ids = set()  # the call_ids Wine put in its replies
         self.faults = []  # the status of every fault PDU the reference sent
         self.listener = socket.socket()
         self.listener.bind(("127.0.0.1", 0))
@@ -273,6 +275,8 @@ class CallIdProxy:
                     if ptype == 3:
                         self.faults.append(struct.unpack_from("<I", pdu, 24)[0])
                     want = calls[0]
+                    self.replies += 1
+                    self.wine_call_ids.add(struct.unpack_from("<I", pdu, 12)[0])
                     if struct.unpack_from("<I", pdu, 12)[0] != want:
                         struct.pack_into("<I", pdu, 12, want)
                         self.rewritten += 1
@@ -431,7 +435,9 @@ def run(exporter, root, exe):
             up = samples.get(("rras_up", (("router", spec),)))
             log(f"informational: the spec-layout build (Wine marshalling the spec's declarations as "
                 f"printed) gives rras_up {up}, errors {errors}")
-        log(f"call_id rewritten in {sum(p.rewritten for p in proxies.values())} reply PDUs from Wine's RPC server")
+        log(f"call_id rewritten in {sum(p.rewritten for p in proxies.values())} of "
+            f"{sum(p.replies for p in proxies.values())} reply PDUs from Wine's RPC server (Wine's call_ids: "
+            f"{sorted(set().union(*(p.wine_call_ids for p in proxies.values())))})")
         for name, proxy in sorted(proxies.items()):
             if proxy.faults:
                 log(f"{name}: fault PDUs with status {', '.join(f'{f:#x}' for f in proxy.faults)}")
