@@ -390,18 +390,24 @@ static void fill_lcp(REF_PPP_LCP_INFO* lcp, const Connection* c) {
   lcp->dwRemoteEapTypeId = !strcmp(c->auth, "eap") ? 26 : 0;
 }
 
+/* The members RASI_CONNECTION_0 and RAS_CONNECTION_EX_1_IDL share (same names). */
+#define FILL_GENERAL(r, c)                                        \
+  do {                                                            \
+    (r)->dwConnectDuration = (c)->duration;                       \
+    (r)->dwInterfaceType = (ROUTER_INTERFACE_TYPE)(c)->if_type;   \
+    (r)->dwConnectionFlags = flags_of(c);                         \
+    wcopy((r)->wszInterfaceName, 257, (c)->interface_name);       \
+    wcopy((r)->wszUserName, 257, (c)->user);                      \
+    wcopy((r)->wszLogonDomain, 16, (c)->domain);                  \
+    wcopy((r)->wszRemoteComputer, 17, (c)->computer);             \
+  } while (0)
+
 static void fill_level(BYTE* e, int level, const Connection* c) {
   if (level == 0) {
     REF_RASI_CONNECTION_0* r = (REF_RASI_CONNECTION_0*)e;
     r->dwConnection = c->handle;
     r->dwInterface = c->iface;
-    r->dwConnectDuration = c->duration;
-    r->dwInterfaceType = (ROUTER_INTERFACE_TYPE)c->if_type;
-    r->dwConnectionFlags = flags_of(c);
-    wcopy(r->wszInterfaceName, 257, c->interface_name);
-    wcopy(r->wszUserName, 257, c->user);
-    wcopy(r->wszLogonDomain, 16, c->domain);
-    wcopy(r->wszRemoteComputer, 17, c->computer);
+    FILL_GENERAL(r, c);
     return;
   }
   if (level == 3) {
@@ -587,19 +593,31 @@ DWORD RRasAdminPortEnum(DIM_HANDLE hDimServer, DWORD dwLevel, DWORD hRasConnecti
 #define SET_HANDLES(r, c) ((r)->hConnection = (c)->handle, (r)->hInterface = (c)->iface)
 #endif
 
+/* The IPv4 and IPv6 members both projection arms share (same names, different offsets). */
+#define FILL_ARM_ADDRESSES(arm, c, v4_index, v6_index)                    \
+  do {                                                                    \
+    (arm)->dwIPv4NegotiationError = (c)->ipv4[0] ? 0 : ERR_PPP_NOT_NEGOTIATED; \
+    wcopy((arm)->wszAddress, 16, kServerIpv4);                            \
+    wcopy((arm)->wszRemoteAddress, 16, (c)->ipv4);                        \
+    (arm)->IPv4SubInterfaceIndex = (v4_index);                            \
+    if ((c)->has_ipv6) {                                                  \
+      memcpy((arm)->bInterfaceIdentifier, kServerIid, 8);                 \
+      memcpy((arm)->bRemoteInterfaceIdentifier, (c)->ipv6_iid, 8);        \
+      memcpy((arm)->bPrefix, (c)->ipv6_prefix, 8);                        \
+      (arm)->dwPrefixLength = 64;                                         \
+    } else {                                                              \
+      (arm)->dwIPv6NegotiationError = ERR_PPP_NOT_NEGOTIATED;             \
+    }                                                                     \
+    (arm)->IPv6SubInterfaceIndex = (v6_index);                            \
+  } while (0)
+
 static void fill_ex(RAS_CONNECTION_EX_IDL* out, const Connection* c) {
   out->revision = 1;
   RAS_CONNECTION_EX_1_IDL* r = EX_ARM(out);
   r->Header.revision = 1;
   r->Header.type = 1;
   r->Header.size = sizeof(RAS_CONNECTION_EX_IDL);
-  r->dwConnectDuration = c->duration;
-  r->dwInterfaceType = (ROUTER_INTERFACE_TYPE)c->if_type;
-  r->dwConnectionFlags = flags_of(c);
-  wcopy(r->wszInterfaceName, 257, c->interface_name);
-  wcopy(r->wszUserName, 257, c->user);
-  wcopy(r->wszLogonDomain, 16, c->domain);
-  wcopy(r->wszRemoteComputer, 17, c->computer);
+  FILL_GENERAL(r, c);
   r->guid = guid_of(c);
   r->rasQuarState = (RAS_QUARANTINE_STATE)c->quarantine;
   memcpy(&r->dwBytesXmited, c->counters, sizeof c->counters);
@@ -612,19 +630,7 @@ static void fill_ex(RAS_CONNECTION_EX_IDL* out, const Connection* c) {
   if (c->ikev2) {
     pi->projectionInfoType = 2;
     IKEV2_PROJECTION_INFO_1* k = IKEV2_ARM(pi);
-    k->dwIPv4NegotiationError = c->ipv4[0] ? 0 : ERR_PPP_NOT_NEGOTIATED;
-    wcopy(k->wszAddress, 16, kServerIpv4);
-    wcopy(k->wszRemoteAddress, 16, c->ipv4);
-    k->IPv4SubInterfaceIndex = v4_index;
-    if (c->has_ipv6) {
-      memcpy(k->bInterfaceIdentifier, kServerIid, 8);
-      memcpy(k->bRemoteInterfaceIdentifier, c->ipv6_iid, 8);
-      memcpy(k->bPrefix, c->ipv6_prefix, 8);
-      k->dwPrefixLength = 64;
-    } else {
-      k->dwIPv6NegotiationError = ERR_PPP_NOT_NEGOTIATED;
-    }
-    k->IPv6SubInterfaceIndex = v6_index;
+    FILL_ARM_ADDRESSES(k, c, v4_index, v6_index);
     k->dwAuthenticationProtocol = !strcmp(c->auth, "cert")  ? MPRAPI_IKEV2_AUTH_USING_CERT
                                   : !strcmp(c->auth, "eap") ? MPRAPI_IKEV2_AUTH_USING_EAP
                                                             : 0;
@@ -633,19 +639,7 @@ static void fill_ex(RAS_CONNECTION_EX_IDL* out, const Connection* c) {
   } else {
     pi->projectionInfoType = 1;
     PPP_PROJECTION_INFO_1* p = PPP_ARM(pi);
-    p->dwIPv4NegotiationError = c->ipv4[0] ? 0 : ERR_PPP_NOT_NEGOTIATED;
-    wcopy(p->wszAddress, 16, kServerIpv4);
-    wcopy(p->wszRemoteAddress, 16, c->ipv4);
-    p->IPv4SubInterfaceIndex = v4_index;
-    if (c->has_ipv6) {
-      memcpy(p->bInterfaceIdentifier, kServerIid, 8);
-      memcpy(p->bRemoteInterfaceIdentifier, c->ipv6_iid, 8);
-      memcpy(p->bPrefix, c->ipv6_prefix, 8);
-      p->dwPrefixLength = 64;
-    } else {
-      p->dwIPv6NegotiationError = ERR_PPP_NOT_NEGOTIATED;
-    }
-    p->IPv6SubInterfaceIndex = v6_index;
+    FILL_ARM_ADDRESSES(p, c, v4_index, v6_index);
     ppp_auth(c, &p->dwRemoteAuthenticationProtocol, &p->dwRemoteAuthenticationData);
     p->dwRemoteEapTypeId = !strcmp(c->auth, "eap") ? 26 : 0;
     p->dwCcpRemoteOptions = 0x1;

@@ -18,6 +18,7 @@ With a second reference build that keeps the spec's declarations as printed
 (reference_dimsvc_spec_layout.exe beside the first, if present) it also reports what Wine's
 unmodified marshalling does to the exporter (informational, never fails the test).
 Exit 0 on success, 1 on failure; a hard limit of 240 s kills everything.
+RRAS_REFERENCE_KEEP_TMP=1 keeps the run's directory (scenarios, each double's log, exporter.log).
 """
 
 import copy
@@ -43,6 +44,7 @@ import scenario as scenario_file  # noqa: E402  tests/reference_dimsvc/scenario.
 HARD_TIMEOUT_S = 240
 SERVER_LIFETIME_S = 150
 NETNS_ENV = "RRAS_REFERENCE_IN_NETNS"
+TMP_ENV = "RRAS_REFERENCE_TMP"  # the run's directory (Wine prefix, scenarios, logs), made by the parent
 
 # Seven connections; with page_entries 3 the EnumEx pages are [IK PPP IK] [PPP IK IK] [PPP]:
 # an IKEv2 entry first in a page, in the middle, and last in pages that end in ERROR_MORE_DATA.
@@ -142,7 +144,8 @@ def reexec_in_netns():
         log("FAIL: unshare (util-linux) is missing")
         return 1
     cmd = [unshare, "--net"] if os.geteuid() == 0 else [unshare, "--user", "--map-root-user", "--net"]
-    env = dict(os.environ, **{NETNS_ENV: "1"})
+    tmp = tempfile.mkdtemp(prefix="reference_dimsvc_")
+    env = dict(os.environ, **{NETNS_ENV: "1", TMP_ENV: tmp})
     proc = subprocess.Popen(cmd + ["--", sys.executable, os.path.abspath(__file__)] + sys.argv[1:], env=env,
                             start_new_session=True)
     try:
@@ -151,7 +154,13 @@ def reexec_in_netns():
         log(f"FAIL: hard timeout ({HARD_TIMEOUT_S} s); killing everything")
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
+        Wine(tmp).stop()  # the persistent wineserver runs in a session of its own
         return 1
+    finally:
+        if os.environ.get("RRAS_REFERENCE_KEEP_TMP") != "1":
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            log(f"kept {tmp}")
 
 
 def bring_up_loopback():
@@ -185,8 +194,9 @@ class Wine:
         log(f"Wine prefix ready in {time.monotonic() - started:.1f} s")
 
     def stop(self):
-        subprocess.run([self.wineserver, "-k"], env=self.env, timeout=30, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
+        if os.path.isdir(self.env["WINEPREFIX"]):
+            subprocess.run([self.wineserver, "-k"], env=self.env, timeout=30, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
 
     @staticmethod
     def path(unix_path):
@@ -390,7 +400,7 @@ def dump_logs(tmp):
 def run(exporter, root, exe):
     bring_up_loopback()
     procs = []
-    tmp = tempfile.mkdtemp(prefix="reference_dimsvc_")
+    tmp = os.environ[TMP_ENV]
     wine = Wine(tmp)
     try:
         wine.start()
@@ -457,10 +467,6 @@ def run(exporter, root, exe):
                 p.kill()
             p.wait()
         wine.stop()
-        if os.environ.get("RRAS_REFERENCE_KEEP_TMP") != "1":
-            shutil.rmtree(tmp, ignore_errors=True)
-        else:
-            log(f"kept {tmp}")
 
 
 def main():
