@@ -17,7 +17,9 @@
 
 /* 2.2.1.2.61-63 */
 typedef struct { BOOL fLanOnlyMode; DWORD dwUpTime; DWORD dwTotalPorts; DWORD dwPortsInUse; } REF_MPR_SERVER_0;
-typedef struct { DWORD dwNumPptpPorts; DWORD dwPptpPortFlags; DWORD dwNumL2tpPorts; DWORD dwL2tpPortFlags; } REF_MPR_SERVER_1;
+typedef struct {
+  DWORD dwNumPptpPorts; DWORD dwPptpPortFlags; DWORD dwNumL2tpPorts; DWORD dwL2tpPortFlags;
+} REF_MPR_SERVER_1;
 typedef struct {
   DWORD dwNumPptpPorts; DWORD dwPptpPortFlags; DWORD dwNumL2tpPorts; DWORD dwL2tpPortFlags;
   DWORD dwNumSstpPorts; DWORD dwSstpPortFlags;
@@ -95,13 +97,15 @@ _Static_assert(sizeof(REF_RASI_CONNECTION_0) == 1116, "RASI_CONNECTION_0");
 _Static_assert(sizeof(REF_RASI_CONNECTION_1_16) == 272 && sizeof(REF_RASI_CONNECTION_1_23) == 288, "RASI_CONNECTION_1");
 _Static_assert(sizeof(REF_RASI_CONNECTION_2_16) == 828 && sizeof(REF_RASI_CONNECTION_2_23) == 844, "RASI_CONNECTION_2");
 _Static_assert(sizeof(REF_RASI_CONNECTION_3) == 788, "RASI_CONNECTION_3");
-_Static_assert(offsetof(REF_RASI_CONNECTION_3, PppInfo3.ipv6) == 664 && offsetof(REF_RASI_CONNECTION_3, rasQuarState) == 776,
-               "RASI_CONNECTION_3 offsets");
-_Static_assert(offsetof(REF_RASI_CONNECTION_2_16, PppInfo2.lcp) == 784 && offsetof(REF_RASI_CONNECTION_2_23, PppInfo2.lcp) == 800,
-               "RASI_CONNECTION_2 offsets");
+_Static_assert(offsetof(REF_RASI_CONNECTION_3, PppInfo3.ipv6) == 664, "RASI_CONNECTION_3 offsets");
+_Static_assert(offsetof(REF_RASI_CONNECTION_3, rasQuarState) == 776, "RASI_CONNECTION_3 offsets");
+_Static_assert(offsetof(REF_RASI_CONNECTION_2_16, PppInfo2.lcp) == 784, "RASI_CONNECTION_2 offsets");
+_Static_assert(offsetof(REF_RASI_CONNECTION_2_23, PppInfo2.lcp) == 800, "RASI_CONNECTION_2 offsets");
 
 /* The NDR types of opnum 45, in memory (x64): the wire sizes are Wine's business. */
-_Static_assert(sizeof(PPP_PROJECTION_INFO_1) == 192 && sizeof(IKEV2_PROJECTION_INFO_1) == 144, "projection arms in memory");
-_Static_assert(sizeof(RAS_CONNECTION_EX_1_IDL) == 1664 && sizeof(RAS_CONNECTION_EX_IDL) == 1672, "RAS_CONNECTION_EX_IDL");
+_Static_assert(sizeof(PPP_PROJECTION_INFO_1) == 192, "PPP projection arm in memory");
+_Static_assert(sizeof(IKEV2_PROJECTION_INFO_1) == 144, "IKEv2 projection arm in memory");
+_Static_assert(sizeof(RAS_CONNECTION_EX_1_IDL) == 1664, "RAS_CONNECTION_EX_1_IDL");
+_Static_assert(sizeof(RAS_CONNECTION_EX_IDL) == 1672, "RAS_CONNECTION_EX_IDL");
 
 #endif

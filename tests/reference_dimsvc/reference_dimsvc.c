@@ -75,7 +75,8 @@
 
 /* The calls a scenario can refuse, fault or shorten. */
 enum { CALL_INFO0, CALL_INFO1, CALL_INFO2, CALL_LEVEL0, CALL_LEVEL1, CALL_LEVEL2, CALL_LEVEL3, CALL_EX, CALL_COUNT };
-static const char* const kCallNames[CALL_COUNT] = {"info0", "info1", "info2", "level0", "level1", "level2", "level3", "ex"};
+static const char* const kCallNames[CALL_COUNT] = {"info0",  "info1",  "info2",  "level0",
+                                                   "level1", "level2", "level3", "ex"};
 
 typedef struct {
   DWORD handle, iface, duration, flags, if_type, quarantine;

@@ -358,7 +358,8 @@ def check_failing(samples, c, failures):
         failures.append(f"{name}: rras_up is {samples.get(('rras_up', (('router', name),)))}, expected 0")
     key = ("rras_poll_errors_total", tuple(sorted({"router": name, "error": c["error"]}.items())))
     if not samples.get(key):
-        seen = [dict(k[1]).get("error") for k in samples if k[0] == "rras_poll_errors_total" and ("router", name) in k[1]]
+        seen = [dict(k[1]).get("error") for k in samples
+                if k[0] == "rras_poll_errors_total" and ("router", name) in k[1]]
         failures.append(f"{name}: no rras_poll_errors_total{{error=\"{c['error']}\"}} (errors seen: {seen})")
     if connection_series(samples, name):
         failures.append(f"{name}: a failing router has connection series")
