@@ -21,7 +21,8 @@ stage "windows dependencies (mingw-w64, widl, Wine, wixl; yaml-cpp/prometheus-cp
   scripts/windows-deps.sh
 stage "configure (release)" cmake --preset release
 stage "build (release)" cmake --build --preset release
-stage "test (release, all labels)" ctest --preset release
+stage "test (release: unit, integration, lint, rules, soak)" ctest --preset release -LE reference
+stage "test (reference DIMSVC: widl + Wine's rpcrt4 serve the rrasm source)" ctest --preset release -L reference
 # Linux: the .deb (CPack) installed with dpkg -i, its files checked, the unit verified.
 if [ "$(uname -s)" = Linux ]; then
   stage "package (.deb, dpkg -i, installed files, systemd-analyze)" packaging/linux/check-deb.sh build/release
