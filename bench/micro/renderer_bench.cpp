@@ -37,7 +37,8 @@ BENCHMARK(BM_RenderConnections)->Arg(1000)->Arg(10000)->Arg(100000)->Unit(benchm
 // gzip level 1 of one family's text (the per-poll compression share of the render step).
 void BM_GzipPiece(benchmark::State& state) {
   const auto connections = trackedConnections(state.range(0), true);
-  const auto r = renderConnections("bench-router", connections, ConnectionRenderOptions{true, 0}, Privacy{PrivacyConfig{}});
+  const auto r =
+      renderConnections("bench-router", connections, ConnectionRenderOptions{true, 0}, Privacy{PrivacyConfig{}});
   for (auto _ : state) {
     for (const auto& text : r.text) benchmark::DoNotOptimize(gzip::compress(text));
   }

@@ -13,9 +13,7 @@
 namespace rras {
 
 WallClock systemClock() {
-  return [] {
-    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-  };
+  return [] { return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count(); };
 }
 
 void checkSourcesAvailable(const Config& config) {
@@ -71,8 +69,9 @@ Exporter::Exporter(const Config& config, const WallClock& clock)
       registry_(exporterRegistry()),
       reload_successful_(&registryGauge(*registry_, "rras_exporter_config_last_reload_successful",
                                         "Whether the last configuration reload succeeded (1) or failed (0).")),
-      reload_success_time_(&registryGauge(*registry_, "rras_exporter_config_last_reload_success_timestamp_seconds",
-                                          "When the configuration was last loaded successfully, in seconds since the epoch.")),
+      reload_success_time_(
+          &registryGauge(*registry_, "rras_exporter_config_last_reload_success_timestamp_seconds",
+                         "When the configuration was last loaded successfully, in seconds since the epoch.")),
       renderer_(makeRenderer(config.global, store_)),
       exposition_(store_, registry_) {
   checkSourcesAvailable(config);
@@ -135,9 +134,9 @@ void Exporter::reload(const Config& config) {
     poller_->add(std::move(targets));
     config_ = config;
     logging::info("configuration reloaded", {{"routers", std::to_string(config.routers.size())},
-                                              {"unchanged", std::to_string(kept.size())},
-                                              {"restarted_or_added", std::to_string(started.size())},
-                                              {"stopped", std::to_string(stopped.size())}});
+                                             {"unchanged", std::to_string(kept.size())},
+                                             {"restarted_or_added", std::to_string(started.size())},
+                                             {"stopped", std::to_string(stopped.size())}});
   } catch (...) {
     reloadFailed();
     throw;
@@ -152,9 +151,7 @@ void Exporter::reloadSucceeded() {
 
 void Exporter::reloadFailed() { reload_successful_->Set(0); }
 
-bool Exporter::healthy() const {
-  return http_ && http_->serving() && poller_->secondsSinceHeartbeat() < 10;
-}
+bool Exporter::healthy() const { return http_ && http_->serving() && poller_->secondsSinceHeartbeat() < 10; }
 
 void Exporter::stop() {
   if (http_) http_->stop();

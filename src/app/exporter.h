@@ -2,12 +2,12 @@
 // store -> exposition -> HTTP. Config only sets the parts up; data flows one way.
 #pragma once
 
+#include <prometheus/gauge.h>
+
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
-
-#include <prometheus/gauge.h>
 
 #include "config/config.h"
 #include "http/http_server.h"

@@ -10,7 +10,8 @@ std::string usage() {
 Prometheus exporter for Windows RRAS (Routing and Remote Access) VPN servers.
 
 Flags:
-  --config.file=PATH          configuration file (default: )" + defaultConfigFile() + R"()
+  --config.file=PATH          configuration file (default: )" +
+                     defaultConfigFile() + R"()
   --config.check              validate the configuration and exit (0 = valid)
   --web.listen-address=ADDR   address to serve on, host:port or :port; repeat for
                               several (default: :10473)
@@ -29,7 +30,10 @@ Flags parseFlags(const std::vector<std::string>& args) {
   Flags flags;
   for (size_t i = 0; i < args.size(); ++i) {
     std::string arg = args[i];
-    if (arg == "-h" || arg == "--help") { flags.help = true; continue; }
+    if (arg == "-h" || arg == "--help") {
+      flags.help = true;
+      continue;
+    }
     if (arg.rfind("--", 0) != 0) {
       throw std::invalid_argument("unexpected argument \"" + arg + "\"; flags start with -- (see --help)");
     }
@@ -46,10 +50,16 @@ Flags parseFlags(const std::vector<std::string>& args) {
       return args[++i];
     };
     auto boolean = [&](bool& target) {
-      if (!has_value) { target = true; return; }
-      if (value == "true") target = true;
-      else if (value == "false") target = false;
-      else throw std::invalid_argument("flag --" + name + " takes true or false, got \"" + value + "\"");
+      if (!has_value) {
+        target = true;
+        return;
+      }
+      if (value == "true")
+        target = true;
+      else if (value == "false")
+        target = false;
+      else
+        throw std::invalid_argument("flag --" + name + " takes true or false, got \"" + value + "\"");
     };
     if (name == "config.file") {
       flags.config_file = take();

@@ -14,7 +14,7 @@ struct Flags {
   std::string config_file = defaultConfigFile();
   bool config_check = false;
   std::vector<std::string> listen_addresses;  // default {":10473"}
-  std::string web_config_file;  // --web.config.file: TLS and basic auth; "" = plain HTTP
+  std::string web_config_file;                // --web.config.file: TLS and basic auth; "" = plain HTTP
   logging::Level log_level = logging::Level::kInfo;
   logging::Format log_format = logging::Format::kLogfmt;
   bool poll_once = false;

@@ -1,6 +1,7 @@
 // POSIX entry point: SIGINT/SIGTERM stop, SIGHUP reloads the configuration.
-#include <csignal>
 #include <pthread.h>
+
+#include <csignal>
 
 #include "app/run.h"
 #include "app/systemd_notify.h"

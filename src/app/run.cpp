@@ -33,8 +33,8 @@ int run(const std::vector<std::string>& args, ServeHost& host) {
     return 0;
   }
   if (flags.version) {
-    std::cout << "rras_exporter, version " << build::kVersion << " (revision: " << build::kRevision
-              << ")\n  build: C++" << __cplusplus / 100 % 100 << ", " << __VERSION__ << "\n";
+    std::cout << "rras_exporter, version " << build::kVersion << " (revision: " << build::kRevision << ")\n  build: C++"
+              << __cplusplus / 100 % 100 << ", " << __VERSION__ << "\n";
     return 0;
   }
   logging::configure(flags.log_level, flags.log_format);

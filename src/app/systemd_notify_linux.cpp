@@ -10,16 +10,14 @@
 
 namespace rras::systemd {
 
-void notifyReady(const std::string& status) {
-  sd_notify(0, ("READY=1\nSTATUS=" + status).c_str());
-}
+void notifyReady(const std::string& status) { sd_notify(0, ("READY=1\nSTATUS=" + status).c_str()); }
 
 void notifyReloading() {
   // MONOTONIC_USEC lets newer systemd (Type=notify-reload) match this to its reload request.
   timespec now{};
   clock_gettime(CLOCK_MONOTONIC, &now);
-  const auto usec = static_cast<unsigned long long>(now.tv_sec) * 1000000ull +
-                    static_cast<unsigned long long>(now.tv_nsec) / 1000ull;
+  const auto usec =
+      static_cast<unsigned long long>(now.tv_sec) * 1000000ull + static_cast<unsigned long long>(now.tv_nsec) / 1000ull;
   sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu", usec);
 }
 

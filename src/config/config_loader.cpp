@@ -2,21 +2,21 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "config/config_file.h"
-#include "config/yaml_documents.h"
-#include "config/yaml_reader.h"
-#include "model/utf8.h"
-
 #include <algorithm>
 #include <charconv>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <initializer_list>
 #include <limits>
 #include <map>
+
+#include "config/config_file.h"
+#include "config/yaml_documents.h"
+#include "config/yaml_reader.h"
+#include "model/utf8.h"
 
 namespace rras {
 
@@ -35,9 +35,7 @@ class Reader : public YamlReader<ConfigError> {
     return node.Scalar();
   }
 
-  std::string string(const YAML::Node& node, const std::string& path) const {
-    return scalar(node, path, "a string");
-  }
+  std::string string(const YAML::Node& node, const std::string& path) const { return scalar(node, path, "a string"); }
 
   bool boolean(const YAML::Node& node, const std::string& path) const {
     const std::string s = scalar(node, path, "true or false");
@@ -54,8 +52,7 @@ class Reader : public YamlReader<ConfigError> {
       fail(node, path, "expected an integer, got \"" + s + "\"");
     }
     if (v < min || v > max) {
-      fail(node, path, "must be between " + std::to_string(min) + " and " + std::to_string(max) +
-                           ", got " + s);
+      fail(node, path, "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " + s);
     }
     return v;
   }
@@ -65,8 +62,8 @@ class Reader : public YamlReader<ConfigError> {
     double v = 0;
     auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (ec != std::errc() || end != s.data() + s.size() || !(v >= min && v <= max)) {
-      fail(node, path, "expected a number between " + std::to_string(min) + " and " +
-                           std::to_string(max) + ", got \"" + s + "\"");
+      fail(node, path,
+           "expected a number between " + std::to_string(min) + " and " + std::to_string(max) + ", got \"" + s + "\"");
     }
     return v;
   }
@@ -110,12 +107,12 @@ class Reader : public YamlReader<ConfigError> {
     std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     while (!content.empty() && (content.back() == '\n' || content.back() == '\r')) content.pop_back();
     if (min_size > 1 && content.size() < min_size) {
-      fail(node, path, file.string() + " holds fewer than " + std::to_string(min_size) + " bytes; use a longer random key");
+      fail(node, path,
+           file.string() + " holds fewer than " + std::to_string(min_size) + " bytes; use a longer random key");
     }
     if (content.empty()) fail(node, path, file.string() + " is empty");
     return content;
   }
-
 };
 
 void readPoll(const Reader& r, const YAML::Node& map, const std::string& path, PollSettings& poll) {
@@ -123,8 +120,9 @@ void readPoll(const Reader& r, const YAML::Node& map, const std::string& path, P
   if (auto n = map["poll_timeout"]) {
     poll.timeout_seconds = r.duration(n, path + ".poll_timeout", kMaxPollSeconds);
     if (poll.timeout_seconds > poll.interval_seconds) {
-      r.fail(n, path + ".poll_timeout", "poll_timeout (" + formatDuration(poll.timeout_seconds) +
-                                            ") must not exceed poll_interval (" + formatDuration(poll.interval_seconds) + ")");
+      r.fail(n, path + ".poll_timeout",
+             "poll_timeout (" + formatDuration(poll.timeout_seconds) + ") must not exceed poll_interval (" +
+                 formatDuration(poll.interval_seconds) + ")");
     }
   } else {
     // As Prometheus does with scrape_timeout: an inherited timeout shrinks to a shorter interval.
@@ -138,19 +136,25 @@ void readPoll(const Reader& r, const YAML::Node& map, const std::string& path, P
 }
 
 void readSimulator(const Reader& r, const YAML::Node& node, const std::string& path, SimulatorConfig& sim) {
-  r.expectMap(node, path, {"connections", "churn_per_minute", "max_level", "enum_ex", "server_info_level",
-                           "total_ports", "seed", "faults"});
-  if (auto n = node["connections"]) sim.connections = static_cast<uint32_t>(r.integer(n, path + ".connections", 0, 200000));
+  r.expectMap(node, path,
+              {"connections", "churn_per_minute", "max_level", "enum_ex", "server_info_level", "total_ports", "seed",
+               "faults"});
+  if (auto n = node["connections"])
+    sim.connections = static_cast<uint32_t>(r.integer(n, path + ".connections", 0, 200000));
   if (auto n = node["churn_per_minute"]) sim.churn_per_minute = r.number(n, path + ".churn_per_minute", 0, 1e6);
   if (auto n = node["max_level"]) sim.max_level = static_cast<int>(r.integer(n, path + ".max_level", 0, 3));
   if (auto n = node["enum_ex"]) sim.enum_ex = r.boolean(n, path + ".enum_ex");
-  if (auto n = node["server_info_level"]) sim.server_info_level = static_cast<int>(r.integer(n, path + ".server_info_level", -1, 2));
-  if (auto n = node["total_ports"]) sim.total_ports = static_cast<uint32_t>(r.integer(n, path + ".total_ports", 0, 1000000));
-  if (auto n = node["seed"]) sim.seed = static_cast<uint64_t>(r.integer(n, path + ".seed", 0, std::numeric_limits<int64_t>::max()));
+  if (auto n = node["server_info_level"])
+    sim.server_info_level = static_cast<int>(r.integer(n, path + ".server_info_level", -1, 2));
+  if (auto n = node["total_ports"])
+    sim.total_ports = static_cast<uint32_t>(r.integer(n, path + ".total_ports", 0, 1000000));
+  if (auto n = node["seed"])
+    sim.seed = static_cast<uint64_t>(r.integer(n, path + ".seed", 0, std::numeric_limits<int64_t>::max()));
   if (auto faults = node["faults"]) {
     const std::string fpath = path + ".faults";
-    r.expectMap(faults, fpath, {"connect_error", "service_running", "ddm_not_running", "hang", "churn_per_call",
-                                "resume_stuck", "binding_lost_every"});
+    r.expectMap(faults, fpath,
+                {"connect_error", "service_running", "ddm_not_running", "hang", "churn_per_call", "resume_stuck",
+                 "binding_lost_every"});
     if (auto n = faults["connect_error"]) {
       sim.connect_error = r.choice(n, fpath + ".connect_error",
                                    {"access_denied", "server_unavailable", "invalid_binding", "unknown_if"});
@@ -158,14 +162,17 @@ void readSimulator(const Reader& r, const YAML::Node& node, const std::string& p
     if (auto n = faults["service_running"]) sim.service_running = r.boolean(n, fpath + ".service_running");
     if (auto n = faults["ddm_not_running"]) sim.ddm_not_running = r.boolean(n, fpath + ".ddm_not_running");
     if (auto n = faults["hang"]) sim.hang_seconds = r.duration(n, fpath + ".hang", 366 * 86400.0, true);
-    if (auto n = faults["churn_per_call"]) sim.churn_per_call = static_cast<uint32_t>(r.integer(n, fpath + ".churn_per_call", 0, 100000));
+    if (auto n = faults["churn_per_call"])
+      sim.churn_per_call = static_cast<uint32_t>(r.integer(n, fpath + ".churn_per_call", 0, 100000));
     if (auto n = faults["resume_stuck"]) sim.resume_stuck = r.boolean(n, fpath + ".resume_stuck");
-    if (auto n = faults["binding_lost_every"]) sim.binding_lost_every = static_cast<uint32_t>(r.integer(n, fpath + ".binding_lost_every", 0, 1000000));
+    if (auto n = faults["binding_lost_every"])
+      sim.binding_lost_every = static_cast<uint32_t>(r.integer(n, fpath + ".binding_lost_every", 0, 1000000));
   }
 }
 
 // ${CREDENTIALS_DIRECTORY} at the start of a path is where systemd's LoadCredential= put the files.
-std::string expandCredentialsDirectory(const Reader& r, const YAML::Node& node, const std::string& path, std::string file) {
+std::string expandCredentialsDirectory(const Reader& r, const YAML::Node& node, const std::string& path,
+                                       std::string file) {
   constexpr std::string_view kVar = "${CREDENTIALS_DIRECTORY}";
   if (file.compare(0, kVar.size(), kVar) != 0) return file;
   const char* dir = std::getenv("CREDENTIALS_DIRECTORY");
@@ -188,7 +195,7 @@ void readRrasm(const Reader& r, const YAML::Node& node, const std::string& path,
   }
   if (auto n = node["transport"]) {
     rrasm.transport = r.choice(n, path + ".transport", {"np", "tcp"}) == "np" ? RrasmConfig::Transport::kNamedPipe
-                                                                            : RrasmConfig::Transport::kTcp;
+                                                                              : RrasmConfig::Transport::kTcp;
   }
   if (auto n = node["port"]) rrasm.port = static_cast<uint16_t>(r.integer(n, path + ".port", 1, 65535));
   if (auto n = node["auth_level"]) {
@@ -220,13 +227,15 @@ void readRrasm(const Reader& r, const YAML::Node& node, const std::string& path,
     rrasm.username = r.string(username, cpath + ".username");
     if (rrasm.username.empty()) r.fail(username, cpath + ".username", "must not be empty");
     const YAML::Node password_file = credentials["password_file"];
-    if (!password_file) r.fail(credentials, cpath, "missing key \"password_file\" (passwords are read from files only)");
+    if (!password_file)
+      r.fail(credentials, cpath, "missing key \"password_file\" (passwords are read from files only)");
     rrasm.password_file = expandCredentialsDirectory(r, password_file, cpath + ".password_file",
                                                      r.string(password_file, cpath + ".password_file"));
     rrasm.password = r.readSecretFile(password_file, cpath + ".password_file", rrasm.password_file, 1);
   }
   // Only an unauthenticated TCP binding (test doubles, odd networks) goes without an account.
-  const bool anonymous_ok = rrasm.transport == RrasmConfig::Transport::kTcp && rrasm.auth_level == RrasmConfig::AuthLevel::kNone;
+  const bool anonymous_ok =
+      rrasm.transport == RrasmConfig::Transport::kTcp && rrasm.auth_level == RrasmConfig::AuthLevel::kNone;
   if (!credentials && !rrasm.kerberos && !anonymous_ok) {
     r.fail(node, path, "source rrasm needs credentials: {domain, username, password_file} or kerberos: true");
   }
@@ -243,8 +252,7 @@ std::string formatDuration(double seconds) {
 double parseDuration(const std::string& text) {
   // Units in the order Prometheus requires them, each at most once.
   static const std::pair<std::string_view, double> kUnits[] = {
-      {"y", 365 * 86400.0}, {"w", 7 * 86400.0}, {"d", 86400.0}, {"h", 3600.0},
-      {"m", 60.0},          {"s", 1.0},         {"ms", 0.001}};
+      {"y", 365 * 86400.0}, {"w", 7 * 86400.0}, {"d", 86400.0}, {"h", 3600.0}, {"m", 60.0}, {"s", 1.0}, {"ms", 0.001}};
   if (text.empty()) throw std::invalid_argument("empty duration; use a value such as 30s");
   double total = 0;
   size_t pos = 0, next_unit = 0;
@@ -268,27 +276,30 @@ double parseDuration(const std::string& text) {
     pos = unit_end;
   }
   if (pos != text.size()) {
-    throw std::invalid_argument("\"" + text + "\" is not a duration; use units y, w, d, h, m, s, ms in that order, e.g. 1m30s");
+    throw std::invalid_argument("\"" + text +
+                                "\" is not a duration; use units y, w, d, h, m, s, ms in that order, e.g. 1m30s");
   }
   return total;
 }
 
 Config parseConfig(const std::string& text, const std::string& name, const std::string& base_dir) {
   const Reader r(name, base_dir);
-  const YAML::Node root =
-      loadOneYamlDocument<ConfigError>(text, name, "; the configuration is one document");
+  const YAML::Node root = loadOneYamlDocument<ConfigError>(text, name, "; the configuration is one document");
   if (!root || root.IsNull()) throw ConfigError(name + ": the file is empty; it needs at least a routers: list");
   r.expectMap(root, "", {"global", "routers"});
 
   Config config;
   config.file = name;
   if (auto g = root["global"]) {
-    r.expectMap(g, "global", {"poll_interval", "poll_timeout", "page_size_bytes", "max_level",
-                              "per_connection_metrics", "max_connections_per_router", "privacy"});
+    r.expectMap(g, "global",
+                {"poll_interval", "poll_timeout", "page_size_bytes", "max_level", "per_connection_metrics",
+                 "max_connections_per_router", "privacy"});
     readPoll(r, g, "global", config.global.poll);
-    if (auto n = g["per_connection_metrics"]) config.global.per_connection_metrics = r.boolean(n, "global.per_connection_metrics");
+    if (auto n = g["per_connection_metrics"])
+      config.global.per_connection_metrics = r.boolean(n, "global.per_connection_metrics");
     if (auto n = g["max_connections_per_router"]) {
-      config.global.max_connections_per_router = static_cast<uint32_t>(r.integer(n, "global.max_connections_per_router", 0, 1000000));
+      config.global.max_connections_per_router =
+          static_cast<uint32_t>(r.integer(n, "global.max_connections_per_router", 0, 1000000));
     }
     if (auto p = g["privacy"]) {
       auto& privacy = config.global.privacy;
@@ -309,7 +320,8 @@ Config parseConfig(const std::string& text, const std::string& name, const std::
         privacy.hash_key = r.readSecretFile(n, "global.privacy.hash_key_file");
       }
       if (privacy.usernames == PrivacyConfig::Usernames::kHash && privacy.hash_key.empty()) {
-        r.fail(p, "global.privacy", "usernames: hash needs hash_key_file (a file with a random key of 16 bytes or more)");
+        r.fail(p, "global.privacy",
+               "usernames: hash needs hash_key_file (a file with a random key of 16 bytes or more)");
       }
     }
   }
@@ -321,20 +333,23 @@ Config parseConfig(const std::string& text, const std::string& name, const std::
   std::map<std::string, std::string> names;
   for (size_t i = 0; i < routers.size(); ++i) {
     const YAML::Node node = routers[i];
-    if (node.IsNull()) r.fail(routers, "routers[" + std::to_string(i) + "]", "empty list entry; expected a router mapping");
+    if (node.IsNull())
+      r.fail(routers, "routers[" + std::to_string(i) + "]", "empty list entry; expected a router mapping");
     RouterConfig router;
     router.poll = config.global.poll;
     router.location = r.where(node);
     std::string path = "routers[" + std::to_string(i) + "]";
-    r.expectMap(node, path, {"name", "source", "server", "poll_interval", "poll_timeout", "page_size_bytes",
-                             "max_level", "simulator", "mprapi_dll_path",
-                             "transport", "port", "auth_level", "credentials", "kerberos", "timeout"});
+    r.expectMap(
+        node, path,
+        {"name", "source", "server", "poll_interval", "poll_timeout", "page_size_bytes", "max_level", "simulator",
+         "mprapi_dll_path", "transport", "port", "auth_level", "credentials", "kerberos", "timeout"});
     const YAML::Node name_node = node["name"];
     if (!name_node) r.fail(node, path, "missing key \"name\"");
     router.name = r.string(name_node, path + ".name");
     if (router.name.empty()) r.fail(name_node, path + ".name", "must not be empty");
     if (auto [it, inserted] = names.emplace(router.name, r.where(name_node)); !inserted) {
-      r.fail(name_node, path + ".name", "duplicate router name \"" + router.name + "\" (first defined at " + it->second + ")");
+      r.fail(name_node, path + ".name",
+             "duplicate router name \"" + router.name + "\" (first defined at " + it->second + ")");
     }
     path = "routers[" + router.name + "]";
     const YAML::Node source = node["source"];

@@ -69,11 +69,16 @@ class YamlReader {
 
   static std::string kind(const YAML::Node& node) {
     switch (node.Type()) {
-      case YAML::NodeType::Map: return "a mapping";
-      case YAML::NodeType::Sequence: return "a list";
-      case YAML::NodeType::Null: return "nothing";
-      case YAML::NodeType::Scalar: return "\"" + node.Scalar() + "\"";
-      default: return "an undefined value";
+      case YAML::NodeType::Map:
+        return "a mapping";
+      case YAML::NodeType::Sequence:
+        return "a list";
+      case YAML::NodeType::Null:
+        return "nothing";
+      case YAML::NodeType::Scalar:
+        return "\"" + node.Scalar() + "\"";
+      default:
+        return "an undefined value";
     }
   }
 

@@ -12,9 +12,10 @@ std::array<uint8_t, 32> hmacSha256(std::string_view key, std::string_view messag
   // CNG: a pseudo-handle algorithm provider would need Windows 10; open one per call instead
   // (a pseudonym is computed once per connection per poll).
   BCRYPT_ALG_HANDLE algorithm = nullptr;
-  NTSTATUS status = BCryptOpenAlgorithmProvider(&algorithm, BCRYPT_SHA256_ALGORITHM, nullptr,
-                                                BCRYPT_ALG_HANDLE_HMAC_FLAG);
-  if (status < 0) throw std::runtime_error("BCryptOpenAlgorithmProvider(SHA256, HMAC) failed: " + std::to_string(status));
+  NTSTATUS status =
+      BCryptOpenAlgorithmProvider(&algorithm, BCRYPT_SHA256_ALGORITHM, nullptr, BCRYPT_ALG_HANDLE_HMAC_FLAG);
+  if (status < 0)
+    throw std::runtime_error("BCryptOpenAlgorithmProvider(SHA256, HMAC) failed: " + std::to_string(status));
   std::array<uint8_t, 32> digest{};
   BCRYPT_HASH_HANDLE hash = nullptr;
   status = BCryptCreateHash(algorithm, &hash, nullptr, 0, reinterpret_cast<PUCHAR>(const_cast<char*>(key.data())),

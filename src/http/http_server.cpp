@@ -13,9 +13,7 @@ namespace rras {
 namespace {
 constexpr char kMetricsContentType[] = "text/plain; version=0.0.4; charset=utf-8";
 
-double wallNow() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
+double wallNow() { return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count(); }
 }  // namespace
 
 ListenAddress parseListenAddress(const std::string& text) {
@@ -87,7 +85,7 @@ void HttpServer::install(httplib::Server& server) {
     // Before routing, so unknown paths and refused methods need credentials too.
     server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
       return security_->authorize(req, res) ? httplib::Server::HandlerResponse::Unhandled
-                                             : httplib::Server::HandlerResponse::Handled;
+                                            : httplib::Server::HandlerResponse::Handled;
     });
   }
   server.Get("/metrics", [this](const httplib::Request& req, httplib::Response& res) {
@@ -101,7 +99,10 @@ void HttpServer::install(httplib::Server& server) {
                                size_t at = 0;
                                for (auto piece : body->pieces) {
                                  if (length == 0) break;
-                                 if (offset >= at + piece.size()) { at += piece.size(); continue; }
+                                 if (offset >= at + piece.size()) {
+                                   at += piece.size();
+                                   continue;
+                                 }
                                  const size_t from = offset - at;
                                  const size_t n = std::min(piece.size() - from, length);
                                  if (!sink.write(piece.data() + from, n)) return false;
@@ -147,8 +148,10 @@ void HttpServer::install(httplib::Server& server) {
       res.set_content("Not found: " + req.path + ". The metrics are at /metrics.\n", "text/plain; charset=utf-8");
     } else if (res.status == 400 && res.body.empty()) {
       // httplib does not say which part it could not read; name what it checks.
-      res.set_content("Bad request: the request line or a header could not be read (malformed, not HTTP/1.x, "
-                      "or a line longer than 8192 bytes).\n", "text/plain; charset=utf-8");
+      res.set_content(
+          "Bad request: the request line or a header could not be read (malformed, not HTTP/1.x, "
+          "or a line longer than 8192 bytes).\n",
+          "text/plain; charset=utf-8");
     } else if (res.status == 414) {
       res.set_content("URI too long: at most 8192 bytes.\n", "text/plain; charset=utf-8");
     } else if (res.status == 413) {

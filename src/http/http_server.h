@@ -7,9 +7,9 @@
 #include <thread>
 #include <vector>
 
+#include "http/web_security.h"
 #include "metrics/exposition.h"
 #include "metrics/metrics_store.h"
-#include "http/web_security.h"
 
 namespace httplib {
 class Server;

@@ -13,12 +13,23 @@ std::string html(std::string_view s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -28,8 +39,7 @@ std::string isoTime(double t) { return utcTimestamp(std::floor(t)); }
 
 }  // namespace
 
-std::string renderLandingPage(const PublishedRouters& routers, const std::vector<std::string>& names,
-                              double now) {
+std::string renderLandingPage(const PublishedRouters& routers, const std::vector<std::string>& names, double now) {
   std::string page =
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>RRAS Exporter</title>\n"
       "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
@@ -39,10 +49,11 @@ std::string renderLandingPage(const PublishedRouters& routers, const std::vector
   page += html(build::kVersion);
   page += " (revision ";
   page += html(build::kRevision);
-  page += ").</p>\n<ul><li><a href=\"metrics\">Metrics</a></li><li><a href=\"-/healthy\">Health</a></li>"
-          "<li><a href=\"-/ready\">Readiness</a></li></ul>\n<h2>Routers</h2>\n<table>\n"
-          "<tr><th>Router</th><th>Up</th><th>Source</th><th>Server</th><th>Level</th><th>Connections</th>"
-          "<th>Last poll</th><th>Last error</th></tr>\n";
+  page +=
+      ").</p>\n<ul><li><a href=\"metrics\">Metrics</a></li><li><a href=\"-/healthy\">Health</a></li>"
+      "<li><a href=\"-/ready\">Readiness</a></li></ul>\n<h2>Routers</h2>\n<table>\n"
+      "<tr><th>Router</th><th>Up</th><th>Source</th><th>Server</th><th>Level</th><th>Connections</th>"
+      "<th>Last poll</th><th>Last error</th></tr>\n";
   for (size_t i = 0; i < names.size(); ++i) {
     const auto& r = i < routers.size() ? routers[i] : nullptr;
     page += "<tr><td>" + html(names[i]) + "</td>";
@@ -52,7 +63,11 @@ std::string renderLandingPage(const PublishedRouters& routers, const std::vector
     }
     const RouterSnapshot& s = r->snapshot;
     page += s.up ? "<td class=\"up\">up</td>" : "<td class=\"down\">down</td>";
-    page += "<td>" + html(s.source) + "</td><td>" + html(!s.server.empty() ? s.server : s.source == "mprapi" ? "(local machine)" : "-") + "</td>";
+    page += "<td>" + html(s.source) + "</td><td>" +
+            html(!s.server.empty()      ? s.server
+                 : s.source == "mprapi" ? "(local machine)"
+                                        : "-") +
+            "</td>";
     page += "<td>" + html(s.level.empty() ? "-" : s.level) + "</td>";
     page += "<td>" + (s.up ? std::to_string(s.aggregates.connections_total) : std::string("-")) + "</td>";
     page += "<td>" + isoTime(s.poll_end_time) + " (" + std::to_string(static_cast<long>(now - s.poll_end_time)) +

@@ -7,7 +7,6 @@
 
 namespace rras {
 
-std::string renderLandingPage(const PublishedRouters& routers, const std::vector<std::string>& names,
-                              double now);
+std::string renderLandingPage(const PublishedRouters& routers, const std::vector<std::string>& names, double now);
 
 }  // namespace rras

@@ -1,9 +1,5 @@
 #include "http/web_config.h"
 
-#include "config/config_file.h"
-#include "config/yaml_documents.h"
-#include "config/yaml_reader.h"
-
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -14,13 +10,17 @@
 #include <string_view>
 #include <vector>
 
+#include "config/config_file.h"
+#include "config/yaml_documents.h"
+#include "config/yaml_reader.h"
+
 namespace rras {
 
 namespace {
 
 // exporter-toolkit keys rras_exporter knows but does not implement: naming them beats "unknown key".
-constexpr std::string_view kUnsupportedTlsKeys[] = {"cert", "key", "client_ca", "cipher_suites",
-                                                    "curve_preferences", "client_allowed_sans"};
+constexpr std::string_view kUnsupportedTlsKeys[] = {
+    "cert", "key", "client_ca", "cipher_suites", "curve_preferences", "client_allowed_sans"};
 
 class WebReader : public YamlReader<WebConfigError> {
  public:
@@ -67,8 +67,10 @@ ClientAuth clientAuth(const WebReader& r, const YAML::Node& node, const std::str
   if (s == "RequireAnyClientCert") return ClientAuth::kRequireAnyClientCert;
   if (s == "VerifyClientCertIfGiven") return ClientAuth::kVerifyClientCertIfGiven;
   if (s == "RequireAndVerifyClientCert") return ClientAuth::kRequireAndVerifyClientCert;
-  r.fail(node, path, "\"" + s + "\" is not one of: NoClientCert, RequestClientCert, RequireAnyClientCert, "
-                     "VerifyClientCertIfGiven, RequireAndVerifyClientCert");
+  r.fail(node, path,
+         "\"" + s +
+             "\" is not one of: NoClientCert, RequestClientCert, RequireAnyClientCert, "
+             "VerifyClientCertIfGiven, RequireAndVerifyClientCert");
 }
 
 TlsServerConfig readTls(const WebReader& r, const YAML::Node& node) {
@@ -76,15 +78,17 @@ TlsServerConfig readTls(const WebReader& r, const YAML::Node& node) {
   if (node.IsMap()) {
     for (const auto& kv : node) {
       const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "";
-      if (std::find(std::begin(kUnsupportedTlsKeys), std::end(kUnsupportedTlsKeys), key) != std::end(kUnsupportedTlsKeys)) {
+      if (std::find(std::begin(kUnsupportedTlsKeys), std::end(kUnsupportedTlsKeys), key) !=
+          std::end(kUnsupportedTlsKeys)) {
         r.fail(kv.first, path + "." + key,
                "is not supported by rras_exporter; use cert_file, key_file and client_ca_file (OpenSSL's default "
                "cipher suites and curves are used)");
       }
     }
   }
-  r.expectMap(node, path, {"cert_file", "key_file", "client_auth_type", "client_ca_file", "min_version",
-                           "max_version", "prefer_server_cipher_suites"});
+  r.expectMap(node, path,
+              {"cert_file", "key_file", "client_auth_type", "client_ca_file", "min_version", "max_version",
+               "prefer_server_cipher_suites"});
   TlsServerConfig tls;
   const YAML::Node cert = node["cert_file"];
   const YAML::Node key = node["key_file"];
@@ -146,9 +150,8 @@ bool isBcryptHash(const std::string& hash) {
   }
   const int cost = (hash[4] - '0') * 10 + (hash[5] - '0');
   if (cost < 4 || cost > 31) return false;
-  return std::all_of(hash.begin() + 7, hash.end(), [](char c) {
-    return c == '.' || c == '/' || std::isalnum(static_cast<unsigned char>(c));
-  });
+  return std::all_of(hash.begin() + 7, hash.end(),
+                     [](char c) { return c == '.' || c == '/' || std::isalnum(static_cast<unsigned char>(c)); });
 }
 
 WebConfig parseWebConfig(const std::string& text, const std::string& name, const std::string& base_dir) {

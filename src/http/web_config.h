@@ -30,7 +30,7 @@ enum class TlsVersion { kTls10 = 10, kTls11 = 11, kTls12 = 12, kTls13 = 13 };
 struct TlsServerConfig {
   std::string cert_file, key_file;  // resolved against the web config file's folder
   ClientAuth client_auth = ClientAuth::kNoClientCert;
-  std::string client_ca_file;       // required when client certificates are verified
+  std::string client_ca_file;                   // required when client certificates are verified
   TlsVersion min_version = TlsVersion::kTls12;  // exporter-toolkit's default
   std::optional<TlsVersion> max_version;
   bool prefer_server_cipher_suites = true;
@@ -39,7 +39,7 @@ struct TlsServerConfig {
 };
 
 struct WebConfig {
-  std::optional<TlsServerConfig> tls;                // absent: plain HTTP
+  std::optional<TlsServerConfig> tls;                   // absent: plain HTTP
   std::map<std::string, std::string> basic_auth_users;  // user -> bcrypt hash; empty: no auth
 
   bool operator==(const WebConfig&) const = default;

@@ -1,6 +1,4 @@
 // TLS through OpenSSL (httplib::SSLServer) and bcrypt basic auth through libxcrypt's crypt_r.
-#include "http/web_security.h"
-
 #include <crypt.h>
 #include <httplib.h>
 #include <openssl/crypto.h>
@@ -15,6 +13,7 @@
 #include <vector>
 
 #include "http/web_config.h"
+#include "http/web_security.h"
 #include "log/logger.h"
 
 namespace rras {
@@ -33,10 +32,14 @@ std::string opensslError() {
 
 int protocolVersion(TlsVersion v) {
   switch (v) {
-    case TlsVersion::kTls10: return TLS1_VERSION;
-    case TlsVersion::kTls11: return TLS1_1_VERSION;
-    case TlsVersion::kTls12: return TLS1_2_VERSION;
-    case TlsVersion::kTls13: return TLS1_3_VERSION;
+    case TlsVersion::kTls10:
+      return TLS1_VERSION;
+    case TlsVersion::kTls11:
+      return TLS1_1_VERSION;
+    case TlsVersion::kTls12:
+      return TLS1_2_VERSION;
+    case TlsVersion::kTls13:
+      return TLS1_3_VERSION;
   }
   return TLS1_2_VERSION;
 }
@@ -53,10 +56,12 @@ void configure(SSL_CTX* ctx, const TlsServerConfig& tls) {
   SSL_CTX_set_min_proto_version(ctx, protocolVersion(tls.min_version));
   SSL_CTX_set_max_proto_version(ctx, tls.max_version ? protocolVersion(*tls.max_version) : 0);
   if (SSL_CTX_use_certificate_chain_file(ctx, tls.cert_file.c_str()) != 1) {
-    throw std::runtime_error("tls_server_config.cert_file " + tls.cert_file + ": not a PEM certificate: " + opensslError());
+    throw std::runtime_error("tls_server_config.cert_file " + tls.cert_file +
+                             ": not a PEM certificate: " + opensslError());
   }
   if (SSL_CTX_use_PrivateKey_file(ctx, tls.key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
-    throw std::runtime_error("tls_server_config.key_file " + tls.key_file + ": not a PEM private key: " + opensslError());
+    throw std::runtime_error("tls_server_config.key_file " + tls.key_file +
+                             ": not a PEM private key: " + opensslError());
   }
   if (SSL_CTX_check_private_key(ctx) != 1) {
     throw std::runtime_error("tls_server_config.key_file " + tls.key_file + " does not belong to the certificate in " +

@@ -1,10 +1,10 @@
 // --web.config.file on Windows: not yet (TLS and bcrypt need the OpenSSL and libxcrypt parts of
 // the Linux build; Schannel and a bcrypt implementation would replace them).
-#include "http/web_security.h"
-
 #include <httplib.h>
 
 #include <stdexcept>
+
+#include "http/web_security.h"
 
 namespace rras {
 

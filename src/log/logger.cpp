@@ -1,13 +1,13 @@
 #include "log/logger.h"
 
-#include "model/utc_time.h"
-
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <mutex>
 #include <string>
+
+#include "model/utc_time.h"
 
 namespace rras::logging {
 
@@ -27,13 +27,21 @@ std::string timestamp() {
 
 void appendLogfmtValue(std::string& out, std::string_view v) {
   const bool quote = v.empty() || v.find_first_of(" =\"\\\n\t") != std::string_view::npos;
-  if (!quote) { out += v; return; }
+  if (!quote) {
+    out += v;
+    return;
+  }
   out += '"';
   for (char c : v) {
-    if (c == '"' || c == '\\') { out += '\\'; out += c; }
-    else if (c == '\n') out += "\\n";
-    else if (c == '\t') out += "\\t";
-    else out += c;
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n')
+      out += "\\n";
+    else if (c == '\t')
+      out += "\\t";
+    else
+      out += c;
   }
   out += '"';
 }
@@ -42,14 +50,19 @@ void appendJsonString(std::string& out, std::string_view v) {
   out += '"';
   for (char c : v) {
     const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') { out += '\\'; out += c; }
-    else if (c == '\n') out += "\\n";
-    else if (c == '\t') out += "\\t";
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n')
+      out += "\\n";
+    else if (c == '\t')
+      out += "\\t";
     else if (u < 0x20) {
       char buf[8];
       std::snprintf(buf, sizeof buf, "\\u%04x", u);
       out += buf;
-    } else out += c;
+    } else
+      out += c;
   }
   out += '"';
 }

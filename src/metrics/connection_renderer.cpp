@@ -58,8 +58,7 @@ void appendLabelledSample(std::string& out, size_t family, std::string_view labe
 
 }  // namespace
 
-RenderedConnections renderConnections(std::string_view router,
-                                      const std::vector<TrackedConnection>& connections,
+RenderedConnections renderConnections(std::string_view router, const std::vector<TrackedConnection>& connections,
                                       const ConnectionRenderOptions& options, const Privacy& privacy) {
   RenderedConnections r;
   if (options.enabled) {
@@ -106,10 +105,12 @@ RenderedConnections renderConnections(std::string_view router,
       appendSample(r.text[kReceivedBytes], kReceivedBytes, labels, w.bytes_received);
       appendSample(r.text[kSentFrames], kSentFrames, labels, w.frames_sent);
       appendSample(r.text[kReceivedFrames], kReceivedFrames, labels, w.frames_received);
-      const std::pair<std::string_view, uint64_t> errors[] = {
-          {"crc", w.crc_errors},          {"timeout", w.timeout_errors},
-          {"alignment", w.alignment_errors}, {"hardware_overrun", w.hardware_overrun_errors},
-          {"framing", w.framing_errors},  {"buffer_overrun", w.buffer_overrun_errors}};
+      const std::pair<std::string_view, uint64_t> errors[] = {{"crc", w.crc_errors},
+                                                              {"timeout", w.timeout_errors},
+                                                              {"alignment", w.alignment_errors},
+                                                              {"hardware_overrun", w.hardware_overrun_errors},
+                                                              {"framing", w.framing_errors},
+                                                              {"buffer_overrun", w.buffer_overrun_errors}};
       for (const auto& [kind, value] : errors) {
         appendLabelledSample(r.text[kErrors], kErrors, labels, "kind", kind, value);
       }

@@ -27,14 +27,13 @@ struct ConnectionRenderOptions {
 };
 
 struct RenderedConnections {
-  std::array<std::string, kConnectionFamilyCount> text;      // series lines, no headers
-  std::array<gzip::Piece, kConnectionFamilyCount> gzip;      // the same, compressed
-  uint64_t exported = 0;  // connections with series
-  uint64_t dropped = 0;   // connections past the cap
+  std::array<std::string, kConnectionFamilyCount> text;  // series lines, no headers
+  std::array<gzip::Piece, kConnectionFamilyCount> gzip;  // the same, compressed
+  uint64_t exported = 0;                                 // connections with series
+  uint64_t dropped = 0;                                  // connections past the cap
 };
 
-RenderedConnections renderConnections(std::string_view router,
-                                      const std::vector<TrackedConnection>& connections,
+RenderedConnections renderConnections(std::string_view router, const std::vector<TrackedConnection>& connections,
                                       const ConnectionRenderOptions& options, const Privacy& privacy);
 
 }  // namespace rras

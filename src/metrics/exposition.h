@@ -19,8 +19,8 @@ namespace rras {
 
 // A body made of pieces that point into memory the body keeps alive.
 struct Body {
-  PublishedRouters routers;   // keeps the per-connection text alive
-  std::string small_part;     // serialized (and maybe compressed) small families
+  PublishedRouters routers;  // keeps the per-connection text alive
+  std::string small_part;    // serialized (and maybe compressed) small families
   std::string gzip_trailer;
   std::vector<std::string_view> pieces;
   size_t length = 0;

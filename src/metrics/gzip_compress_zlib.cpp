@@ -11,8 +11,8 @@ namespace rras::gzip {
 Piece compress(std::string_view text) {
   Piece piece;
   piece.length = text.size();
-  piece.crc = static_cast<uint32_t>(
-      crc32_z(crc32_z(0, nullptr, 0), reinterpret_cast<const Bytef*>(text.data()), text.size()));
+  piece.crc =
+      static_cast<uint32_t>(crc32_z(crc32_z(0, nullptr, 0), reinterpret_cast<const Bytef*>(text.data()), text.size()));
   z_stream zs{};
   if (deflateInit2(&zs, 1, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
     throw std::runtime_error("zlib deflateInit2 failed");

@@ -12,8 +12,8 @@ namespace rras::gzip {
 
 struct Piece {
   std::string deflated;
-  uint32_t crc = 0;      // CRC-32 of the uncompressed text
-  uint64_t length = 0;   // uncompressed length
+  uint32_t crc = 0;     // CRC-32 of the uncompressed text
+  uint64_t length = 0;  // uncompressed length
 };
 
 // Level 1 (fast): the text is compressed once per poll. ISA-L's igzip on Linux when installed

@@ -16,7 +16,10 @@ std::vector<prometheus::MetricFamily> processFamilies();
 inline prometheus::MetricFamily processFamily(std::string name, std::string help, double value,
                                               prometheus::MetricType type = prometheus::MetricType::Gauge) {
   prometheus::ClientMetric m;
-  if (type == prometheus::MetricType::Counter) m.counter.value = value; else m.gauge.value = value;
+  if (type == prometheus::MetricType::Counter)
+    m.counter.value = value;
+  else
+    m.gauge.value = value;
   return prometheus::MetricFamily{std::move(name), std::move(help), type, {m}};
 }
 

@@ -17,7 +17,10 @@ double bootTime() {
   std::string key;
   double value = 0;
   while (in >> key) {
-    if (key == "btime") { in >> value; return value; }
+    if (key == "btime") {
+      in >> value;
+      return value;
+    }
     in.ignore(4096, '\n');
   }
   return 0;
@@ -52,7 +55,7 @@ std::vector<prometheus::MetricFamily> processFamilies() {
   getrlimit(RLIMIT_NOFILE, &limit);
   return {
       processFamily("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.", cpu,
-            prometheus::MetricType::Counter),
+                    prometheus::MetricType::Counter),
       processFamily("process_max_fds", "Maximum number of open file descriptors.", static_cast<double>(limit.rlim_cur)),
       processFamily("process_open_fds", "Number of open file descriptors.", open_fds),
       processFamily("process_resident_memory_bytes", "Resident memory size in bytes.", rss),

@@ -55,21 +55,24 @@ std::vector<MetricFamily> routerFamilies(const PublishedRouters& routers) {
                              "When the last successful poll ended, seconds since the Unix epoch (0 = never). "
                              "time() minus this is the age of the data.");
   auto& duration = f.add("rras_poll_duration_seconds", MetricType::Gauge, "How long the last poll took.");
-  auto& errors = f.add("rras_poll_errors_total", MetricType::Counter,
-                       "Failed polls by error (Win32/RPC name, or the exporter's guard such as POLL_DEADLINE_EXCEEDED).");
+  auto& errors =
+      f.add("rras_poll_errors_total", MetricType::Counter,
+            "Failed polls by error (Win32/RPC name, or the exporter's guard such as POLL_DEADLINE_EXCEEDED).");
   auto& ports = f.add("rras_ports", MetricType::Gauge, "Ports (capacity) the RRAS server has (MPR_SERVER_0).");
   auto& ports_in_use = f.add("rras_ports_in_use", MetricType::Gauge, "Ports in use on the RRAS server (MPR_SERVER_0).");
   auto& uptime = f.add("rras_server_uptime_seconds", MetricType::Gauge, "Uptime of the RRAS service (MPR_SERVER_0).");
   auto& connections = f.add("rras_connections", MetricType::Gauge,
                             "Active connections by interface type and protocol (ppp, ikev2; unknown below EnumEx "
                             "when the connection is not PPP).");
-  auto& users = f.add("rras_users", MetricType::Gauge, "Distinct users (domain and user name, case-insensitive) with an active connection.");
-  auto& multi = f.add("rras_users_with_multiple_connections", MetricType::Gauge,
-                      "Users with more than one active connection.");
+  auto& users = f.add("rras_users", MetricType::Gauge,
+                      "Distinct users (domain and user name, case-insensitive) with an active connection.");
+  auto& multi =
+      f.add("rras_users_with_multiple_connections", MetricType::Gauge, "Users with more than one active connection.");
   auto& quarantined = f.add("rras_quarantined_connections", MetricType::Gauge,
                             "Connections in quarantine or probation (level 3 and EnumEx only).");
-  auto& started = f.add("rras_connections_started_total", MetricType::Counter,
-                        "Connections first seen since the exporter started (not counting those present at its first poll).");
+  auto& started =
+      f.add("rras_connections_started_total", MetricType::Counter,
+            "Connections first seen since the exporter started (not counting those present at its first poll).");
   auto& ended = f.add("rras_connections_ended_total", MetricType::Counter,
                       "Connections that disappeared since the exporter started.");
   auto& sent = f.add("rras_sent_bytes_total", MetricType::Counter,

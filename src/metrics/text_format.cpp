@@ -7,7 +7,6 @@
 
 namespace rras::text {
 
-
 namespace {
 // Plain ASCII that needs no escaping: copied in runs rather than byte by byte.
 bool plainAscii(char c) { return static_cast<unsigned char>(c) < 0x80 && c != '\\' && c != '"' && c != '\n'; }
@@ -23,9 +22,21 @@ void appendLabelValue(std::string& out, std::string_view value) {
       continue;
     }
     const char c = value[i];
-    if (c == '\\') { out += "\\\\"; ++i; continue; }
-    if (c == '"') { out += "\\\""; ++i; continue; }
-    if (c == '\n') { out += "\\n"; ++i; continue; }
+    if (c == '\\') {
+      out += "\\\\";
+      ++i;
+      continue;
+    }
+    if (c == '"') {
+      out += "\\\"";
+      ++i;
+      continue;
+    }
+    if (c == '\n') {
+      out += "\\n";
+      ++i;
+      continue;
+    }
     const size_t len = utf8::sequenceLength(value, i);
     if (len == 0) {
       out += "\xEF\xBF\xBD";
@@ -39,9 +50,12 @@ void appendLabelValue(std::string& out, std::string_view value) {
 
 void appendHelp(std::string& out, std::string_view help) {
   for (char c : help) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
 }
 
@@ -52,8 +66,14 @@ void appendUint(std::string& out, uint64_t value) {
 }
 
 void appendDouble(std::string& out, double value) {
-  if (std::isnan(value)) { out += "NaN"; return; }
-  if (std::isinf(value)) { out += value > 0 ? "+Inf" : "-Inf"; return; }
+  if (std::isnan(value)) {
+    out += "NaN";
+    return;
+  }
+  if (std::isinf(value)) {
+    out += value > 0 ? "+Inf" : "-Inf";
+    return;
+  }
   char buf[32];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
   out.append(buf, end);

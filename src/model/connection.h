@@ -11,7 +11,14 @@ namespace rras {
 
 // ROUTER_INTERFACE_TYPE (mprapi.h / MS-RRASM 2.2.1.1.1), in wire order.
 enum class InterfaceType : uint8_t {
-  kClient = 0, kHomeRouter, kFullRouter, kDedicated, kInternal, kLoopback, kTunnel1, kDialout,
+  kClient = 0,
+  kHomeRouter,
+  kFullRouter,
+  kDedicated,
+  kInternal,
+  kLoopback,
+  kTunnel1,
+  kDialout,
   kUnknown,
 };
 std::string_view interfaceTypeLabel(InterfaceType t);
@@ -24,11 +31,11 @@ QuarantineState quarantineStateFromWire(uint32_t v);
 
 // Which API data a record holds; the Enumerator joins levels by OR-ing these.
 enum LevelBits : uint8_t {
-  kHasLevel0 = 1,    // names, duration, interface type, flags
-  kHasLevel1 = 2,    // byte/frame/error counters, IPv4 address
-  kHasLevel2 = 4,    // user, PPP projection with LCP auth and CCP
-  kHasLevel3 = 8,    // + IPv6, quarantine state
-  kHasEx = 16,       // RAS_CONNECTION_EX: everything above + tunnel endpoints, IKEv2
+  kHasLevel0 = 1,  // names, duration, interface type, flags
+  kHasLevel1 = 2,  // byte/frame/error counters, IPv4 address
+  kHasLevel2 = 4,  // user, PPP projection with LCP auth and CCP
+  kHasLevel3 = 8,  // + IPv6, quarantine state
+  kHasEx = 16,     // RAS_CONNECTION_EX: everything above + tunnel endpoints, IKEv2
 };
 
 // The 32-bit wire counters of RASI_CONNECTION_1 / RAS_CONNECTION_EX.
@@ -49,10 +56,10 @@ struct Connection {
   InterfaceType interface_type = InterfaceType::kUnknown;
   QuarantineState quarantine_state = QuarantineState::kUnknown;
   std::string interface_name, user, domain, remote_computer;
-  std::string protocol;           // "ppp" or "ikev2" (projection); "ppp" below EnumEx
+  std::string protocol;  // "ppp" or "ikev2" (projection); "ppp" below EnumEx
   std::string client_ipv4, client_ipv6;
-  std::string tunnel_endpoint;    // remote (client) tunnel endpoint address, EnumEx only
-  std::string auth_protocol;      // pap, chap, mschap, mschapv2, eap, ikev2-*; "" when unknown
+  std::string tunnel_endpoint;  // remote (client) tunnel endpoint address, EnumEx only
+  std::string auth_protocol;    // pap, chap, mschap, mschapv2, eap, ikev2-*; "" when unknown
   WireCounters counters;
 
   bool hasCounters() const { return (levels & (kHasLevel1 | kHasEx)) != 0; }

@@ -37,7 +37,7 @@ int configureService(const std::string& name) {
       if (e == ERROR_INVALID_LEVEL) {
         std::fprintf(stderr, "rras_exporter: this Service Control Manager does not support %s; skipped\n",
                      level == SERVICE_CONFIG_DELAYED_AUTO_START_INFO ? "delayed automatic start"
-                                                                      : "failure actions on error exits");
+                                                                     : "failure actions on error exits");
       } else {
         error = e;
       }

@@ -14,8 +14,7 @@ Aggregates computeAggregates(const std::vector<TrackedConnection>& connections) 
     if (!c.user.empty()) ++per_user[accountKey(c.domain, c.user)];
     if (c.quarantine_state != QuarantineState::kUnknown) {
       agg.has_quarantine = true;
-      if (c.quarantine_state == QuarantineState::kQuarantine ||
-          c.quarantine_state == QuarantineState::kProbation) {
+      if (c.quarantine_state == QuarantineState::kQuarantine || c.quarantine_state == QuarantineState::kProbation) {
         ++agg.quarantine[std::string(quarantineStateLabel(c.quarantine_state))];
       }
     }

@@ -221,7 +221,8 @@ struct Poller::State {
         if (!snapshot) {
           w.enumerator.reset();  // the abandoned call may have left the binding in any state
         } else {
-          logging::debug("poll finished", {{"router", w.config.name}, {"up", snapshot->up ? "1" : "0"},
+          logging::debug("poll finished", {{"router", w.config.name},
+                                           {"up", snapshot->up ? "1" : "0"},
                                            {"connections", std::to_string(snapshot->connections.size())},
                                            {"pages", std::to_string(snapshot->pages)},
                                            {"duplicates_dropped", std::to_string(snapshot->duplicates_dropped)},
@@ -278,13 +279,12 @@ struct Poller::State {
           std::lock_guard lock(w.mu);
           if (!w.in_poll || w.expired || now < w.deadline) continue;
           w.expired = true;
-          snapshot = failureSnapshot(
-              w,
-              PollError::guard("POLL_DEADLINE_EXCEEDED",
-                               "the poll did not finish within poll_timeout (" +
-                                   formatDuration(w.config.poll.timeout_seconds) +
-                                   "): the router or the network hangs; the call was cancelled"),
-              w.poll_start, w.config.poll.timeout_seconds);
+          snapshot = failureSnapshot(w,
+                                     PollError::guard("POLL_DEADLINE_EXCEEDED",
+                                                      "the poll did not finish within poll_timeout (" +
+                                                          formatDuration(w.config.poll.timeout_seconds) +
+                                                          "): the router or the network hangs; the call was cancelled"),
+                                     w.poll_start, w.config.poll.timeout_seconds);
         }
         publishSafely(w, std::move(*snapshot));
         publishing.unlock();
@@ -312,8 +312,7 @@ double Poller::nextDelay(double interval, uint32_t consecutive_failures, double 
   return base * (1.0 + 0.1 * std::clamp(jitter, -1.0, 1.0));
 }
 
-void Poller::State::startThread(const std::shared_ptr<State>& state, const std::shared_ptr<Worker>& worker,
-                                bool once) {
+void Poller::State::startThread(const std::shared_ptr<State>& state, const std::shared_ptr<Worker>& worker, bool once) {
   // The thread holds the state and its worker: one left behind outlives the Poller safely.
   worker->thread = std::thread([state, worker, once] { state->workerLoop(*worker, once); });
 }

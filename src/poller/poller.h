@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "config/config.h"
+#include "model/wall_clock.h"
 #include "poller/snapshot.h"
 #include "router/router_api.h"
-#include "model/wall_clock.h"
 
 namespace rras {
 

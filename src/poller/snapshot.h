@@ -36,7 +36,7 @@ struct RouterSnapshot {
   std::string level;               // ex, 3, 2, 1, 0 (last successful poll)
   double poll_end_time = 0;        // wall clock
   double poll_duration_seconds = 0;
-  double last_success_time = 0;    // 0 = never
+  double last_success_time = 0;  // 0 = never
   uint32_t pages = 0, duplicates_dropped = 0, dropped_between_levels = 0;
 
   // What the router reported (valid when up).

@@ -44,14 +44,12 @@ std::string apiCodeName(ApiCode code) {
 }
 
 bool isUnsupportedLevel(ApiCode code) {
-  return code == status::kInvalidLevel || code == status::kNotSupported ||
-         code == status::kRpcProcnumOutOfRange || code == status::kProcNotFound ||
-         code == status::kCallNotImplemented;
+  return code == status::kInvalidLevel || code == status::kNotSupported || code == status::kRpcProcnumOutOfRange ||
+         code == status::kProcNotFound || code == status::kCallNotImplemented;
 }
 
 bool isBindingLost(ApiCode code) {
-  return code == status::kRpcInvalidBinding || code == status::kRpcServerUnavailable ||
-         code == status::kRpcCallFailed;
+  return code == status::kRpcInvalidBinding || code == status::kRpcServerUnavailable || code == status::kRpcCallFailed;
 }
 
 }  // namespace rras

@@ -15,24 +15,22 @@ uint64_t widen(uint64_t previous_wide, uint32_t previous_wire, uint32_t wire) {
 }
 
 WideCounters fresh(const WireCounters& w) {
-  return WideCounters{w.bytes_sent,      w.bytes_received,          w.frames_sent,
-                      w.frames_received, w.crc_errors,              w.timeout_errors,
-                      w.alignment_errors, w.hardware_overrun_errors, w.framing_errors,
-                      w.buffer_overrun_errors};
+  return WideCounters{w.bytes_sent,     w.bytes_received,       w.frames_sent,      w.frames_received,
+                      w.crc_errors,     w.timeout_errors,       w.alignment_errors, w.hardware_overrun_errors,
+                      w.framing_errors, w.buffer_overrun_errors};
 }
 
 WideCounters advance(const WideCounters& p, const WireCounters& pw, const WireCounters& w) {
-  return WideCounters{
-      widen(p.bytes_sent, pw.bytes_sent, w.bytes_sent),
-      widen(p.bytes_received, pw.bytes_received, w.bytes_received),
-      widen(p.frames_sent, pw.frames_sent, w.frames_sent),
-      widen(p.frames_received, pw.frames_received, w.frames_received),
-      widen(p.crc_errors, pw.crc_errors, w.crc_errors),
-      widen(p.timeout_errors, pw.timeout_errors, w.timeout_errors),
-      widen(p.alignment_errors, pw.alignment_errors, w.alignment_errors),
-      widen(p.hardware_overrun_errors, pw.hardware_overrun_errors, w.hardware_overrun_errors),
-      widen(p.framing_errors, pw.framing_errors, w.framing_errors),
-      widen(p.buffer_overrun_errors, pw.buffer_overrun_errors, w.buffer_overrun_errors)};
+  return WideCounters{widen(p.bytes_sent, pw.bytes_sent, w.bytes_sent),
+                      widen(p.bytes_received, pw.bytes_received, w.bytes_received),
+                      widen(p.frames_sent, pw.frames_sent, w.frames_sent),
+                      widen(p.frames_received, pw.frames_received, w.frames_received),
+                      widen(p.crc_errors, pw.crc_errors, w.crc_errors),
+                      widen(p.timeout_errors, pw.timeout_errors, w.timeout_errors),
+                      widen(p.alignment_errors, pw.alignment_errors, w.alignment_errors),
+                      widen(p.hardware_overrun_errors, pw.hardware_overrun_errors, w.hardware_overrun_errors),
+                      widen(p.framing_errors, pw.framing_errors, w.framing_errors),
+                      widen(p.buffer_overrun_errors, pw.buffer_overrun_errors, w.buffer_overrun_errors)};
 }
 
 }  // namespace
@@ -59,8 +57,8 @@ std::vector<TrackedConnection> ConnectionTracker::update(std::vector<Connection>
     // Whole seconds: the router reports whole seconds, so a fractional clock must not leak in.
     const double observed_start = std::floor(wall_now) - c.duration_seconds;
     auto it = previous_.find(c.handle);
-    const bool same = it != previous_.end() &&
-                      std::abs(observed_start - it->second.start_time) <= kStartTolerance + poll_duration;
+    const bool same =
+        it != previous_.end() && std::abs(observed_start - it->second.start_time) <= kStartTolerance + poll_duration;
     if (same) {
       Previous& p = it->second;
       t.start_time = p.start_time;

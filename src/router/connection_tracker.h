@@ -34,8 +34,8 @@ class ConnectionTracker {
   // Takes the connections of one successful poll (unique handles). `wall_now` and `steady_now`
   // are read together at the end of the poll (seconds); `poll_duration` widens the tolerance of
   // start-time matching, since durations were read somewhere within the poll.
-  std::vector<TrackedConnection> update(std::vector<Connection> connections, double wall_now,
-                                        double steady_now, double poll_duration = 0);
+  std::vector<TrackedConnection> update(std::vector<Connection> connections, double wall_now, double steady_now,
+                                        double poll_duration = 0);
   const RouterTotals& totals() const { return totals_; }
 
   // A start time that moves by more than this (plus the poll's duration) between polls means the

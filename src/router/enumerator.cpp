@@ -28,8 +28,7 @@ void mergeLevel(Connection& base, Connection&& other, int level) {
 }
 
 void sortByHandle(std::vector<Connection>& v) {
-  std::sort(v.begin(), v.end(),
-            [](const Connection& a, const Connection& b) { return a.handle < b.handle; });
+  std::sort(v.begin(), v.end(), [](const Connection& a, const Connection& b) { return a.handle < b.handle; });
 }
 
 // Keeps the base records that `other` also holds, merging them; returns how many were dropped.
@@ -39,7 +38,7 @@ uint32_t joinLevel(std::vector<Connection>& base, std::vector<Connection>&& othe
   joined.reserve(base.size());
   auto it = other.begin();
   for (auto& c : base) {
-    while (it != other.end() && it->handle < c.handle) ++it;  // arrived after level 0 was read
+    while (it != other.end() && it->handle < c.handle) ++it;    // arrived after level 0 was read
     if (it == other.end() || it->handle != c.handle) continue;  // left between levels
     mergeLevel(c, std::move(*it), level);
     joined.push_back(std::move(c));
@@ -58,8 +57,7 @@ std::string levelName(int level) { return level < 0 ? "EnumEx" : "level " + std:
 
 }  // namespace
 
-Enumerator::Enumerator(RouterApi& api, EnumeratorOptions options)
-    : api_(api), options_(options) {}
+Enumerator::Enumerator(RouterApi& api, EnumeratorOptions options) : api_(api), options_(options) {}
 
 Enumerator::~Enumerator() { reset(); }
 
@@ -121,8 +119,9 @@ PollError Enumerator::describe(ApiCode code, const std::string& call) {
       message += ": the server rejected the account; check domain, username and password_file";
       break;
     case status::kNoSuchLogonSession:
-      message += ": no usable Kerberos ticket (none, or it expires within 5 minutes); run kinit or kinit -kt into "
-                 "the ticket cache KRB5CCNAME names";
+      message +=
+          ": no usable Kerberos ticket (none, or it expires within 5 minutes); run kinit or kinit -kt into "
+          "the ticket cache KRB5CCNAME names";
       break;
     case status::kRpcBadStubData:
       message += ": the reply did not decode (the exporter's log names the field)";
@@ -167,17 +166,14 @@ std::optional<PollError> Enumerator::readServerInfo(EnumerationResult& result) {
 
 uint32_t Enumerator::prefMaxLen(int level) const {
   if (options_.page_size_bytes < 0) return kPrefMaxAll;
-  const uint32_t entry =
-      level < 0 ? wire::kRasConnectionExSize
-                : std::max(wire::kRasiConnectionSize[static_cast<size_t>(level)],
-                           wire::kX64RasConnectionSize[static_cast<size_t>(level)]);
+  const uint32_t entry = level < 0 ? wire::kRasConnectionExSize
+                                   : std::max(wire::kRasiConnectionSize[static_cast<size_t>(level)],
+                                              wire::kX64RasConnectionSize[static_cast<size_t>(level)]);
   // Fewer bytes than one entry would make the router answer zero entries forever.
-  return static_cast<uint32_t>(
-      std::clamp<int64_t>(options_.page_size_bytes, entry, int64_t{0xFFFFFFFE}));
+  return static_cast<uint32_t>(std::clamp<int64_t>(options_.page_size_bytes, entry, int64_t{0xFFFFFFFE}));
 }
 
-std::optional<PollError> Enumerator::readLevel(int level, std::vector<Connection>& out,
-                                               EnumerationResult& result) {
+std::optional<PollError> Enumerator::readLevel(int level, std::vector<Connection>& out, EnumerationResult& result) {
   out.clear();
   std::unordered_set<uint64_t> seen;
   uint32_t resume = 0;
@@ -188,15 +184,14 @@ std::optional<PollError> Enumerator::readLevel(int level, std::vector<Connection
     const ApiCode code = level < 0 ? api_.enumConnectionsEx(*handle_, pref, resume, page)
                                    : api_.enumConnections(*handle_, level, pref, resume, page);
     if (code != status::kSuccess && code != status::kMoreData) {
-      return describe(code, level < 0 ? "MprAdminConnectionEnumEx"
-                                      : "MprAdminConnectionEnum(level " + std::to_string(level) + ")");
+      return describe(
+          code, level < 0 ? "MprAdminConnectionEnumEx" : "MprAdminConnectionEnum(level " + std::to_string(level) + ")");
     }
     ++result.pages;
     if (page.entries.size() != page.entries_read) {
-      return PollError::guard("MALFORMED_REPLY",
-                              levelName(level) + " page " + std::to_string(pages) + " reports " +
-                                  std::to_string(page.entries_read) + " entries but carries " +
-                                  std::to_string(page.entries.size()));
+      return PollError::guard("MALFORMED_REPLY", levelName(level) + " page " + std::to_string(pages) + " reports " +
+                                                     std::to_string(page.entries_read) + " entries but carries " +
+                                                     std::to_string(page.entries.size()));
     }
     seen.reserve(seen.size() + page.entries.size());
     for (auto& entry : page.entries) {
@@ -209,7 +204,8 @@ std::optional<PollError> Enumerator::readLevel(int level, std::vector<Connection
     if (code == status::kSuccess) return std::nullopt;
     if (resume == before) {
       return PollError::guard("RESUME_HANDLE_STUCK",
-                              levelName(level) + ": the router answered ERROR_MORE_DATA but the resume handle stayed at " +
+                              levelName(level) +
+                                  ": the router answered ERROR_MORE_DATA but the resume handle stayed at " +
                                   std::to_string(resume) + " after page " + std::to_string(pages));
     }
     if (pages >= options_.max_pages) {

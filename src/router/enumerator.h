@@ -20,8 +20,8 @@ struct EnumeratorOptions {
 };
 
 struct EnumerationResult {
-  std::optional<PollError> error;      // set when the poll failed
-  std::string level;                   // "ex", "3", "2", "1", "0"; "" when unknown
+  std::optional<PollError> error;  // set when the poll failed
+  std::string level;               // "ex", "3", "2", "1", "0"; "" when unknown
   ServerInfo server_info;
   std::vector<Connection> connections;  // joined, unique handles, sorted by handle
   uint32_t pages = 0;
@@ -53,8 +53,7 @@ class Enumerator {
   std::optional<PollError> readServerInfo(EnumerationResult& result);
   std::optional<PollError> readConnections(EnumerationResult& result);
   // Reads every page of one level (-1 = EnumEx) into `out`, deduplicated by handle.
-  std::optional<PollError> readLevel(int level, std::vector<Connection>& out,
-                                     EnumerationResult& result);
+  std::optional<PollError> readLevel(int level, std::vector<Connection>& out, EnumerationResult& result);
   uint32_t prefMaxLen(int level) const;
   PollError describe(ApiCode code, const std::string& call);
 

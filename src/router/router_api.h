@@ -44,11 +44,11 @@ class RouterApi {
   virtual ApiCode serverInfo(RouterHandle handle, int level, ServerInfo& out) = 0;
   // MprAdminConnectionEnum at one level (0..3): one page; status kMoreData while more remain.
   // The source frees its buffer before returning, on every path.
-  virtual ApiCode enumConnections(RouterHandle handle, int level, uint32_t pref_max_len,
-                                  uint32_t& resume_handle, ConnectionPage& page) = 0;
+  virtual ApiCode enumConnections(RouterHandle handle, int level, uint32_t pref_max_len, uint32_t& resume_handle,
+                                  ConnectionPage& page) = 0;
   // MprAdminConnectionEnumEx: like enumConnections, RAS_CONNECTION_EX entries.
-  virtual ApiCode enumConnectionsEx(RouterHandle handle, uint32_t pref_max_len,
-                                    uint32_t& resume_handle, ConnectionPage& page) = 0;
+  virtual ApiCode enumConnectionsEx(RouterHandle handle, uint32_t pref_max_len, uint32_t& resume_handle,
+                                    ConnectionPage& page) = 0;
   // Interrupts a call blocked in another thread (poll deadline, shutdown). Safe to call any time;
   // a source that cannot interrupt its calls ignores it.
   virtual void cancel() {}

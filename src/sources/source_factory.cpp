@@ -41,8 +41,7 @@ std::unique_ptr<RouterApi> makeRouterApi(const RouterConfig& router, const WallC
 #ifdef RRAS_WITH_RRASM
   if (router.source == "rrasm") return std::make_unique<rrasm::RrasmRouter>(router.name, router.server, router.rrasm);
 #endif
-  throw std::runtime_error(router.location + ": router " + router.name + ": " +
-                           sourceUnavailableReason(router.source));
+  throw std::runtime_error(router.location + ": router " + router.name + ": " + sourceUnavailableReason(router.source));
 }
 
 }  // namespace rras

@@ -6,8 +6,8 @@
 #include <string>
 
 #include "config/config.h"
-#include "router/router_api.h"
 #include "model/wall_clock.h"
+#include "router/router_api.h"
 
 namespace rras {
 

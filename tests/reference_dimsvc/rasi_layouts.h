@@ -16,77 +16,162 @@
 #include "dimsvc.h"
 
 /* 2.2.1.2.61-63 */
-typedef struct { BOOL fLanOnlyMode; DWORD dwUpTime; DWORD dwTotalPorts; DWORD dwPortsInUse; } REF_MPR_SERVER_0;
 typedef struct {
-  DWORD dwNumPptpPorts; DWORD dwPptpPortFlags; DWORD dwNumL2tpPorts; DWORD dwL2tpPortFlags;
+  BOOL fLanOnlyMode;
+  DWORD dwUpTime;
+  DWORD dwTotalPorts;
+  DWORD dwPortsInUse;
+} REF_MPR_SERVER_0;
+typedef struct {
+  DWORD dwNumPptpPorts;
+  DWORD dwPptpPortFlags;
+  DWORD dwNumL2tpPorts;
+  DWORD dwL2tpPortFlags;
 } REF_MPR_SERVER_1;
 typedef struct {
-  DWORD dwNumPptpPorts; DWORD dwPptpPortFlags; DWORD dwNumL2tpPorts; DWORD dwL2tpPortFlags;
-  DWORD dwNumSstpPorts; DWORD dwSstpPortFlags;
+  DWORD dwNumPptpPorts;
+  DWORD dwPptpPortFlags;
+  DWORD dwNumL2tpPorts;
+  DWORD dwL2tpPortFlags;
+  DWORD dwNumSstpPorts;
+  DWORD dwSstpPortFlags;
 } REF_MPR_SERVER_2;
 
 /* PPP projection pieces (2.2.1.2.64 ff.) */
-typedef struct { DWORD dwError; WCHAR wszWksta[17]; } REF_PPP_NBFCP_INFO;
-typedef struct { DWORD dwError; WCHAR wszAddress[16]; WCHAR wszRemoteAddress[16]; } REF_PPP_IPCP_INFO;
 typedef struct {
-  DWORD dwError; WCHAR wszAddress[16]; WCHAR wszRemoteAddress[16]; DWORD dwOptions; DWORD dwRemoteOptions;
+  DWORD dwError;
+  WCHAR wszWksta[17];
+} REF_PPP_NBFCP_INFO;
+typedef struct {
+  DWORD dwError;
+  WCHAR wszAddress[16];
+  WCHAR wszRemoteAddress[16];
+} REF_PPP_IPCP_INFO;
+typedef struct {
+  DWORD dwError;
+  WCHAR wszAddress[16];
+  WCHAR wszRemoteAddress[16];
+  DWORD dwOptions;
+  DWORD dwRemoteOptions;
 } REF_PPP_IPCP_INFO2;
-typedef struct { DWORD dwError; WCHAR wszAddress[16]; } REF_PPP_IPXCP_INFO16;
-typedef struct { DWORD dwError; WCHAR wszAddress[23]; } REF_PPP_IPXCP_INFO23;
-typedef struct { DWORD dwError; WCHAR wszAddress[33]; } REF_PPP_ATCP_INFO;
 typedef struct {
-  DWORD dwError; DWORD dwCompressionAlgorithm; DWORD dwOptions; DWORD dwRemoteCompressionAlgorithm;
+  DWORD dwError;
+  WCHAR wszAddress[16];
+} REF_PPP_IPXCP_INFO16;
+typedef struct {
+  DWORD dwError;
+  WCHAR wszAddress[23];
+} REF_PPP_IPXCP_INFO23;
+typedef struct {
+  DWORD dwError;
+  WCHAR wszAddress[33];
+} REF_PPP_ATCP_INFO;
+typedef struct {
+  DWORD dwError;
+  DWORD dwCompressionAlgorithm;
+  DWORD dwOptions;
+  DWORD dwRemoteCompressionAlgorithm;
   DWORD dwRemoteOptions;
 } REF_PPP_CCP_INFO;
 typedef struct {
-  DWORD dwError; DWORD dwAuthenticationProtocol; DWORD dwAuthenticationData; DWORD dwRemoteAuthenticationProtocol;
-  DWORD dwRemoteAuthenticationData; DWORD dwTerminateReason; DWORD dwRemoteTerminateReason; DWORD dwOptions;
-  DWORD dwRemoteOptions; DWORD dwEapTypeId; DWORD dwRemoteEapTypeId;
+  DWORD dwError;
+  DWORD dwAuthenticationProtocol;
+  DWORD dwAuthenticationData;
+  DWORD dwRemoteAuthenticationProtocol;
+  DWORD dwRemoteAuthenticationData;
+  DWORD dwTerminateReason;
+  DWORD dwRemoteTerminateReason;
+  DWORD dwOptions;
+  DWORD dwRemoteOptions;
+  DWORD dwEapTypeId;
+  DWORD dwRemoteEapTypeId;
 } REF_PPP_LCP_INFO;
 typedef struct {
-  DWORD dwVersion; DWORD dwSize; DWORD dwError; BYTE bInterfaceIdentifier[8]; BYTE bRemoteInterfaceIdentifier[8];
-  DWORD dwOptions; DWORD dwRemoteOptions; BYTE bPrefix[8]; DWORD dwPrefixLength;
+  DWORD dwVersion;
+  DWORD dwSize;
+  DWORD dwError;
+  BYTE bInterfaceIdentifier[8];
+  BYTE bRemoteInterfaceIdentifier[8];
+  DWORD dwOptions;
+  DWORD dwRemoteOptions;
+  BYTE bPrefix[8];
+  DWORD dwPrefixLength;
 } REF_PPP_IPV6_CP_INFO;
 
 /* PPP_INFO / PPP_INFO_2 come in both IPX widths; PPP_INFO_3 has no IPX. */
-#define REF_DEFINE_PPP_INFO(W)                                                                  \
-  typedef struct {                                                                             \
-    REF_PPP_NBFCP_INFO nbf; REF_PPP_IPCP_INFO ip; REF_PPP_IPXCP_INFO##W ipx; REF_PPP_ATCP_INFO at; \
-  } REF_PPP_INFO_##W;                                                                          \
-  typedef struct {                                                                             \
-    REF_PPP_NBFCP_INFO nbf; REF_PPP_IPCP_INFO2 ip; REF_PPP_IPXCP_INFO##W ipx; REF_PPP_ATCP_INFO at; \
-    REF_PPP_CCP_INFO ccp; REF_PPP_LCP_INFO lcp;                                                \
-  } REF_PPP_INFO_2_##W;                                                                        \
-  typedef struct {                                                                             \
-    DWORD dwConnection; DWORD dwInterface; REF_PPP_INFO_##W PppInfo;                           \
-    DWORD dwBytesXmited; DWORD dwBytesRcved; DWORD dwFramesXmited; DWORD dwFramesRcved;        \
-    DWORD dwCrcErr; DWORD dwTimeoutErr; DWORD dwAlignmentErr; DWORD dwHardwareOverrunErr;      \
-    DWORD dwFramingErr; DWORD dwBufferOverrunErr; DWORD dwCompressionRatioIn;                  \
-    DWORD dwCompressionRatioOut;                                                               \
-  } REF_RASI_CONNECTION_1_##W;                                                                 \
-  typedef struct {                                                                             \
-    DWORD dwConnection; WCHAR wszUserName[257]; ROUTER_INTERFACE_TYPE dwInterfaceType; GUID guid; \
-    REF_PPP_INFO_2_##W PppInfo2;                                                               \
+#define REF_DEFINE_PPP_INFO(W)             \
+  typedef struct {                         \
+    REF_PPP_NBFCP_INFO nbf;                \
+    REF_PPP_IPCP_INFO ip;                  \
+    REF_PPP_IPXCP_INFO##W ipx;             \
+    REF_PPP_ATCP_INFO at;                  \
+  } REF_PPP_INFO_##W;                      \
+  typedef struct {                         \
+    REF_PPP_NBFCP_INFO nbf;                \
+    REF_PPP_IPCP_INFO2 ip;                 \
+    REF_PPP_IPXCP_INFO##W ipx;             \
+    REF_PPP_ATCP_INFO at;                  \
+    REF_PPP_CCP_INFO ccp;                  \
+    REF_PPP_LCP_INFO lcp;                  \
+  } REF_PPP_INFO_2_##W;                    \
+  typedef struct {                         \
+    DWORD dwConnection;                    \
+    DWORD dwInterface;                     \
+    REF_PPP_INFO_##W PppInfo;              \
+    DWORD dwBytesXmited;                   \
+    DWORD dwBytesRcved;                    \
+    DWORD dwFramesXmited;                  \
+    DWORD dwFramesRcved;                   \
+    DWORD dwCrcErr;                        \
+    DWORD dwTimeoutErr;                    \
+    DWORD dwAlignmentErr;                  \
+    DWORD dwHardwareOverrunErr;            \
+    DWORD dwFramingErr;                    \
+    DWORD dwBufferOverrunErr;              \
+    DWORD dwCompressionRatioIn;            \
+    DWORD dwCompressionRatioOut;           \
+  } REF_RASI_CONNECTION_1_##W;             \
+  typedef struct {                         \
+    DWORD dwConnection;                    \
+    WCHAR wszUserName[257];                \
+    ROUTER_INTERFACE_TYPE dwInterfaceType; \
+    GUID guid;                             \
+    REF_PPP_INFO_2_##W PppInfo2;           \
   } REF_RASI_CONNECTION_2_##W;
 REF_DEFINE_PPP_INFO(16)
 REF_DEFINE_PPP_INFO(23)
 
 typedef struct {
-  REF_PPP_NBFCP_INFO nbf; REF_PPP_IPCP_INFO2 ip; REF_PPP_IPV6_CP_INFO ipv6; REF_PPP_CCP_INFO ccp;
+  REF_PPP_NBFCP_INFO nbf;
+  REF_PPP_IPCP_INFO2 ip;
+  REF_PPP_IPV6_CP_INFO ipv6;
+  REF_PPP_CCP_INFO ccp;
   REF_PPP_LCP_INFO lcp;
 } REF_PPP_INFO_3;
 
 /* 2.2.1.2.77 */
 typedef struct {
-  DWORD dwConnection; DWORD dwInterface; DWORD dwConnectDuration; ROUTER_INTERFACE_TYPE dwInterfaceType;
-  DWORD dwConnectionFlags; WCHAR wszInterfaceName[257]; WCHAR wszUserName[257]; WCHAR wszLogonDomain[16];
+  DWORD dwConnection;
+  DWORD dwInterface;
+  DWORD dwConnectDuration;
+  ROUTER_INTERFACE_TYPE dwInterfaceType;
+  DWORD dwConnectionFlags;
+  WCHAR wszInterfaceName[257];
+  WCHAR wszUserName[257];
+  WCHAR wszLogonDomain[16];
   WCHAR wszRemoteComputer[17];
 } REF_RASI_CONNECTION_0;
 
 /* 2.2.1.2.80 */
 typedef struct {
-  DWORD dwVersion; DWORD dwSize; DWORD dwConnection; WCHAR wszUserName[257];
-  ROUTER_INTERFACE_TYPE dwInterfaceType; GUID guid; REF_PPP_INFO_3 PppInfo3; RAS_QUARANTINE_STATE rasQuarState;
+  DWORD dwVersion;
+  DWORD dwSize;
+  DWORD dwConnection;
+  WCHAR wszUserName[257];
+  ROUTER_INTERFACE_TYPE dwInterfaceType;
+  GUID guid;
+  REF_PPP_INFO_3 PppInfo3;
+  RAS_QUARANTINE_STATE rasQuarState;
   FILETIME timer;
 } REF_RASI_CONNECTION_3;
 

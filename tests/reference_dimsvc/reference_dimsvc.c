@@ -189,22 +189,38 @@ static void parse_connection(char* rest, Connection* c) {
     if (!eq) die("want KEY=VALUE, got", tok);
     *eq = 0;
     const char *k = tok, *v = eq + 1;
-    if (!strcmp(k, "handle")) c->handle = number(k, v);
-    else if (!strcmp(k, "interface")) c->iface = number(k, v);
-    else if (!strcmp(k, "duration")) c->duration = number(k, v);
-    else if (!strcmp(k, "flags")) c->flags = number(k, v), c->has_flags = TRUE;
-    else if (!strcmp(k, "if_type")) c->if_type = number(k, v);
-    else if (!strcmp(k, "quarantine")) c->quarantine = number(k, v);
-    else if (!strcmp(k, "ikev2")) c->ikev2 = number(k, v) != 0;
-    else if (!strcmp(k, "user")) set_wide(c->user, 257, v);
-    else if (!strcmp(k, "domain")) set_wide(c->domain, 16, v);
-    else if (!strcmp(k, "computer")) set_wide(c->computer, 17, v);
-    else if (!strcmp(k, "interface_name")) set_wide(c->interface_name, 257, v);
-    else if (!strcmp(k, "ipv4")) set_wide(c->ipv4, 16, v);
-    else if (!strcmp(k, "tunnel_endpoint")) set_wide(c->tunnel, 65, v);
-    else if (!strcmp(k, "ipv6_prefix")) hex8(k, v, c->ipv6_prefix), c->has_ipv6 = TRUE;
-    else if (!strcmp(k, "ipv6_iid")) hex8(k, v, c->ipv6_iid);
-    else if (!strcmp(k, "auth")) unpercent(v, c->auth, sizeof c->auth);
+    if (!strcmp(k, "handle"))
+      c->handle = number(k, v);
+    else if (!strcmp(k, "interface"))
+      c->iface = number(k, v);
+    else if (!strcmp(k, "duration"))
+      c->duration = number(k, v);
+    else if (!strcmp(k, "flags"))
+      c->flags = number(k, v), c->has_flags = TRUE;
+    else if (!strcmp(k, "if_type"))
+      c->if_type = number(k, v);
+    else if (!strcmp(k, "quarantine"))
+      c->quarantine = number(k, v);
+    else if (!strcmp(k, "ikev2"))
+      c->ikev2 = number(k, v) != 0;
+    else if (!strcmp(k, "user"))
+      set_wide(c->user, 257, v);
+    else if (!strcmp(k, "domain"))
+      set_wide(c->domain, 16, v);
+    else if (!strcmp(k, "computer"))
+      set_wide(c->computer, 17, v);
+    else if (!strcmp(k, "interface_name"))
+      set_wide(c->interface_name, 257, v);
+    else if (!strcmp(k, "ipv4"))
+      set_wide(c->ipv4, 16, v);
+    else if (!strcmp(k, "tunnel_endpoint"))
+      set_wide(c->tunnel, 65, v);
+    else if (!strcmp(k, "ipv6_prefix"))
+      hex8(k, v, c->ipv6_prefix), c->has_ipv6 = TRUE;
+    else if (!strcmp(k, "ipv6_iid"))
+      hex8(k, v, c->ipv6_iid);
+    else if (!strcmp(k, "auth"))
+      unpercent(v, c->auth, sizeof c->auth);
     else if (!strcmp(k, "counters")) {
       char buf[512];
       unpercent(v, buf, sizeof buf);
@@ -258,13 +274,20 @@ static void load_scenario(const char* path) {
         if (!eq) die("want KEY=VALUE, got", tok);
         *eq = 0;
         DWORD v = number(tok, eq + 1);
-        if (!strcmp(tok, "uptime")) S.uptime = v;
-        else if (!strcmp(tok, "total_ports")) S.total_ports = v;
-        else if (!strcmp(tok, "ports_in_use")) S.ports_in_use = v;
-        else if (!strcmp(tok, "pptp")) S.pptp = v;
-        else if (!strcmp(tok, "l2tp")) S.l2tp = v;
-        else if (!strcmp(tok, "sstp")) S.sstp = v;
-        else die("unknown server key", tok);
+        if (!strcmp(tok, "uptime"))
+          S.uptime = v;
+        else if (!strcmp(tok, "total_ports"))
+          S.total_ports = v;
+        else if (!strcmp(tok, "ports_in_use"))
+          S.ports_in_use = v;
+        else if (!strcmp(tok, "pptp"))
+          S.pptp = v;
+        else if (!strcmp(tok, "l2tp"))
+          S.l2tp = v;
+        else if (!strcmp(tok, "sstp"))
+          S.sstp = v;
+        else
+          die("unknown server key", tok);
       }
       continue;
     }
@@ -274,21 +297,32 @@ static void load_scenario(const char* path) {
     if (!strcmp(key, "refuse") || !strcmp(key, "fault") || !strcmp(key, "short_buffer")) {
       if (!b) die("missing code for", key);
       int call = call_index(a);
-      if (!strcmp(key, "refuse")) S.refuse[call] = number(key, b);
-      else if (!strcmp(key, "fault")) S.fault[call] = number(key, b);
-      else S.short_buffer[call] = (long)number(key, b);
-    } else if (!strcmp(key, "server_info_level")) S.server_info_level = atoi(a);
-    else if (!strcmp(key, "max_level")) S.max_level = atoi(a);
-    else if (!strcmp(key, "enum_ex")) S.enum_ex = atoi(a);
-    else if (!strcmp(key, "ipx_chars")) S.ipx_chars = atoi(a);
-    else if (!strcmp(key, "page_entries")) S.page_entries = number(key, a);
-    else if (!strcmp(key, "status")) S.status = number(key, a);
-    else if (!strcmp(key, "unsorted")) S.unsorted = atoi(a);
-    else die("unknown scenario key", key);
+      if (!strcmp(key, "refuse"))
+        S.refuse[call] = number(key, b);
+      else if (!strcmp(key, "fault"))
+        S.fault[call] = number(key, b);
+      else
+        S.short_buffer[call] = (long)number(key, b);
+    } else if (!strcmp(key, "server_info_level"))
+      S.server_info_level = atoi(a);
+    else if (!strcmp(key, "max_level"))
+      S.max_level = atoi(a);
+    else if (!strcmp(key, "enum_ex"))
+      S.enum_ex = atoi(a);
+    else if (!strcmp(key, "ipx_chars"))
+      S.ipx_chars = atoi(a);
+    else if (!strcmp(key, "page_entries"))
+      S.page_entries = number(key, a);
+    else if (!strcmp(key, "status"))
+      S.status = number(key, a);
+    else if (!strcmp(key, "unsorted"))
+      S.unsorted = atoi(a);
+    else
+      die("unknown scenario key", key);
   }
   fclose(f);
   if (S.ipx_chars != 16 && S.ipx_chars != 23) die("ipx_chars must be 16 or 23", NULL);
-  if (S.refuse[CALL_EX] == RPC_S_PROCNUM_OUT_OF_RANGE) S.enum_ex = 0;  /* a server without opnum 45 */
+  if (S.refuse[CALL_EX] == RPC_S_PROCNUM_OUT_OF_RANGE) S.enum_ex = 0; /* a server without opnum 45 */
 
   /* Serving order: by handle; "unsorted": descending by handle with the first two swapped, which
    * is neither ascending nor descending once there are three or more. */
@@ -333,9 +367,12 @@ static Page page_of(DWORD pref, DWORD resume, size_t entry_size) {
   p.first = resume > S.nconns ? S.nconns : resume;
   p.remaining = S.nconns - p.first;
   size_t take;
-  if (pref == 0xFFFFFFFF) take = p.remaining;
-  else if (pref < entry_size) take = 0;
-  else take = pref / entry_size + 1;
+  if (pref == 0xFFFFFFFF)
+    take = p.remaining;
+  else if (pref < entry_size)
+    take = 0;
+  else
+    take = pref / entry_size + 1;
   if (S.page_entries && take > S.page_entries) take = S.page_entries;
   if (take > p.remaining) take = p.remaining;
   p.take = take;
@@ -358,12 +395,18 @@ static DWORD flags_of(const Connection* c) {
 
 static void ppp_auth(const Connection* c, DWORD* protocol, DWORD* data) {
   *protocol = *data = 0;
-  if (!strcmp(c->auth, "pap")) *protocol = PPP_LCP_PAP;
-  else if (!strcmp(c->auth, "spap")) *protocol = PPP_LCP_SPAP;
-  else if (!strcmp(c->auth, "chap")) *protocol = PPP_LCP_CHAP, *data = PPP_LCP_CHAP_MD5;
-  else if (!strcmp(c->auth, "mschap")) *protocol = PPP_LCP_CHAP, *data = PPP_LCP_CHAP_MS;
-  else if (!strcmp(c->auth, "mschapv2")) *protocol = PPP_LCP_CHAP, *data = PPP_LCP_CHAP_MSV2;
-  else if (!strcmp(c->auth, "eap")) *protocol = PPP_LCP_EAP;
+  if (!strcmp(c->auth, "pap"))
+    *protocol = PPP_LCP_PAP;
+  else if (!strcmp(c->auth, "spap"))
+    *protocol = PPP_LCP_SPAP;
+  else if (!strcmp(c->auth, "chap"))
+    *protocol = PPP_LCP_CHAP, *data = PPP_LCP_CHAP_MD5;
+  else if (!strcmp(c->auth, "mschap"))
+    *protocol = PPP_LCP_CHAP, *data = PPP_LCP_CHAP_MS;
+  else if (!strcmp(c->auth, "mschapv2"))
+    *protocol = PPP_LCP_CHAP, *data = PPP_LCP_CHAP_MSV2;
+  else if (!strcmp(c->auth, "eap"))
+    *protocol = PPP_LCP_EAP;
 }
 
 static GUID guid_of(const Connection* c) {
@@ -378,11 +421,11 @@ static const WCHAR kServerEndpoint[] = L"198.51.100.1";
 static const BYTE kServerIid[8] = {0, 0, 0, 0, 0, 0, 0, 1};
 
 /* PPP_IPCP_INFO(2): local (server) and remote (the client's) address. */
-#define FILL_IPCP(ip, c)                                            \
-  do {                                                              \
-    (ip).dwError = (c)->ipv4[0] ? 0 : ERR_PPP_NOT_NEGOTIATED;       \
-    wcopy((ip).wszAddress, 16, kServerIpv4);                        \
-    wcopy((ip).wszRemoteAddress, 16, (c)->ipv4);                    \
+#define FILL_IPCP(ip, c)                                      \
+  do {                                                        \
+    (ip).dwError = (c)->ipv4[0] ? 0 : ERR_PPP_NOT_NEGOTIATED; \
+    wcopy((ip).wszAddress, 16, kServerIpv4);                  \
+    wcopy((ip).wszRemoteAddress, 16, (c)->ipv4);              \
   } while (0)
 
 static void fill_lcp(REF_PPP_LCP_INFO* lcp, const Connection* c) {
@@ -392,15 +435,15 @@ static void fill_lcp(REF_PPP_LCP_INFO* lcp, const Connection* c) {
 }
 
 /* The members RASI_CONNECTION_0 and RAS_CONNECTION_EX_1_IDL share (same names). */
-#define FILL_GENERAL(r, c)                                        \
-  do {                                                            \
-    (r)->dwConnectDuration = (c)->duration;                       \
-    (r)->dwInterfaceType = (ROUTER_INTERFACE_TYPE)(c)->if_type;   \
-    (r)->dwConnectionFlags = flags_of(c);                         \
-    wcopy((r)->wszInterfaceName, 257, (c)->interface_name);       \
-    wcopy((r)->wszUserName, 257, (c)->user);                      \
-    wcopy((r)->wszLogonDomain, 16, (c)->domain);                  \
-    wcopy((r)->wszRemoteComputer, 17, (c)->computer);             \
+#define FILL_GENERAL(r, c)                                      \
+  do {                                                          \
+    (r)->dwConnectDuration = (c)->duration;                     \
+    (r)->dwInterfaceType = (ROUTER_INTERFACE_TYPE)(c)->if_type; \
+    (r)->dwConnectionFlags = flags_of(c);                       \
+    wcopy((r)->wszInterfaceName, 257, (c)->interface_name);     \
+    wcopy((r)->wszUserName, 257, (c)->user);                    \
+    wcopy((r)->wszLogonDomain, 16, (c)->domain);                \
+    wcopy((r)->wszRemoteComputer, 17, (c)->computer);           \
   } while (0)
 
 static void fill_level(BYTE* e, int level, const Connection* c) {
@@ -436,27 +479,27 @@ static void fill_level(BYTE* e, int level, const Connection* c) {
     r->rasQuarState = (RAS_QUARANTINE_STATE)c->quarantine;
     return;
   }
-#define FILL_L1_L2(W)                                                      \
-  if (level == 1) {                                                        \
-    REF_RASI_CONNECTION_1_##W* r = (REF_RASI_CONNECTION_1_##W*)e;          \
-    r->dwConnection = c->handle;                                           \
-    r->dwInterface = c->iface;                                             \
-    r->PppInfo.nbf.dwError = ERR_PPP_NOT_NEGOTIATED;                       \
-    FILL_IPCP(r->PppInfo.ip, c);                                           \
-    r->PppInfo.ipx.dwError = ERR_PPP_NOT_NEGOTIATED;                       \
-    r->PppInfo.at.dwError = ERR_PPP_NOT_NEGOTIATED;                        \
-    memcpy(&r->dwBytesXmited, c->counters, sizeof c->counters);            \
-  } else {                                                                 \
-    REF_RASI_CONNECTION_2_##W* r = (REF_RASI_CONNECTION_2_##W*)e;          \
-    r->dwConnection = c->handle;                                           \
-    wcopy(r->wszUserName, 257, c->user);                                   \
-    r->dwInterfaceType = (ROUTER_INTERFACE_TYPE)c->if_type;                \
-    r->guid = guid_of(c);                                                  \
-    r->PppInfo2.nbf.dwError = ERR_PPP_NOT_NEGOTIATED;                      \
-    FILL_IPCP(r->PppInfo2.ip, c);                                          \
-    r->PppInfo2.ipx.dwError = ERR_PPP_NOT_NEGOTIATED;                      \
-    r->PppInfo2.at.dwError = ERR_PPP_NOT_NEGOTIATED;                       \
-    fill_lcp(&r->PppInfo2.lcp, c);                                         \
+#define FILL_L1_L2(W)                                             \
+  if (level == 1) {                                               \
+    REF_RASI_CONNECTION_1_##W* r = (REF_RASI_CONNECTION_1_##W*)e; \
+    r->dwConnection = c->handle;                                  \
+    r->dwInterface = c->iface;                                    \
+    r->PppInfo.nbf.dwError = ERR_PPP_NOT_NEGOTIATED;              \
+    FILL_IPCP(r->PppInfo.ip, c);                                  \
+    r->PppInfo.ipx.dwError = ERR_PPP_NOT_NEGOTIATED;              \
+    r->PppInfo.at.dwError = ERR_PPP_NOT_NEGOTIATED;               \
+    memcpy(&r->dwBytesXmited, c->counters, sizeof c->counters);   \
+  } else {                                                        \
+    REF_RASI_CONNECTION_2_##W* r = (REF_RASI_CONNECTION_2_##W*)e; \
+    r->dwConnection = c->handle;                                  \
+    wcopy(r->wszUserName, 257, c->user);                          \
+    r->dwInterfaceType = (ROUTER_INTERFACE_TYPE)c->if_type;       \
+    r->guid = guid_of(c);                                         \
+    r->PppInfo2.nbf.dwError = ERR_PPP_NOT_NEGOTIATED;             \
+    FILL_IPCP(r->PppInfo2.ip, c);                                 \
+    r->PppInfo2.ipx.dwError = ERR_PPP_NOT_NEGOTIATED;             \
+    r->PppInfo2.at.dwError = ERR_PPP_NOT_NEGOTIATED;              \
+    fill_lcp(&r->PppInfo2.lcp, c);                                \
   }
   if (S.ipx_chars == 23) {
     FILL_L1_L2(23)
@@ -468,10 +511,14 @@ static void fill_level(BYTE* e, int level, const Connection* c) {
 
 static size_t rasi_size(int level) {
   switch (level) {
-    case 0: return sizeof(REF_RASI_CONNECTION_0);
-    case 1: return S.ipx_chars == 23 ? sizeof(REF_RASI_CONNECTION_1_23) : sizeof(REF_RASI_CONNECTION_1_16);
-    case 2: return S.ipx_chars == 23 ? sizeof(REF_RASI_CONNECTION_2_23) : sizeof(REF_RASI_CONNECTION_2_16);
-    default: return sizeof(REF_RASI_CONNECTION_3);
+    case 0:
+      return sizeof(REF_RASI_CONNECTION_0);
+    case 1:
+      return S.ipx_chars == 23 ? sizeof(REF_RASI_CONNECTION_1_23) : sizeof(REF_RASI_CONNECTION_1_16);
+    case 2:
+      return S.ipx_chars == 23 ? sizeof(REF_RASI_CONNECTION_2_23) : sizeof(REF_RASI_CONNECTION_2_16);
+    default:
+      return sizeof(REF_RASI_CONNECTION_3);
   }
 }
 
@@ -551,16 +598,16 @@ DWORD RRasAdminConnectionEnum(DIM_HANDLE hDimServer, DWORD dwLevel, PDIM_INFORMA
     if (lpdwResumeHandle) *lpdwResumeHandle = p.next_resume;
     status = p.more ? ERR_MORE_DATA : 0;
   }
-  fprintf(stderr, "reference_dimsvc: opnum 1 level %lu pref %lu resume %lu -> %lu (%lu entries, %lu bytes)\n",
-          dwLevel, dwPreferedMaximumLength, resume, status, *lpdwEntriesRead, pInfoStruct->dwBufferSize);
+  fprintf(stderr, "reference_dimsvc: opnum 1 level %lu pref %lu resume %lu -> %lu (%lu entries, %lu bytes)\n", dwLevel,
+          dwPreferedMaximumLength, resume, status, *lpdwEntriesRead, pInfoStruct->dwBufferSize);
   return status;
 }
 
 /* ---- opnum 4: declared with its real signature, not served yet ---- */
 
 DWORD RRasAdminPortEnum(DIM_HANDLE hDimServer, DWORD dwLevel, DWORD hRasConnection,
-                        PDIM_INFORMATION_CONTAINER pInfoStruct, DWORD dwPreferedMaximumLength,
-                        LPDWORD lpdwEntriesRead, LPDWORD lpdwTotalEntries, LPDWORD lpdwResumeHandle) {
+                        PDIM_INFORMATION_CONTAINER pInfoStruct, DWORD dwPreferedMaximumLength, LPDWORD lpdwEntriesRead,
+                        LPDWORD lpdwTotalEntries, LPDWORD lpdwResumeHandle) {
   (void)hDimServer, (void)dwLevel, (void)hRasConnection, (void)dwPreferedMaximumLength, (void)lpdwResumeHandle;
   MIDL_user_free(pInfoStruct->pBuffer);
   pInfoStruct->pBuffer = NULL;
@@ -577,15 +624,15 @@ DWORD RRasAdminPortEnum(DIM_HANDLE hDimServer, DWORD dwLevel, DWORD hRasConnecti
 #define EX_ARM(e) (&(e)->RasConnection1)
 #define PPP_ARM(pi) (&(pi)->ProjectInfoObject.Ppp.Info)
 #define IKEV2_ARM(pi) (&(pi)->ProjectInfoObject.Ikev2.Info)
-#define SET_HANDLES(r, c)                                                       \
-  do {                                                                          \
-    if ((c)->ikev2) {                                                           \
-      (r)->ProjectionInfo.ProjectInfoObject.Ikev2.hConnection = (c)->handle;    \
-      (r)->ProjectionInfo.ProjectInfoObject.Ikev2.hInterface = (c)->iface;      \
-    } else {                                                                    \
-      (r)->ProjectionInfo.ProjectInfoObject.Ppp.hConnection = (c)->handle;      \
-      (r)->ProjectionInfo.ProjectInfoObject.Ppp.hInterface = (c)->iface;        \
-    }                                                                           \
+#define SET_HANDLES(r, c)                                                    \
+  do {                                                                       \
+    if ((c)->ikev2) {                                                        \
+      (r)->ProjectionInfo.ProjectInfoObject.Ikev2.hConnection = (c)->handle; \
+      (r)->ProjectionInfo.ProjectInfoObject.Ikev2.hInterface = (c)->iface;   \
+    } else {                                                                 \
+      (r)->ProjectionInfo.ProjectInfoObject.Ppp.hConnection = (c)->handle;   \
+      (r)->ProjectionInfo.ProjectInfoObject.Ppp.hInterface = (c)->iface;     \
+    }                                                                        \
   } while (0)
 #else
 #define EX_ARM(e) (&(e)->ConnObject.RasConnection1)
@@ -595,21 +642,21 @@ DWORD RRasAdminPortEnum(DIM_HANDLE hDimServer, DWORD dwLevel, DWORD hRasConnecti
 #endif
 
 /* The IPv4 and IPv6 members both projection arms share (same names, different offsets). */
-#define FILL_ARM_ADDRESSES(arm, c, v4_index, v6_index)                    \
-  do {                                                                    \
+#define FILL_ARM_ADDRESSES(arm, c, v4_index, v6_index)                         \
+  do {                                                                         \
     (arm)->dwIPv4NegotiationError = (c)->ipv4[0] ? 0 : ERR_PPP_NOT_NEGOTIATED; \
-    wcopy((arm)->wszAddress, 16, kServerIpv4);                            \
-    wcopy((arm)->wszRemoteAddress, 16, (c)->ipv4);                        \
-    (arm)->IPv4SubInterfaceIndex = (v4_index);                            \
-    if ((c)->has_ipv6) {                                                  \
-      memcpy((arm)->bInterfaceIdentifier, kServerIid, 8);                 \
-      memcpy((arm)->bRemoteInterfaceIdentifier, (c)->ipv6_iid, 8);        \
-      memcpy((arm)->bPrefix, (c)->ipv6_prefix, 8);                        \
-      (arm)->dwPrefixLength = 64;                                         \
-    } else {                                                              \
-      (arm)->dwIPv6NegotiationError = ERR_PPP_NOT_NEGOTIATED;             \
-    }                                                                     \
-    (arm)->IPv6SubInterfaceIndex = (v6_index);                            \
+    wcopy((arm)->wszAddress, 16, kServerIpv4);                                 \
+    wcopy((arm)->wszRemoteAddress, 16, (c)->ipv4);                             \
+    (arm)->IPv4SubInterfaceIndex = (v4_index);                                 \
+    if ((c)->has_ipv6) {                                                       \
+      memcpy((arm)->bInterfaceIdentifier, kServerIid, 8);                      \
+      memcpy((arm)->bRemoteInterfaceIdentifier, (c)->ipv6_iid, 8);             \
+      memcpy((arm)->bPrefix, (c)->ipv6_prefix, 8);                             \
+      (arm)->dwPrefixLength = 64;                                              \
+    } else {                                                                   \
+      (arm)->dwIPv6NegotiationError = ERR_PPP_NOT_NEGOTIATED;                  \
+    }                                                                          \
+    (arm)->IPv6SubInterfaceIndex = (v6_index);                                 \
   } while (0)
 
 static void fill_ex(RAS_CONNECTION_EX_IDL* out, const Connection* c) {
@@ -648,8 +695,8 @@ static void fill_ex(RAS_CONNECTION_EX_IDL* out, const Connection* c) {
   SET_HANDLES(r, c);
 }
 
-DWORD RRasAdminConnectionEnumEx(DIM_HANDLE hDimServer, PMPRAPI_OBJECT_HEADER_IDL objectHeader,
-                                DWORD dwPreferedMaxLen, LPDWORD lpdwEntriesRead, LPDWORD lpdNumTotalElements,
+DWORD RRasAdminConnectionEnumEx(DIM_HANDLE hDimServer, PMPRAPI_OBJECT_HEADER_IDL objectHeader, DWORD dwPreferedMaxLen,
+                                LPDWORD lpdwEntriesRead, LPDWORD lpdNumTotalElements,
                                 PRAS_CONNECTION_EX_IDL* pRasConections, LPDWORD lpdwResumeHandle) {
   (void)hDimServer;
   const DWORD resume = lpdwResumeHandle ? *lpdwResumeHandle : 0;
@@ -666,8 +713,8 @@ DWORD RRasAdminConnectionEnumEx(DIM_HANDLE hDimServer, PMPRAPI_OBJECT_HEADER_IDL
   DWORD status = scripted(CALL_EX);
   /* 3.1.4.46: revision MUST be 1, type 1, size the size of RAS_CONNECTION_EX_IDL. How strictly
    * Windows checks is unknown; the reference insists. */
-  if (!status && (objectHeader->revision != 1 || objectHeader->type != 1 ||
-                  objectHeader->size != sizeof(RAS_CONNECTION_EX_IDL))) {
+  if (!status &&
+      (objectHeader->revision != 1 || objectHeader->type != 1 || objectHeader->size != sizeof(RAS_CONNECTION_EX_IDL))) {
     status = ERR_INVALID_PARAMETER;
   }
   if (!status) {
@@ -690,21 +737,24 @@ DWORD RRasAdminConnectionEnumEx(DIM_HANDLE hDimServer, PMPRAPI_OBJECT_HEADER_IDL
 
 /* ---- the opnums not served ---- */
 
-#define STUB(n)                                                               \
-  DWORD RStub##n(DIM_HANDLE hDimServer) {                                     \
-    (void)hDimServer;                                                         \
+#define STUB(n)                                                                   \
+  DWORD RStub##n(DIM_HANDLE hDimServer) {                                         \
+    (void)hDimServer;                                                             \
     fprintf(stderr, "reference_dimsvc: opnum %s -> %d\n", #n, ERR_NOT_SUPPORTED); \
-    return ERR_NOT_SUPPORTED;                                                 \
+    return ERR_NOT_SUPPORTED;                                                     \
   }
-STUB(02) STUB(03) STUB(05) STUB(06) STUB(07) STUB(08) STUB(09) STUB(10) STUB(11) STUB(12) STUB(13) STUB(14)
-STUB(15) STUB(16) STUB(17) STUB(18) STUB(19) STUB(20) STUB(21) STUB(22) STUB(23) STUB(24) STUB(25) STUB(26)
-STUB(27) STUB(28) STUB(29) STUB(30) STUB(31) STUB(32) STUB(33) STUB(34) STUB(35) STUB(36) STUB(37) STUB(38)
-STUB(39) STUB(40) STUB(41) STUB(42) STUB(43) STUB(44)
+/* clang-format off */
+STUB(02) STUB(03) STUB(05) STUB(06) STUB(07) STUB(08) STUB(09) STUB(10) STUB(11) STUB(12)
+STUB(13) STUB(14) STUB(15) STUB(16) STUB(17) STUB(18) STUB(19) STUB(20) STUB(21) STUB(22)
+STUB(23) STUB(24) STUB(25) STUB(26) STUB(27) STUB(28) STUB(29) STUB(30) STUB(31) STUB(32)
+STUB(33) STUB(34) STUB(35) STUB(36) STUB(37) STUB(38) STUB(39) STUB(40) STUB(41) STUB(42)
+STUB(43) STUB(44)
 #undef STUB
 
 /* ---- server ---- */
 
 static DWORD g_min_auth_level;
+/* clang-format on */
 
 /* With --min-auth-level: calls below it are refused (the runtime answers access denied). */
 static RPC_STATUS CALLBACK security_callback(RPC_IF_HANDLE iface, void* context) {
@@ -747,13 +797,19 @@ int main(int argc, char** argv) {
   double lifetime = 120;
   for (int i = 1; i < argc; ++i) {
     const char* v = i + 1 < argc ? argv[i + 1] : NULL;
-    if (!strcmp(argv[i], "--scenario") && v) scenario = v, ++i;
-    else if (!strcmp(argv[i], "--port") && v) port = (unsigned)atoi(v), ++i;
-    else if (!strcmp(argv[i], "--lifetime") && v) lifetime = atof(v), ++i;
-    else if (!strcmp(argv[i], "--auth") && v) auth = v, ++i;
-    else if (!strcmp(argv[i], "--min-auth-level") && v) g_min_auth_level = (DWORD)atoi(v), ++i;
-    else die("usage: --scenario FILE [--port N] [--lifetime S] [--auth none|winnt|negotiate] [--min-auth-level N]",
-             argv[i]);
+    if (!strcmp(argv[i], "--scenario") && v)
+      scenario = v, ++i;
+    else if (!strcmp(argv[i], "--port") && v)
+      port = (unsigned)atoi(v), ++i;
+    else if (!strcmp(argv[i], "--lifetime") && v)
+      lifetime = atof(v), ++i;
+    else if (!strcmp(argv[i], "--auth") && v)
+      auth = v, ++i;
+    else if (!strcmp(argv[i], "--min-auth-level") && v)
+      g_min_auth_level = (DWORD)atoi(v), ++i;
+    else
+      die("usage: --scenario FILE [--port N] [--lifetime S] [--auth none|winnt|negotiate] [--min-auth-level N]",
+          argv[i]);
   }
   if (!scenario) die("--scenario is required", NULL);
   load_scenario(scenario);
@@ -773,9 +829,9 @@ int main(int argc, char** argv) {
   }
 
   if (strcmp(auth, "none") != 0) {
-    const unsigned long svc = !strcmp(auth, "winnt") ? RPC_C_AUTHN_WINNT
+    const unsigned long svc = !strcmp(auth, "winnt")       ? RPC_C_AUTHN_WINNT
                               : !strcmp(auth, "negotiate") ? RPC_C_AUTHN_GSS_NEGOTIATE
-                                                          : 0;
+                                                           : 0;
     if (!svc) die("unknown --auth", auth);
     st = RpcServerRegisterAuthInfoA(NULL, svc, NULL, NULL);
     fprintf(stderr, "reference_dimsvc: RpcServerRegisterAuthInfo(%s = %lu) -> %ld\n", auth, svc, st);

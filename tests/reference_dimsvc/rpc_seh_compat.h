@@ -19,10 +19,14 @@
 #undef RpcExceptionCode
 #undef RpcAbnormalTermination
 #define RpcTryExcept if (1) {
-#define RpcExcept(expr) } else {
+#define RpcExcept(expr) \
+  }                     \
+  else {
 #define RpcEndExcept }
 #define RpcTryFinally {
-#define RpcFinally } {
+#define RpcFinally \
+  }                \
+  {
 #define RpcEndFinally }
 #define RpcExceptionCode() 0
 #define RpcAbnormalTermination() 0

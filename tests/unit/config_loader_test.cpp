@@ -82,9 +82,8 @@ class TempDir {
     static std::atomic<unsigned> counter{0};
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
     const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-    path_ = fs::temp_directory_path() /
-            ("rras_config_test_" + std::string(info ? info->name() : "x") + "_" + std::to_string(stamp) + "_" +
-             std::to_string(counter++));
+    path_ = fs::temp_directory_path() / ("rras_config_test_" + std::string(info ? info->name() : "x") + "_" +
+                                         std::to_string(stamp) + "_" + std::to_string(counter++));
     fs::create_directories(path_);
   }
   ~TempDir() {
@@ -390,7 +389,8 @@ TEST(ConfigLoader, HashKeyFileRelativeToBaseDirAndAbsolute) {
       "global:\n"
       "  privacy:\n"
       "    usernames: hash\n"
-      "    hash_key_file: '" + key_path + "'\n" +  // single quotes: Windows paths hold backslashes
+      "    hash_key_file: '" +
+      key_path + "'\n" +  // single quotes: Windows paths hold backslashes
       std::string(kOneRouter);
   EXPECT_EQ(parseConfig(absolute, kName, "/nonexistent-base-dir").global.privacy.hash_key, kKey);
 }
@@ -403,165 +403,186 @@ TEST(ConfigErrors, UnknownTopLevelKey) {
 }
 
 TEST(ConfigErrors, UnknownGlobalKey) {
-  EXPECT_TRUE(failsWith("global:\n"
-                        "  poll_interval: 30s\n"
-                        "  scrape_interval: 30s\n" +
-                            std::string(kOneRouter),
-                        "test.yml:3:3: global: ", "unknown key \"scrape_interval\""));
+  EXPECT_TRUE(
+      failsWith("global:\n"
+                "  poll_interval: 30s\n"
+                "  scrape_interval: 30s\n" +
+                    std::string(kOneRouter),
+                "test.yml:3:3: global: ", "unknown key \"scrape_interval\""));
 }
 
 TEST(ConfigErrors, UnknownPrivacyKey) {
-  EXPECT_TRUE(failsWith("global:\n"
-                        "  privacy:\n"
-                        "    passwords: omit\n" +
-                            std::string(kOneRouter),
-                        "test.yml:3:5: global.privacy: ", "unknown key \"passwords\""));
+  EXPECT_TRUE(
+      failsWith("global:\n"
+                "  privacy:\n"
+                "    passwords: omit\n" +
+                    std::string(kOneRouter),
+                "test.yml:3:5: global.privacy: ", "unknown key \"passwords\""));
 }
 
 TEST(ConfigErrors, UnknownRouterKey) {
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  - name: a\n"
-                        "    source: simulator\n"
-                        "    hostname: x\n",
-                        "test.yml:4:5: routers[0]: ", "unknown key \"hostname\""));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "  - name: a\n"
+                "    source: simulator\n"
+                "    hostname: x\n",
+                "test.yml:4:5: routers[0]: ", "unknown key \"hostname\""));
 }
 
 TEST(ConfigErrors, UnknownSimulatorKey) {
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  - name: a\n"
-                        "    source: simulator\n"
-                        "    simulator:\n"
-                        "      connections: 5\n"
-                        "      conections: 5\n",
-                        "test.yml:6:7: routers[a].simulator: ", "unknown key \"conections\""));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "  - name: a\n"
+                "    source: simulator\n"
+                "    simulator:\n"
+                "      connections: 5\n"
+                "      conections: 5\n",
+                "test.yml:6:7: routers[a].simulator: ", "unknown key \"conections\""));
 }
 
 TEST(ConfigErrors, UnknownFaultsKey) {
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  - name: a\n"
-                        "    source: simulator\n"
-                        "    simulator:\n"
-                        "      faults: {hang: 1s, explode: true}\n",
-                        "test.yml:5:26: routers[a].simulator.faults: ", "unknown key \"explode\""));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "  - name: a\n"
+                "    source: simulator\n"
+                "    simulator:\n"
+                "      faults: {hang: 1s, explode: true}\n",
+                "test.yml:5:26: routers[a].simulator.faults: ", "unknown key \"explode\""));
 }
 
 TEST(ConfigErrors, DuplicateKeys) {
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  - name: a\n"
-                        "    source: simulator\n"
-                        "    name: b\n",
-                        "test.yml:4:5: routers[0]: ", "duplicate key \"name\""));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "  - name: a\n"
+                "    source: simulator\n"
+                "    name: b\n",
+                "test.yml:4:5: routers[0]: ", "duplicate key \"name\""));
   EXPECT_TRUE(failsWith(std::string(kOneRouter) + "routers: []\n", "test.yml:4:1: ", "duplicate key \"routers\""));
-  EXPECT_TRUE(failsWith("global:\n"
-                        "  poll_interval: 30s\n"
-                        "  poll_interval: 40s\n" +
-                            std::string(kOneRouter),
-                        "test.yml:3:3: global: ", "duplicate key \"poll_interval\""));
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  - {name: a, source: simulator, name: b}\n",
-                        "test.yml:2:34: routers[0]: ", "duplicate key \"name\""));
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  - name: a\n"
-                        "    source: simulator\n"
-                        "    simulator:\n"
-                        "      seed: 1\n"
-                        "      seed: 2\n",
-                        "test.yml:6:7: routers[a].simulator: ", "duplicate key \"seed\""));
+  EXPECT_TRUE(
+      failsWith("global:\n"
+                "  poll_interval: 30s\n"
+                "  poll_interval: 40s\n" +
+                    std::string(kOneRouter),
+                "test.yml:3:3: global: ", "duplicate key \"poll_interval\""));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "  - {name: a, source: simulator, name: b}\n",
+                "test.yml:2:34: routers[0]: ", "duplicate key \"name\""));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "  - name: a\n"
+                "    source: simulator\n"
+                "    simulator:\n"
+                "      seed: 1\n"
+                "      seed: 2\n",
+                "test.yml:6:7: routers[a].simulator: ", "duplicate key \"seed\""));
 }
 
 TEST(ConfigErrors, NonScalarKey) {
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  - name: a\n"
-                        "    source: simulator\n"
-                        "    ? [x]\n"
-                        "    : 1\n",
-                        "test.yml:4:7: routers[0]: ", "keys must be plain strings"));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "  - name: a\n"
+                "    source: simulator\n"
+                "    ? [x]\n"
+                "    : 1\n",
+                "test.yml:4:7: routers[0]: ", "keys must be plain strings"));
 }
 
 // ---------------------------------------------------------------------------------------------
 // Wrong types
 
 TEST(ConfigErrors, StringWhereIntegerExpected) {
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  - name: a\n"
-                        "    source: simulator\n"
-                        "    page_size_bytes: big\n",
-                        "test.yml:4:22: routers[a].page_size_bytes: ", "expected an integer, got \"big\""));
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  - name: a\n"
-                        "    source: simulator\n"
-                        "    simulator: {connections: many}\n",
-                        "test.yml:4:30: routers[a].simulator.connections: ", "expected an integer, got \"many\""));
-  EXPECT_TRUE(failsWith("global:\n"
-                        "  max_connections_per_router: 1e3\n" +
-                            std::string(kOneRouter),
-                        "test.yml:2:31: global.max_connections_per_router: ", "expected an integer, got \"1e3\""));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "  - name: a\n"
+                "    source: simulator\n"
+                "    page_size_bytes: big\n",
+                "test.yml:4:22: routers[a].page_size_bytes: ", "expected an integer, got \"big\""));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "  - name: a\n"
+                "    source: simulator\n"
+                "    simulator: {connections: many}\n",
+                "test.yml:4:30: routers[a].simulator.connections: ", "expected an integer, got \"many\""));
+  EXPECT_TRUE(
+      failsWith("global:\n"
+                "  max_connections_per_router: 1e3\n" +
+                    std::string(kOneRouter),
+                "test.yml:2:31: global.max_connections_per_router: ", "expected an integer, got \"1e3\""));
 }
 
 TEST(ConfigErrors, MappingWhereStringExpected) {
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  - name: {first: a}\n"
-                        "    source: simulator\n",
-                        "test.yml:2:11: routers[0].name: ", "expected a string, got a mapping"));
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  - name: a\n"
-                        "    source: mprapi\n"
-                        "    server: {host: x}\n",
-                        "test.yml:4:13: routers[a].server: ", "expected a string, got a mapping"));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "  - name: {first: a}\n"
+                "    source: simulator\n",
+                "test.yml:2:11: routers[0].name: ", "expected a string, got a mapping"));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "  - name: a\n"
+                "    source: mprapi\n"
+                "    server: {host: x}\n",
+                "test.yml:4:13: routers[a].server: ", "expected a string, got a mapping"));
 }
 
 TEST(ConfigErrors, ListWhereMappingExpected) {
-  EXPECT_TRUE(failsWith("global: [poll_interval, 30s]\n" + std::string(kOneRouter), "test.yml:1:9: global: ",
-                        "expected a mapping, got a list"));
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  - name: a\n"
-                        "    source: simulator\n"
-                        "    simulator:\n"
-                        "      - connections: 5\n",
-                        "test.yml:5:7: routers[a].simulator: ", "expected a mapping, got a list"));
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  - [a, simulator]\n",
-                        "test.yml:2:5: routers[0]: ", "expected a mapping, got a list"));
+  EXPECT_TRUE(failsWith("global: [poll_interval, 30s]\n" + std::string(kOneRouter),
+                        "test.yml:1:9: global: ", "expected a mapping, got a list"));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "  - name: a\n"
+                "    source: simulator\n"
+                "    simulator:\n"
+                "      - connections: 5\n",
+                "test.yml:5:7: routers[a].simulator: ", "expected a mapping, got a list"));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "  - [a, simulator]\n",
+                "test.yml:2:5: routers[0]: ", "expected a mapping, got a list"));
 }
 
 TEST(ConfigErrors, WrongTopLevelShapes) {
   EXPECT_TRUE(failsWith("- a\n", "test.yml:1:1: ", "expected a mapping, got a list"));
   EXPECT_TRUE(failsWith("hello\n", "test.yml:1:1: ", "expected a mapping, got \"hello\""));
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  a: 1\n",
-                        "test.yml:2:3: routers: ", "expected a list, got a mapping"));
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  - a\n",
-                        "test.yml:2:5: routers[0]: ", "expected a mapping, got \"a\""));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "  a: 1\n",
+                "test.yml:2:3: routers: ", "expected a list, got a mapping"));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "  - a\n",
+                "test.yml:2:5: routers[0]: ", "expected a mapping, got \"a\""));
 }
 
 TEST(ConfigErrors, BadBoolean) {
-  EXPECT_TRUE(failsWith("global:\n"
-                        "  per_connection_metrics: yes\n" +
-                            std::string(kOneRouter),
-                        "test.yml:2:27: global.per_connection_metrics: ", "expected true or false, got \"yes\""));
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  - name: a\n"
-                        "    source: simulator\n"
-                        "    simulator:\n"
-                        "      faults:\n"
-                        "        resume_stuck: 1\n",
-                        "test.yml:6:23: routers[a].simulator.faults.resume_stuck: ",
-                        "expected true or false, got \"1\""));
+  EXPECT_TRUE(
+      failsWith("global:\n"
+                "  per_connection_metrics: yes\n" +
+                    std::string(kOneRouter),
+                "test.yml:2:27: global.per_connection_metrics: ", "expected true or false, got \"yes\""));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "  - name: a\n"
+                "    source: simulator\n"
+                "    simulator:\n"
+                "      faults:\n"
+                "        resume_stuck: 1\n",
+                "test.yml:6:23: routers[a].simulator.faults.resume_stuck: ", "expected true or false, got \"1\""));
 }
 
 TEST(ConfigErrors, BadChoice) {
-  EXPECT_TRUE(failsWith("global:\n"
-                        "  privacy:\n"
-                        "    usernames: md5\n" +
-                            std::string(kOneRouter),
-                        "test.yml:3:16: global.privacy.usernames: ", "\"md5\" is not one of: plain, hash, omit"));
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  - name: a\n"
-                        "    source: simulator\n"
-                        "    simulator: {faults: {connect_error: timeout}}\n",
-                        "test.yml:4:41: routers[a].simulator.faults.connect_error: ",
-                        "\"timeout\" is not one of: access_denied"));
+  EXPECT_TRUE(
+      failsWith("global:\n"
+                "  privacy:\n"
+                "    usernames: md5\n" +
+                    std::string(kOneRouter),
+                "test.yml:3:16: global.privacy.usernames: ", "\"md5\" is not one of: plain, hash, omit"));
+  EXPECT_TRUE(failsWith(
+      "routers:\n"
+      "  - name: a\n"
+      "    source: simulator\n"
+      "    simulator: {faults: {connect_error: timeout}}\n",
+      "test.yml:4:41: routers[a].simulator.faults.connect_error: ", "\"timeout\" is not one of: access_denied"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -574,59 +595,64 @@ TEST(ConfigErrors, BadDurations) {
            "    source: simulator\n" +
            line + "\n";
   };
-  EXPECT_TRUE(failsWith(router_with("    poll_interval: 30"), "test.yml:4:20: routers[a].poll_interval: ",
-                        "\"30\" is not a duration"));
-  EXPECT_TRUE(failsWith(router_with("    poll_interval: 5x"), "test.yml:4:20: routers[a].poll_interval: ",
-                        "\"5x\" is not a duration"));
-  EXPECT_TRUE(failsWith(router_with("    poll_interval: 1s1m"), "test.yml:4:20: routers[a].poll_interval: ",
-                        "in that order"));
-  EXPECT_TRUE(failsWith(router_with("    poll_interval: \"\""), "test.yml:4:20: routers[a].poll_interval: ",
-                        "empty duration"));
-  EXPECT_TRUE(failsWith(router_with("    poll_interval: 0s"), "test.yml:4:20: routers[a].poll_interval: ",
-                        "must be longer than 0s"));
-  EXPECT_TRUE(failsWith(router_with("    poll_timeout: 0ms"), "test.yml:4:19: routers[a].poll_timeout: ",
-                        "must be longer than 0s"));
-  EXPECT_TRUE(failsWith(router_with("    poll_interval: [30s]"), "test.yml:4:20: routers[a].poll_interval: ",
-                        "expected a duration such as 30s, got a list"));
+  EXPECT_TRUE(failsWith(router_with("    poll_interval: 30"),
+                        "test.yml:4:20: routers[a].poll_interval: ", "\"30\" is not a duration"));
+  EXPECT_TRUE(failsWith(router_with("    poll_interval: 5x"),
+                        "test.yml:4:20: routers[a].poll_interval: ", "\"5x\" is not a duration"));
+  EXPECT_TRUE(
+      failsWith(router_with("    poll_interval: 1s1m"), "test.yml:4:20: routers[a].poll_interval: ", "in that order"));
+  EXPECT_TRUE(
+      failsWith(router_with("    poll_interval: \"\""), "test.yml:4:20: routers[a].poll_interval: ", "empty duration"));
+  EXPECT_TRUE(failsWith(router_with("    poll_interval: 0s"),
+                        "test.yml:4:20: routers[a].poll_interval: ", "must be longer than 0s"));
+  EXPECT_TRUE(failsWith(router_with("    poll_timeout: 0ms"),
+                        "test.yml:4:19: routers[a].poll_timeout: ", "must be longer than 0s"));
+  EXPECT_TRUE(failsWith(router_with("    poll_interval: [30s]"),
+                        "test.yml:4:20: routers[a].poll_interval: ", "expected a duration such as 30s, got a list"));
   EXPECT_TRUE(failsWith(router_with("    simulator: {faults: {hang: 10}}"),
                         "test.yml:4:32: routers[a].simulator.faults.hang: ", "\"10\" is not a duration"));
-  EXPECT_TRUE(failsWith("global:\n"
-                        "  poll_timeout: 5x\n" +
-                            std::string(kOneRouter),
-                        "test.yml:2:17: global.poll_timeout: ", "\"5x\" is not a duration"));
+  EXPECT_TRUE(
+      failsWith("global:\n"
+                "  poll_timeout: 5x\n" +
+                    std::string(kOneRouter),
+                "test.yml:2:17: global.poll_timeout: ", "\"5x\" is not a duration"));
 }
 
 // An explicit poll_timeout longer than the interval is reported at poll_timeout; an inherited
 // or default timeout shrinks to a shorter interval, as Prometheus does with scrape_timeout.
 TEST(ConfigErrors, PollTimeoutLongerThanPollInterval) {
-  EXPECT_TRUE(failsWith("global:\n"
-                        "  poll_interval: 10s\n"
-                        "  poll_timeout: 15s\n" +
-                            std::string(kOneRouter),
-                        "test.yml:3:17: global.poll_timeout: ", "poll_timeout (15s) must not exceed poll_interval (10s)"));
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  - name: a\n"
-                        "    source: simulator\n"
-                        "    poll_interval: 1m\n"
-                        "    poll_timeout: 61s\n",
-                        "test.yml:5:19: routers[a].poll_timeout: ", "must not exceed poll_interval (60s)"));
-  const Config inherited = parseConfig("global:\n"
-                                       "  poll_interval: 1m\n"
-                                       "  poll_timeout: 50s\n"
-                                       "routers:\n"
-                                       "  - name: a\n"
-                                       "    source: simulator\n"
-                                       "    poll_interval: 40s\n",
-                                       kName);
+  EXPECT_TRUE(
+      failsWith("global:\n"
+                "  poll_interval: 10s\n"
+                "  poll_timeout: 15s\n" +
+                    std::string(kOneRouter),
+                "test.yml:3:17: global.poll_timeout: ", "poll_timeout (15s) must not exceed poll_interval (10s)"));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "  - name: a\n"
+                "    source: simulator\n"
+                "    poll_interval: 1m\n"
+                "    poll_timeout: 61s\n",
+                "test.yml:5:19: routers[a].poll_timeout: ", "must not exceed poll_interval (60s)"));
+  const Config inherited = parseConfig(
+      "global:\n"
+      "  poll_interval: 1m\n"
+      "  poll_timeout: 50s\n"
+      "routers:\n"
+      "  - name: a\n"
+      "    source: simulator\n"
+      "    poll_interval: 40s\n",
+      kName);
   EXPECT_EQ(inherited.routers[0].poll.timeout_seconds, 40);
   const Config short_interval = parseConfig("global:\n  poll_interval: 10s\n" + std::string(kOneRouter), kName);
   EXPECT_EQ(short_interval.global.poll.timeout_seconds, 10);
   // Equal is fine.
-  EXPECT_NO_THROW(parseConfig("global:\n"
-                              "  poll_interval: 10s\n"
-                              "  poll_timeout: 10s\n" +
-                                  std::string(kOneRouter),
-                              kName));
+  EXPECT_NO_THROW(
+      parseConfig("global:\n"
+                  "  poll_interval: 10s\n"
+                  "  poll_timeout: 10s\n" +
+                      std::string(kOneRouter),
+                  kName));
 }
 
 TEST(ConfigErrors, PageSizeBytes) {
@@ -637,92 +663,102 @@ TEST(ConfigErrors, PageSizeBytes) {
            "    page_size_bytes: " +
            value + "\n";
   };
-  EXPECT_TRUE(failsWith(router_with("0"), "test.yml:4:22: routers[a].page_size_bytes: ",
-                        "must be -1 (all) or a positive byte count"));
-  EXPECT_TRUE(failsWith(router_with("-2"), "test.yml:4:22: routers[a].page_size_bytes: ",
-                        "must be between -1 and 4294967294, got -2"));
+  EXPECT_TRUE(failsWith(router_with("0"),
+                        "test.yml:4:22: routers[a].page_size_bytes: ", "must be -1 (all) or a positive byte count"));
+  EXPECT_TRUE(failsWith(router_with("-2"),
+                        "test.yml:4:22: routers[a].page_size_bytes: ", "must be between -1 and 4294967294, got -2"));
   EXPECT_TRUE(failsWith(router_with("4294967295"), "test.yml:4:22: routers[a].page_size_bytes: ",
                         "must be between -1 and 4294967294, got 4294967295"));
-  EXPECT_TRUE(failsWith(router_with("99999999999999999999999"), "test.yml:4:22: routers[a].page_size_bytes: ",
-                        "expected an integer"));
+  EXPECT_TRUE(failsWith(router_with("99999999999999999999999"),
+                        "test.yml:4:22: routers[a].page_size_bytes: ", "expected an integer"));
   EXPECT_EQ(parseConfig(router_with("4294967294"), kName).routers[0].poll.page_size_bytes, 4294967294);
   EXPECT_EQ(parseConfig(router_with("-1"), kName).routers[0].poll.page_size_bytes, -1);
 }
 
 TEST(ConfigErrors, MaxLevel) {
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  - name: a\n"
-                        "    source: simulator\n"
-                        "    max_level: 4\n",
-                        "test.yml:4:16: routers[a].max_level: ", "must be between 0 and 3, got 4"));
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  - name: a\n"
-                        "    source: simulator\n"
-                        "    max_level: high\n",
-                        "test.yml:4:16: routers[a].max_level: ", "\"high\""));
-  EXPECT_TRUE(failsWith("global:\n"
-                        "  max_level: -1\n" +
-                            std::string(kOneRouter),
-                        "test.yml:2:14: global.max_level: ", "must be between 0 and 3, got -1"));
-  EXPECT_TRUE(failsWith("global:\n"
-                        "  max_level: {level: 2}\n" +
-                            std::string(kOneRouter),
-                        "test.yml:2:14: global.max_level: ", "expected auto or a level 0..3, got a mapping"));
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  - name: a\n"
-                        "    source: simulator\n"
-                        "    simulator: {max_level: 4}\n",
-                        "test.yml:4:28: routers[a].simulator.max_level: ", "must be between 0 and 3, got 4"));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "  - name: a\n"
+                "    source: simulator\n"
+                "    max_level: 4\n",
+                "test.yml:4:16: routers[a].max_level: ", "must be between 0 and 3, got 4"));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "  - name: a\n"
+                "    source: simulator\n"
+                "    max_level: high\n",
+                "test.yml:4:16: routers[a].max_level: ", "\"high\""));
+  EXPECT_TRUE(
+      failsWith("global:\n"
+                "  max_level: -1\n" +
+                    std::string(kOneRouter),
+                "test.yml:2:14: global.max_level: ", "must be between 0 and 3, got -1"));
+  EXPECT_TRUE(
+      failsWith("global:\n"
+                "  max_level: {level: 2}\n" +
+                    std::string(kOneRouter),
+                "test.yml:2:14: global.max_level: ", "expected auto or a level 0..3, got a mapping"));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "  - name: a\n"
+                "    source: simulator\n"
+                "    simulator: {max_level: 4}\n",
+                "test.yml:4:28: routers[a].simulator.max_level: ", "must be between 0 and 3, got 4"));
 }
 
 // ---------------------------------------------------------------------------------------------
 // Routers
 
 TEST(ConfigErrors, DuplicateRouterNames) {
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  - name: vpn-a\n"
-                        "    source: simulator\n"
-                        "  - name: vpn-b\n"
-                        "    source: simulator\n"
-                        "  - source: mprapi\n"
-                        "    name: vpn-a\n",
-                        "test.yml:7:11: routers[2].name: ",
-                        "duplicate router name \"vpn-a\" (first defined at test.yml:2:11)"));
+  EXPECT_TRUE(failsWith(
+      "routers:\n"
+      "  - name: vpn-a\n"
+      "    source: simulator\n"
+      "  - name: vpn-b\n"
+      "    source: simulator\n"
+      "  - source: mprapi\n"
+      "    name: vpn-a\n",
+      "test.yml:7:11: routers[2].name: ", "duplicate router name \"vpn-a\" (first defined at test.yml:2:11)"));
 }
 
 TEST(ConfigErrors, MissingName) {
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  - name: a\n"
-                        "    source: simulator\n"
-                        "  - source: simulator\n"
-                        "    server: x\n",
-                        "test.yml:4:5: routers[1]: ", "missing key \"name\""));
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  - name: \"\"\n"
-                        "    source: simulator\n",
-                        "test.yml:2:11: routers[0].name: ", "must not be empty"));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "  - name: a\n"
+                "    source: simulator\n"
+                "  - source: simulator\n"
+                "    server: x\n",
+                "test.yml:4:5: routers[1]: ", "missing key \"name\""));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "  - name: \"\"\n"
+                "    source: simulator\n",
+                "test.yml:2:11: routers[0].name: ", "must not be empty"));
 }
 
 TEST(ConfigErrors, MissingSource) {
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  - name: a\n"
-                        "    server: rras1\n",
-                        "test.yml:2:5: routers[a]: ", "missing key \"source\""));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "  - name: a\n"
+                "    server: rras1\n",
+                "test.yml:2:5: routers[a]: ", "missing key \"source\""));
 }
 
 TEST(ConfigErrors, UnknownSource) {
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  - name: a\n"
-                        "    source: snmp\n",
-                        "test.yml:3:13: routers[a].source: ", "\"snmp\" is not one of: simulator, mprapi, rrasm"));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "  - name: a\n"
+                "    source: snmp\n",
+                "test.yml:3:13: routers[a].source: ", "\"snmp\" is not one of: simulator, mprapi, rrasm"));
 }
 
 TEST(ConfigErrors, SimulatorKeyOnNonSimulatorSource) {
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  - name: a\n"
-                        "    source: mprapi\n"
-                        "    simulator: {seed: 1}\n",
-                        "test.yml:4:16: routers[a].simulator: ", "only allowed with source: simulator"));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "  - name: a\n"
+                "    source: mprapi\n"
+                "    simulator: {seed: 1}\n",
+                "test.yml:4:16: routers[a].simulator: ", "only allowed with source: simulator"));
 }
 
 TEST(ConfigErrors, EmptyRoutersList) {
@@ -730,9 +766,10 @@ TEST(ConfigErrors, EmptyRoutersList) {
 }
 
 TEST(ConfigErrors, MissingRouters) {
-  EXPECT_TRUE(failsWith("global:\n"
-                        "  per_connection_metrics: false\n",
-                        "test.yml:1:1: ", "missing key \"routers\""));
+  EXPECT_TRUE(
+      failsWith("global:\n"
+                "  per_connection_metrics: false\n",
+                "test.yml:1:1: ", "missing key \"routers\""));
 }
 
 TEST(ConfigErrors, EmptyFile) {
@@ -744,14 +781,16 @@ TEST(ConfigErrors, EmptyFile) {
 
 TEST(ConfigErrors, InvalidYamlSyntax) {
   // `source` is indented by 3 instead of 4: the parser stops there (line 3, column 4).
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  - name: a\n"
-                        "   source: simulator\n",
-                        "test.yml:3:4: ", "invalid YAML"));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "  - name: a\n"
+                "   source: simulator\n",
+                "test.yml:3:4: ", "invalid YAML"));
   // A tab may not indent a block.
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "\t- name: a\n",
-                        "test.yml:2:2: ", "invalid YAML"));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "\t- name: a\n",
+                "test.yml:2:2: ", "invalid YAML"));
 }
 
 // BUG (expected to fail until the loader is fixed): yaml-cpp gives an empty (null) value the mark
@@ -761,59 +800,64 @@ TEST(ConfigErrors, InvalidYamlSyntax) {
 // "test.yml:2:1: routers: ...", "test.yml:3:1: global.poll_interval: ...",
 // "test.yml:4:1: routers[a].source: ...", "test.yml:3:3: routers[0]: ...".
 TEST(ConfigErrors, EmptyValueIsReportedOnTheLineOfItsKey) {
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  - name:\n"
-                        "    source: simulator\n",
-                        "test.yml:2:5: ", "routers[0].name: has no value"));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "  - name:\n"
+                "    source: simulator\n",
+                "test.yml:2:5: ", "routers[0].name: has no value"));
   EXPECT_TRUE(failsWith("routers:\n", "test.yml:1:1: ", "routers: has no value"));
-  EXPECT_TRUE(failsWith("global:\n"
-                        "  poll_interval:\n" +
-                            std::string(kOneRouter),
-                        "test.yml:2:3: ", "global.poll_interval: has no value"));
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  - name: a\n"
-                        "    source:\n",
-                        "test.yml:3:5: ", "routers[0].source: has no value"));
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  -\n"
-                        "  - name: b\n"
-                        "    source: simulator\n",
-                        "test.yml:2:3: ", "routers[0]: empty list entry"));
+  EXPECT_TRUE(
+      failsWith("global:\n"
+                "  poll_interval:\n" +
+                    std::string(kOneRouter),
+                "test.yml:2:3: ", "global.poll_interval: has no value"));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "  - name: a\n"
+                "    source:\n",
+                "test.yml:3:5: ", "routers[0].source: has no value"));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "  -\n"
+                "  - name: b\n"
+                "    source: simulator\n",
+                "test.yml:2:3: ", "routers[0]: empty list entry"));
 }
 
 // ---------------------------------------------------------------------------------------------
 // Privacy and the hash key file
 
 TEST(ConfigErrors, HashWithoutHashKeyFile) {
-  EXPECT_TRUE(failsWith("global:\n"
-                        "  privacy:\n"
-                        "    usernames: hash\n" +
-                            std::string(kOneRouter),
-                        "test.yml:3:5: global.privacy: ", "usernames: hash needs hash_key_file"));
+  EXPECT_TRUE(
+      failsWith("global:\n"
+                "  privacy:\n"
+                "    usernames: hash\n" +
+                    std::string(kOneRouter),
+                "test.yml:3:5: global.privacy: ", "usernames: hash needs hash_key_file"));
 }
 
 TEST(ConfigErrors, HashKeyFileDoesNotExist) {
   const TempDir dir;
   const std::string missing = (dir.path() / "no-such-key").string();
-  EXPECT_TRUE(failsWith("global:\n"
-                        "  privacy:\n"
-                        "    usernames: hash\n"
-                        "    hash_key_file: no-such-key\n" +
-                            std::string(kOneRouter),
-                        "test.yml:4:20: global.privacy.hash_key_file: ", "cannot read " + missing,
-                        dir.path().string()));
+  EXPECT_TRUE(
+      failsWith("global:\n"
+                "  privacy:\n"
+                "    usernames: hash\n"
+                "    hash_key_file: no-such-key\n" +
+                    std::string(kOneRouter),
+                "test.yml:4:20: global.privacy.hash_key_file: ", "cannot read " + missing, dir.path().string()));
 }
 
 TEST(ConfigErrors, HashKeyFileTooShort) {
   const TempDir dir;
   dir.write("short.key", "0123456789abcde\n");  // 15 bytes after the newline is stripped
-  EXPECT_TRUE(failsWith("global:\n"
-                        "  privacy:\n"
-                        "    usernames: hash\n"
-                        "    hash_key_file: short.key\n" +
-                            std::string(kOneRouter),
-                        "test.yml:4:20: global.privacy.hash_key_file: ", "holds fewer than 16 bytes",
-                        dir.path().string()));
+  EXPECT_TRUE(
+      failsWith("global:\n"
+                "  privacy:\n"
+                "    usernames: hash\n"
+                "    hash_key_file: short.key\n" +
+                    std::string(kOneRouter),
+                "test.yml:4:20: global.privacy.hash_key_file: ", "holds fewer than 16 bytes", dir.path().string()));
   dir.write("exact.key", "0123456789abcdef");  // 16 bytes is enough
   EXPECT_EQ(parseConfig("global:\n"
                         "  privacy:\n"
@@ -855,8 +899,8 @@ TEST(ConfigErrors, HashKeyFileRelativeToConfigFileDirectory) {
                                      "    hash_key_file: key\n" +
                                          std::string(kOneRouter));
   dir.write("key", kKey);
-  EXPECT_TRUE(fileFailsWith(path, path + ":4:20: global.privacy.hash_key_file: ",
-                            "cannot read " + (dir.path() / "conf" / "key").string()));
+  EXPECT_TRUE(fileFailsWith(
+      path, path + ":4:20: global.privacy.hash_key_file: ", "cannot read " + (dir.path() / "conf" / "key").string()));
   dir.write("conf/key", kKey);
   EXPECT_EQ(loadConfigFile(path).global.privacy.hash_key, kKey);
 }
@@ -868,10 +912,11 @@ namespace rras {
 namespace {
 
 TEST(ConfigErrors, InvalidUtf8IsRejectedWhereItStands) {
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  - name: z\xFCrich\n"
-                        "    source: simulator\n",
-                        "test.yml:2:11: routers[0].name: ", "is not valid UTF-8"));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "  - name: z\xFCrich\n"
+                "    source: simulator\n",
+                "test.yml:2:11: routers[0].name: ", "is not valid UTF-8"));
 }
 
 TEST(ConfigErrors, SecondYamlDocumentIsRejected) {
@@ -888,8 +933,8 @@ TEST(ConfigErrors, DurationsHaveAnUpperBound) {
 }
 
 TEST(ConfigLoader, HangOfZeroMeansNoHang) {
-  const Config c = parseConfig(
-      "routers:\n  - name: a\n    source: simulator\n    simulator: {faults: {hang: 0s}}\n", kName);
+  const Config c =
+      parseConfig("routers:\n  - name: a\n    source: simulator\n    simulator: {faults: {hang: 0s}}\n", kName);
   EXPECT_EQ(c.routers[0].simulator.hang_seconds, 0);
 }
 
@@ -952,89 +997,102 @@ TEST(ConfigLoader, RrasmPasswordFileFromSystemdCredentials) {
       kName, ".");
   ::unsetenv("CREDENTIALS_DIRECTORY");
   EXPECT_EQ(c.routers.at(0).rrasm.password, "pw");
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  - name: a\n"
-                        "    source: rrasm\n"
-                        "    server: 10.0.0.5\n"
-                        "    credentials: {username: u, password_file: \"${CREDENTIALS_DIRECTORY}/vpn.pass\"}\n",
-                        "test.yml:5:47: routers[a].credentials.password_file: ", "CREDENTIALS_DIRECTORY"));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "  - name: a\n"
+                "    source: rrasm\n"
+                "    server: 10.0.0.5\n"
+                "    credentials: {username: u, password_file: \"${CREDENTIALS_DIRECTORY}/vpn.pass\"}\n",
+                "test.yml:5:47: routers[a].credentials.password_file: ", "CREDENTIALS_DIRECTORY"));
 }
 #endif
 
 TEST(ConfigLoader, RrasmErrorsNameTheKey) {
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  - name: a\n"
-                        "    source: rrasm\n"
-                        "    kerberos: true\n",
-                        "test.yml:2:5: routers[a]: ", "needs server"));
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  - name: a\n"
-                        "    source: rrasm\n"
-                        "    server: vpn\n",
-                        "test.yml:2:5: routers[a]: ", "needs credentials"));
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  - name: a\n"
-                        "    source: rrasm\n"
-                        "    server: vpn\n"
-                        "    kerberos: true\n"
-                        "    transport: smb\n",
-                        "test.yml:6:16: routers[a].transport: ", "\"smb\" is not one of: np, tcp"));
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  - name: a\n"
-                        "    source: rrasm\n"
-                        "    server: vpn\n"
-                        "    kerberos: true\n"
-                        "    port: 70000\n",
-                        "test.yml:6:11: routers[a].port: ", "between 1 and 65535"));
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  - name: a\n"
-                        "    source: rrasm\n"
-                        "    server: vpn\n"
-                        "    kerberos: true\n"
-                        "    auth_level: packet\n",
-                        "test.yml:6:17: routers[a].auth_level: ", "privacy, integrity, none"));
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  - name: a\n"
-                        "    source: rrasm\n"
-                        "    server: vpn\n"
-                        "    kerberos: true\n"
-                        "    credentials: {username: u, password_file: x}\n",
-                        "test.yml:6:18: routers[a].credentials: ", "not both"));
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  - name: a\n"
-                        "    source: rrasm\n"
-                        "    server: vpn\n"
-                        "    credentials: {username: u, password: hunter2}\n",
-                        "test.yml:5:32: routers[a].credentials: ", "unknown key \"password\""));
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  - name: a\n"
-                        "    source: rrasm\n"
-                        "    server: vpn\n"
-                        "    credentials: {username: u, password_file: /nonexistent/pass}\n",
-                        "test.yml:5:47: routers[a].credentials.password_file: ", "cannot read /nonexistent/pass"));
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  - name: a\n"
-                        "    source: rrasm\n"
-                        "    server: \"vpn[1]\"\n"
-                        "    kerberos: true\n",
-                        "test.yml:4:13: routers[a].server: ", "not a host name"));
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  - name: a\n"
-                        "    source: rrasm\n"
-                        "    server: 10.0.0.5\n"
-                        "    kerberos: true\n",
-                        "test.yml:4:13: routers[a].server: ", "needs the server's DNS name"));
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  - name: a\n"
-                        "    source: rrasm\n"
-                        "    server: \"fd00::5\"\n"
-                        "    kerberos: true\n",
-                        "test.yml:4:13: routers[a].server: ", "not the address fd00::5"));
-  EXPECT_TRUE(failsWith("routers:\n"
-                        "  - name: a\n"
-                        "    source: simulator\n"
-                        "    auth_level: none\n",
-                        "test.yml:4:17: routers[a].auth_level: ", "only allowed with source: rrasm"));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "  - name: a\n"
+                "    source: rrasm\n"
+                "    kerberos: true\n",
+                "test.yml:2:5: routers[a]: ", "needs server"));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "  - name: a\n"
+                "    source: rrasm\n"
+                "    server: vpn\n",
+                "test.yml:2:5: routers[a]: ", "needs credentials"));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "  - name: a\n"
+                "    source: rrasm\n"
+                "    server: vpn\n"
+                "    kerberos: true\n"
+                "    transport: smb\n",
+                "test.yml:6:16: routers[a].transport: ", "\"smb\" is not one of: np, tcp"));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "  - name: a\n"
+                "    source: rrasm\n"
+                "    server: vpn\n"
+                "    kerberos: true\n"
+                "    port: 70000\n",
+                "test.yml:6:11: routers[a].port: ", "between 1 and 65535"));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "  - name: a\n"
+                "    source: rrasm\n"
+                "    server: vpn\n"
+                "    kerberos: true\n"
+                "    auth_level: packet\n",
+                "test.yml:6:17: routers[a].auth_level: ", "privacy, integrity, none"));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "  - name: a\n"
+                "    source: rrasm\n"
+                "    server: vpn\n"
+                "    kerberos: true\n"
+                "    credentials: {username: u, password_file: x}\n",
+                "test.yml:6:18: routers[a].credentials: ", "not both"));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "  - name: a\n"
+                "    source: rrasm\n"
+                "    server: vpn\n"
+                "    credentials: {username: u, password: hunter2}\n",
+                "test.yml:5:32: routers[a].credentials: ", "unknown key \"password\""));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "  - name: a\n"
+                "    source: rrasm\n"
+                "    server: vpn\n"
+                "    credentials: {username: u, password_file: /nonexistent/pass}\n",
+                "test.yml:5:47: routers[a].credentials.password_file: ", "cannot read /nonexistent/pass"));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "  - name: a\n"
+                "    source: rrasm\n"
+                "    server: \"vpn[1]\"\n"
+                "    kerberos: true\n",
+                "test.yml:4:13: routers[a].server: ", "not a host name"));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "  - name: a\n"
+                "    source: rrasm\n"
+                "    server: 10.0.0.5\n"
+                "    kerberos: true\n",
+                "test.yml:4:13: routers[a].server: ", "needs the server's DNS name"));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "  - name: a\n"
+                "    source: rrasm\n"
+                "    server: \"fd00::5\"\n"
+                "    kerberos: true\n",
+                "test.yml:4:13: routers[a].server: ", "not the address fd00::5"));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "  - name: a\n"
+                "    source: simulator\n"
+                "    auth_level: none\n",
+                "test.yml:4:17: routers[a].auth_level: ", "only allowed with source: rrasm"));
 }
 
 TEST(ConfigLoader, RrasmEmptyPasswordFileIsAnError) {

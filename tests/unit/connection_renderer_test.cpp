@@ -56,13 +56,18 @@ std::string oracle(const std::string& router, const std::vector<TrackedConnectio
   using prometheus::MetricType;
   std::vector<MetricFamily> families;
   for (const auto& info : kConnectionFamilies) {
-    families.push_back(MetricFamily{std::string(info.name), std::string(info.help),
-                                    info.type == "counter" ? MetricType::Counter : MetricType::Gauge, {}});
+    families.push_back(MetricFamily{std::string(info.name),
+                                    std::string(info.help),
+                                    info.type == "counter" ? MetricType::Counter : MetricType::Gauge,
+                                    {}});
   }
   auto add = [&](size_t f, std::vector<ClientMetric::Label> labels, double v) {
     ClientMetric m;
     m.label = std::move(labels);
-    if (families[f].type == MetricType::Counter) m.counter.value = v; else m.gauge.value = v;
+    if (families[f].type == MetricType::Counter)
+      m.counter.value = v;
+    else
+      m.gauge.value = v;
     families[f].metric.push_back(std::move(m));
   };
   for (const auto& t : conns) {
@@ -74,11 +79,16 @@ std::string oracle(const std::string& router, const std::vector<TrackedConnectio
       l.insert(l.end(), extra.begin(), extra.end());
       return l;
     };
-    add(0, with({{"domain", c.domain}, {"remote_computer", c.remote_computer},
-                 {"interface_type", std::string(interfaceTypeLabel(c.interface_type))}, {"protocol", c.protocol},
-                 {"client_ipv4", c.client_ipv4}, {"client_ipv6", c.client_ipv6}, {"tunnel_endpoint", ""},
-                 {"auth_protocol", c.auth_protocol},
-                 {"quarantine_state", std::string(quarantineStateLabel(c.quarantine_state))}}),
+    add(0,
+        with({{"domain", c.domain},
+              {"remote_computer", c.remote_computer},
+              {"interface_type", std::string(interfaceTypeLabel(c.interface_type))},
+              {"protocol", c.protocol},
+              {"client_ipv4", c.client_ipv4},
+              {"client_ipv6", c.client_ipv6},
+              {"tunnel_endpoint", ""},
+              {"auth_protocol", c.auth_protocol},
+              {"quarantine_state", std::string(quarantineStateLabel(c.quarantine_state))}}),
         1);
     add(1, base, t.start_time);
     if (!c.hasCounters()) continue;
@@ -86,10 +96,12 @@ std::string oracle(const std::string& router, const std::vector<TrackedConnectio
     add(3, base, static_cast<double>(t.counters.bytes_received));
     add(4, base, static_cast<double>(t.counters.frames_sent));
     add(5, base, static_cast<double>(t.counters.frames_received));
-    const std::pair<const char*, uint64_t> errors[] = {
-        {"crc", t.counters.crc_errors}, {"timeout", t.counters.timeout_errors},
-        {"alignment", t.counters.alignment_errors}, {"hardware_overrun", t.counters.hardware_overrun_errors},
-        {"framing", t.counters.framing_errors}, {"buffer_overrun", t.counters.buffer_overrun_errors}};
+    const std::pair<const char*, uint64_t> errors[] = {{"crc", t.counters.crc_errors},
+                                                       {"timeout", t.counters.timeout_errors},
+                                                       {"alignment", t.counters.alignment_errors},
+                                                       {"hardware_overrun", t.counters.hardware_overrun_errors},
+                                                       {"framing", t.counters.framing_errors},
+                                                       {"buffer_overrun", t.counters.buffer_overrun_errors}};
     for (const auto& [kind, v] : errors) add(6, with({{"kind", kind}}), static_cast<double>(v));
     add(7, with({{"direction", "in"}}), c.counters.compression_ratio_in / 100.0);
     add(7, with({{"direction", "out"}}), c.counters.compression_ratio_out / 100.0);
@@ -172,8 +184,12 @@ TEST(ConnectionRendererTest, LevelZeroConnectionsHaveNoCounterSeries) {
 
 TEST(TextFormatTest, LabelValuesAreEscapedAndInvalidUtf8Replaced) {
   std::string out;
-  text::appendLabelValue(out, std::string("a\"b\\c\nd\xff" "e\xC3\xA9", 11));
-  EXPECT_EQ(out, "a\\\"b\\\\c\\nd\xEF\xBF\xBD" "e\xC3\xA9");
+  text::appendLabelValue(out, std::string("a\"b\\c\nd\xff"
+                                          "e\xC3\xA9",
+                                          11));
+  EXPECT_EQ(out,
+            "a\\\"b\\\\c\\nd\xEF\xBF\xBD"
+            "e\xC3\xA9");
   out.clear();
   text::appendLabelValue(out, "\xED\xA0\x80");  // a UTF-16 surrogate encoded in UTF-8 is invalid
   EXPECT_EQ(out, "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");

@@ -25,7 +25,7 @@ TEST(ConnectionTrackerTest, WidensThirtyTwoBitCountersAcrossWraps) {
   EXPECT_EQ(r[0].counters.bytes_sent, 0x170000000ull);
   r = t.update({conn(1, 190, 0xE0000000u)}, 1090, 1090);
   EXPECT_EQ(r[0].counters.bytes_sent, 0x1E0000000ull);
-  r = t.update({conn(1, 220, 5)}, 1120, 1120);             // second wrap
+  r = t.update({conn(1, 220, 5)}, 1120, 1120);  // second wrap
   EXPECT_EQ(r[0].counters.bytes_sent, 0x200000005ull);
 }
 

@@ -94,8 +94,8 @@ inline Bytes level0Entry(uint32_t handle, const std::u16string& user) {
 struct ExEntry {
   bool ikev2 = false;
   uint32_t handle = 0, interface_handle = 0x55, duration = 120, flags = 0;  // flags 0: 0x10 IKEv2, else 0x1
-  uint16_t if_type = 0;     // enum16 ROUTER_IF_TYPE_CLIENT
-  uint16_t quarantine = 1;  // enum16 RAS_QUAR_STATE_QUARANTINE
+  uint16_t if_type = 0;                                                     // enum16 ROUTER_IF_TYPE_CLIENT
+  uint16_t quarantine = 1;                                                  // enum16 RAS_QUAR_STATE_QUARANTINE
   std::u16string interface_name = u"if", user = u"dave", domain = u"EXAMPLE", computer = u"PC-9";
   std::u16string tunnel_endpoint = u"203.0.113.9", ipv4 = u"10.9.8.7";
   uint32_t counter_base = 500;  // the 13 DWORD counters are counter_base, counter_base + 1, ...

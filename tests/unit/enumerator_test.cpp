@@ -31,7 +31,12 @@ SimulatorConfig sim(uint32_t n, int max_level, bool ex) {
 }
 
 TEST(EnumeratorTest, LadderPicksEnumExThenTheHighestLevel) {
-  struct Case { int max_level; bool ex; std::string level; uint8_t bits; };
+  struct Case {
+    int max_level;
+    bool ex;
+    std::string level;
+    uint8_t bits;
+  };
   for (const Case& c : {Case{3, true, "ex", kHasEx}, Case{3, false, "3", kHasLevel0 | kHasLevel1 | kHasLevel3},
                         Case{2, false, "2", kHasLevel0 | kHasLevel1 | kHasLevel2},
                         Case{1, false, "1", kHasLevel0 | kHasLevel1}, Case{0, false, "0", kHasLevel0}}) {
@@ -53,9 +58,9 @@ TEST(EnumeratorTest, JoinedRecordCarriesEveryLevelsFields) {
   ASSERT_FALSE(r.error);
   bool ipv6 = false;
   for (const auto& c : r.connections) {
-    EXPECT_FALSE(c.user.empty());            // level 0
-    EXPECT_FALSE(c.client_ipv4.empty());     // level 1
-    EXPECT_FALSE(c.auth_protocol.empty());   // level 3 PPP projection
+    EXPECT_FALSE(c.user.empty());           // level 0
+    EXPECT_FALSE(c.client_ipv4.empty());    // level 1
+    EXPECT_FALSE(c.auth_protocol.empty());  // level 3 PPP projection
     EXPECT_NE(c.quarantine_state, QuarantineState::kUnknown);
     EXPECT_EQ(c.protocol, "ppp");
     ipv6 |= !c.client_ipv6.empty();
@@ -92,7 +97,9 @@ TEST(EnumeratorTest, PagingAtEveryPageSizeReadsEveryConnectionOnce) {
 
 TEST(EnumeratorTest, OneEntryPerPageWithScriptedRouter) {
   FakeRouterApi api;
-  api.refuse = {{-1, status::kRpcProcnumOutOfRange}, {3, status::kInvalidLevel}, {2, status::kInvalidLevel},
+  api.refuse = {{-1, status::kRpcProcnumOutOfRange},
+                {3, status::kInvalidLevel},
+                {2, status::kInvalidLevel},
                 {1, status::kInvalidLevel}};
   api.pages[0] = {{status::kMoreData, {5}, 1}, {status::kMoreData, {6}, 2}, {status::kSuccess, {7}, 0}};
   Enumerator e(api, EnumeratorOptions{});
@@ -103,7 +110,8 @@ TEST(EnumeratorTest, OneEntryPerPageWithScriptedRouter) {
   EXPECT_EQ(r.pages, 3u);
   // The resume handles passed back are the ones the router returned.
   std::vector<uint32_t> resumes;
-  for (auto [level, resume] : api.calls) if (level == 0) resumes.push_back(resume);
+  for (auto [level, resume] : api.calls)
+    if (level == 0) resumes.push_back(resume);
   EXPECT_EQ(resumes, (std::vector<uint32_t>{0, 1, 2}));
 }
 
@@ -120,7 +128,9 @@ TEST(EnumeratorTest, ResumeHandleThatDoesNotAdvanceIsCutOff) {
 
 TEST(EnumeratorTest, PageLimitStopsARouterThatPagesForever) {
   FakeRouterApi api;
-  api.refuse = {{-1, status::kRpcProcnumOutOfRange}, {3, status::kInvalidLevel}, {2, status::kInvalidLevel},
+  api.refuse = {{-1, status::kRpcProcnumOutOfRange},
+                {3, status::kInvalidLevel},
+                {2, status::kInvalidLevel},
                 {1, status::kInvalidLevel}};
   for (uint32_t i = 1; i <= 10; ++i) api.pages[0].push_back({status::kMoreData, {i}, i});
   Enumerator e(api, EnumeratorOptions{65536, -1, 5});
@@ -131,7 +141,9 @@ TEST(EnumeratorTest, PageLimitStopsARouterThatPagesForever) {
 
 TEST(EnumeratorTest, DuplicatesAcrossPagesAreDroppedAndCounted) {
   FakeRouterApi api;
-  api.refuse = {{-1, status::kRpcProcnumOutOfRange}, {3, status::kInvalidLevel}, {2, status::kInvalidLevel},
+  api.refuse = {{-1, status::kRpcProcnumOutOfRange},
+                {3, status::kInvalidLevel},
+                {2, status::kInvalidLevel},
                 {1, status::kInvalidLevel}};
   api.pages[0] = {{status::kMoreData, {1, 2}, 2}, {status::kSuccess, {2, 3}, 0}};
   Enumerator e(api, EnumeratorOptions{});
@@ -160,9 +172,9 @@ TEST(EnumeratorTest, ChurnBetweenPagesAndLevelsNeverYieldsDuplicatesOrHalfRecord
 TEST(EnumeratorTest, ConnectionThatVanishesBetweenLevelsIsDropped) {
   FakeRouterApi api;
   api.refuse = {{-1, status::kRpcProcnumOutOfRange}, {3, status::kInvalidLevel}};
-  api.pages[2] = {{status::kSuccess, {1, 2, 4}, 0}};        // read first: 3 is already gone, 4 is new
+  api.pages[2] = {{status::kSuccess, {1, 2, 4}, 0}};  // read first: 3 is already gone, 4 is new
   api.pages[0] = {{status::kSuccess, {1, 2, 3}, 0}};
-  api.pages[1] = {{status::kSuccess, {1, 3, 4}, 0}};        // 2 left between levels
+  api.pages[1] = {{status::kSuccess, {1, 3, 4}, 0}};  // 2 left between levels
   Enumerator e(api, EnumeratorOptions{});
   auto r = e.poll();
   ASSERT_FALSE(r.error);
@@ -221,7 +233,7 @@ TEST(EnumeratorTest, LostBindingReconnectsOnceThenFails) {
   Enumerator e2(f2.router, EnumeratorOptions{1116 * 4, -1, 1000});
   auto r2 = e2.poll();  // calls 1..6 read the router
   ASSERT_FALSE(r2.error);
-  r2 = e2.poll();       // call 7 fails, reconnect, calls 8..13 succeed
+  r2 = e2.poll();  // call 7 fails, reconnect, calls 8..13 succeed
   ASSERT_FALSE(r2.error) << r2.error->message;
   EXPECT_TRUE(r2.reconnected);
   EXPECT_EQ(r2.connections.size(), 30u);

@@ -19,7 +19,8 @@ std::string configText(const std::string& routers, const std::string& usernames 
   return "global:\n  poll_interval: 100ms\n  privacy: {usernames: " + usernames + "}\nrouters:\n" + routers;
 }
 
-const std::string kSteady = "  - {name: steady, source: simulator, simulator: {connections: 30, churn_per_minute: 600, seed: 1}}\n";
+const std::string kSteady =
+    "  - {name: steady, source: simulator, simulator: {connections: 30, churn_per_minute: 600, seed: 1}}\n";
 const std::string kOld = "  - {name: changes, source: simulator, simulator: {connections: 10, seed: 2}}\n";
 const std::string kNew = "  - {name: changes, source: simulator, simulator: {connections: 20, seed: 2}}\n";
 const std::string kGone = "  - {name: gone, source: simulator, simulator: {connections: 5, seed: 3}}\n";

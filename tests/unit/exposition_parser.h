@@ -15,7 +15,7 @@ namespace rras::testing {
 struct ParsedExposition {
   std::map<std::string, double> series;  // `name{a="1",b="2"}` with labels sorted -> value
   std::map<std::string, std::string> types;
-  std::vector<std::string> order;        // series keys in the order they appeared
+  std::vector<std::string> order;  // series keys in the order they appeared
   size_t duplicates = 0;
 
   size_t count(const std::string& name) const {
@@ -69,10 +69,14 @@ inline ParsedExposition parseExposition(const std::string& text) {
     }
     const std::string value_text = line.substr(i + 1);
     double value = 0;
-    if (value_text == "NaN") value = NAN;
-    else if (value_text == "+Inf") value = INFINITY;
-    else if (value_text == "-Inf") value = -INFINITY;
-    else value = std::stod(value_text);
+    if (value_text == "NaN")
+      value = NAN;
+    else if (value_text == "+Inf")
+      value = INFINITY;
+    else if (value_text == "-Inf")
+      value = -INFINITY;
+    else
+      value = std::stod(value_text);
     std::string key = name + "{";
     bool first = true;
     for (const auto& [k, v] : labels) {

@@ -93,7 +93,8 @@ TEST(ExpositionTest, EveryFamilyOnceNoDuplicateSeries) {
   EXPECT_EQ(parsed.duplicates, 0u);
   for (const char* family : {"rras_connection_info", "rras_up", "rras_connections"}) {
     size_t headers = 0;
-    for (size_t at = 0; (at = text.find(std::string("# TYPE ") + family + " ", at)) != std::string::npos; ++at) ++headers;
+    for (size_t at = 0; (at = text.find(std::string("# TYPE ") + family + " ", at)) != std::string::npos; ++at)
+      ++headers;
     EXPECT_EQ(headers, 1u) << family;
   }
   EXPECT_EQ(parsed.count("rras_connection_info"), 400u);
@@ -128,9 +129,8 @@ TEST(ExpositionTest, StartTimesAreStableAcrossPolls) {
   p.poll();
   auto starts = [&] {
     auto parsed = testing::parseExposition(p.exposition.build(false)->str());
-    std::erase_if(parsed.series, [](const auto& kv) {
-      return kv.first.rfind("rras_connection_start_timestamp_seconds{", 0) != 0;
-    });
+    std::erase_if(parsed.series,
+                  [](const auto& kv) { return kv.first.rfind("rras_connection_start_timestamp_seconds{", 0) != 0; });
     return parsed.series;
   };
   const auto first = starts();

@@ -68,8 +68,8 @@ class FakeRouterApi : public RouterApi {
     queue.pop_front();
     page = ConnectionPage{};
     for (auto h : p.handles) page.entries.push_back(make(h, level));
-    page.entries_read = p.claimed_entries < 0 ? static_cast<uint32_t>(p.handles.size())
-                                              : static_cast<uint32_t>(p.claimed_entries);
+    page.entries_read =
+        p.claimed_entries < 0 ? static_cast<uint32_t>(p.handles.size()) : static_cast<uint32_t>(p.claimed_entries);
     resume = p.next_resume;
     return p.code;
   }

@@ -47,8 +47,8 @@ WallClock fixedClock() {
 struct FaultRow {
   std::string name = "";
   std::function<std::unique_ptr<RouterApi>()> make = nullptr;  // the faulty router
-  bool up = false;                                   // expected after the last poll
-  std::string error = "";                            // expected error name when !up
+  bool up = false;                                             // expected after the last poll
+  std::string error = "";                                      // expected error name when !up
   int polls = 1;
   double timeout_seconds = 2;
   int64_t page_size_bytes = 65536;
@@ -184,32 +184,36 @@ std::vector<FaultRow> rrasmRows() {
       {.name = "rrasm: EnumEx over three pages",
        .make = rrasmRouter([] { return dimsvc(); }),
        .up = true,
-       .check = [](RouterApi&, const auto& snaps, const auto&) {
-         EXPECT_EQ(snaps.back().level, "ex");
-         ASSERT_EQ(snaps.back().connections.size(), 5u);
-         for (uint32_t i = 0; i < 5; ++i) {
-           const Connection& c = snaps.back().connections[i].connection;
-           EXPECT_EQ(c.handle, 0x100u + i);
-           EXPECT_EQ(c.interface_handle, 0x55u);
-           EXPECT_EQ(c.protocol, i % 2 ? "ikev2" : "ppp");
-         }
-       }},
+       .check =
+           [](RouterApi&, const auto& snaps, const auto&) {
+             EXPECT_EQ(snaps.back().level, "ex");
+             ASSERT_EQ(snaps.back().connections.size(), 5u);
+             for (uint32_t i = 0; i < 5; ++i) {
+               const Connection& c = snaps.back().connections[i].connection;
+               EXPECT_EQ(c.handle, 0x100u + i);
+               EXPECT_EQ(c.interface_handle, 0x55u);
+               EXPECT_EQ(c.protocol, i % 2 ? "ikev2" : "ppp");
+             }
+           }},
       {.name = "rrasm: EnumEx answers ERROR_CALL_NOT_IMPLEMENTED",
        .make = rrasmRouter([] {
-         return dimsvcWith(rrasm::kOpConnectionEnumEx, [](ScriptedCall& c, int) { c.stub = replies::exReply({}, 0, 0, 120); });
+         return dimsvcWith(rrasm::kOpConnectionEnumEx,
+                           [](ScriptedCall& c, int) { c.stub = replies::exReply({}, 0, 0, 120); });
        }),
        .up = true,
-       .check = [](RouterApi&, const auto& snaps, const auto&) {
-         EXPECT_EQ(snaps.back().level, "0");  // opnum 1 levels 3 to 1 answer ERROR_INVALID_LEVEL
-         EXPECT_EQ(snaps.back().connections.size(), 5u);
-       }},
+       .check =
+           [](RouterApi&, const auto& snaps, const auto&) {
+             EXPECT_EQ(snaps.back().level, "0");  // opnum 1 levels 3 to 1 answer ERROR_INVALID_LEVEL
+             EXPECT_EQ(snaps.back().connections.size(), 5u);
+           }},
       {.name = "rrasm: opnum 45 missing, levels 3 to 1 refused",
        .make = rrasmRouter([] { return dimsvc(3, 1, false); }),
        .up = true,
-       .check = [](RouterApi&, const auto& snaps, const auto&) {
-         EXPECT_EQ(snaps.back().level, "0");
-         EXPECT_EQ(snaps.back().connections.size(), 3u);
-       }},
+       .check =
+           [](RouterApi&, const auto& snaps, const auto&) {
+             EXPECT_EQ(snaps.back().level, "0");
+             EXPECT_EQ(snaps.back().connections.size(), 3u);
+           }},
       {.name = "rrasm: truncated reply",
        .make = rrasmRouter([] {
          return dimsvcWith(rrasm::kOpConnectionEnumEx, [](ScriptedCall& c, int) { c.stub.resize(c.stub.size() / 2); });
@@ -234,23 +238,24 @@ std::vector<FaultRow> rrasmRows() {
          });
        }),
        .up = true,
-       .check = [](RouterApi& api, const auto& snaps, const auto&) {
-         EXPECT_EQ(rrasmStats(api).connects, 2);
-         EXPECT_EQ(snaps.back().connections.size(), 5u);
-       }},
+       .check =
+           [](RouterApi& api, const auto& snaps, const auto&) {
+             EXPECT_EQ(rrasmStats(api).connects, 2);
+             EXPECT_EQ(snaps.back().connections.size(), 5u);
+           }},
       {.name = "rrasm: enumeration never answered",
-       .make = rrasmRouter([] {
-         return dimsvcWith(rrasm::kOpConnectionEnumEx, [](ScriptedCall& c, int) { c.hang = true; });
-       }),
+       .make = rrasmRouter(
+           [] { return dimsvcWith(rrasm::kOpConnectionEnumEx, [](ScriptedCall& c, int) { c.hang = true; }); }),
        .error = "POLL_DEADLINE_EXCEEDED",
        .timeout_seconds = 0.3,
-       .check = [](RouterApi& api, const auto&, const auto&) {
-         auto& stats = rrasmStats(api);
-         EXPECT_TRUE(eventually([&] {
-           std::lock_guard lock(stats.mu);
-           return stats.hang_cancelled;
-         })) << "cancel() did not end the hanging call";
-       }},
+       .check =
+           [](RouterApi& api, const auto&, const auto&) {
+             auto& stats = rrasmStats(api);
+             EXPECT_TRUE(eventually([&] {
+               std::lock_guard lock(stats.mu);
+               return stats.hang_cancelled;
+             })) << "cancel() did not end the hanging call";
+           }},
       {.name = "rrasm: connect to a silent server ignores cancel",
        .make = rrasmRouter([] { return dimsvc(); }, 0, 1.5),
        .error = "POLL_DEADLINE_EXCEEDED",
@@ -275,7 +280,8 @@ std::vector<FaultRow> rrasmRows() {
       {.name = "rrasm: resume handle that never advances",
        .make = rrasmRouter([] {
          return dimsvcWith(rrasm::kOpConnectionEnumEx, [](ScriptedCall& c, int call) {
-           c.stub = replies::exReply({replies::exElement(false, 0x200 + static_cast<uint32_t>(call))}, 9, 7, kWin32MoreData);
+           c.stub =
+               replies::exReply({replies::exElement(false, 0x200 + static_cast<uint32_t>(call))}, 9, 7, kWin32MoreData);
          });
        }),
        .error = "RESUME_HANDLE_STUCK"},
@@ -300,10 +306,11 @@ const std::vector<FaultRow>& genericRows() {
                         page(status::kSuccess, {1, 2, 3})};
        }),
        .up = true,
-       .check = [](RouterApi& api, const auto& snaps, const auto&) {
-         EXPECT_EQ(asFake(api).connects, 2);
-         EXPECT_EQ(snaps.back().connections.size(), 3u);
-       }},
+       .check =
+           [](RouterApi& api, const auto& snaps, const auto&) {
+             EXPECT_EQ(asFake(api).connects, 2);
+             EXPECT_EQ(snaps.back().connections.size(), 3u);
+           }},
       {.name = "binding lost on every call",
        .make = sim([](SimulatorConfig& c) { c.binding_lost_every = 1; }),
        .error = "RPC_S_INVALID_BINDING"},
@@ -325,15 +332,20 @@ const std::vector<FaultRow>& genericRows() {
          f.pages[-1] = {page(status::kMoreData, {1, 2}, 2), page(status::kSuccess, {2, 3})};
        }),
        .up = true,
-       .check = [](RouterApi&, const auto& snaps, const auto& parsed) {
-         EXPECT_EQ(snaps.back().duplicates_dropped, 1u);
-         EXPECT_EQ(parsed.count("rras_connection_info"), 3u + 40u);  // victim + bystander
-       }},
+       .check =
+           [](RouterApi&, const auto& snaps, const auto& parsed) {
+             EXPECT_EQ(snaps.back().duplicates_dropped, 1u);
+             EXPECT_EQ(parsed.count("rras_connection_info"), 3u + 40u);  // victim + bystander
+           }},
       {.name = "entries read larger than the page",
-       .make = fake([](FakeRouterApi& f) { f.pages[-1] = {page(status::kSuccess, {1, 2}, 0, 5)}; }),
+       .make = fake([](FakeRouterApi& f) {
+         f.pages[-1] = {page(status::kSuccess, {1, 2}, 0, 5)};
+       }),
        .error = "MALFORMED_REPLY"},
       {.name = "entries read smaller than the page",
-       .make = fake([](FakeRouterApi& f) { f.pages[-1] = {page(status::kSuccess, {1, 2}, 0, 1)}; }),
+       .make = fake([](FakeRouterApi& f) {
+         f.pages[-1] = {page(status::kSuccess, {1, 2}, 0, 1)};
+       }),
        .error = "MALFORMED_REPLY"},
       {.name = "EnumEx and level 3 refused: level 2 is used",
        .make = sim([](SimulatorConfig& c) {
@@ -356,15 +368,15 @@ const std::vector<FaultRow>& genericRows() {
       {.name = "DDM not running (routing not enabled)",
        .make = sim([](SimulatorConfig& c) { c.ddm_not_running = true; }),
        .error = "ERROR_DDM_NOT_RUNNING",
-       .check = [](RouterApi&, const auto& snaps, const auto&) {
-         EXPECT_NE(snaps.back().error->message.find("routing not enabled"), std::string::npos);
-       }},
+       .check =
+           [](RouterApi&, const auto& snaps, const auto&) {
+             EXPECT_NE(snaps.back().error->message.find("routing not enabled"), std::string::npos);
+           }},
       {.name = "RemoteAccess service stopped",
        .make = sim([](SimulatorConfig& c) { c.service_running = false; }),
        .error = "ERROR_DDM_NOT_RUNNING",
-       .check = [](RouterApi&, const auto& snaps, const auto&) {
-         EXPECT_NE(snaps.back().error->message.find("stopped"), std::string::npos);
-       }},
+       .check = [](RouterApi&, const auto& snaps,
+                   const auto&) { EXPECT_NE(snaps.back().error->message.find("stopped"), std::string::npos); }},
       {.name = "server unreachable",
        .make = sim([](SimulatorConfig& c) { c.connect_error = "server_unavailable"; }),
        .error = "RPC_S_SERVER_UNAVAILABLE"},
@@ -385,14 +397,16 @@ const std::vector<FaultRow>& genericRows() {
        .up = true,
        .timeout_seconds = 30,  // 30000 entries take a while under ASan on a loaded machine
        .max_connections = 1000,
-       .check = [](RouterApi&, const auto&, const auto& parsed) {
-         EXPECT_EQ(parsed.series.at("rras_connection_series_dropped{router=\"victim\"}"), 29000);
-         double counted = 0;  // aggregates still count every connection
-         for (const auto& [key, value] : parsed.series) {
-           if (key.rfind("rras_connections{", 0) == 0 && key.find("router=\"victim\"") != std::string::npos) counted += value;
-         }
-         EXPECT_EQ(counted, 30000);
-       }},
+       .check =
+           [](RouterApi&, const auto&, const auto& parsed) {
+             EXPECT_EQ(parsed.series.at("rras_connection_series_dropped{router=\"victim\"}"), 29000);
+             double counted = 0;  // aggregates still count every connection
+             for (const auto& [key, value] : parsed.series) {
+               if (key.rfind("rras_connections{", 0) == 0 && key.find("router=\"victim\"") != std::string::npos)
+                 counted += value;
+             }
+             EXPECT_EQ(counted, 30000);
+           }},
       {.name = "malformed strings: invalid UTF-8, quotes, newlines, control bytes",
        .make = fake([](FakeRouterApi& f) {
          f.make = [](uint64_t h, int level) {
@@ -408,65 +422,74 @@ const std::vector<FaultRow>& genericRows() {
        }),
        .up = true},
       {.name = "server restarted between polls, handles reused, counters back to zero",
-       .make = fake([](FakeRouterApi& f) { f.pages[-1] = {page(status::kSuccess, {1, 2})}; }),
+       .make = fake([](FakeRouterApi& f) {
+         f.pages[-1] = {page(status::kSuccess, {1, 2})};
+       }),
        .up = true,
        .polls = 2,
-       .before_poll = [](RouterApi& api, int poll) {
-         auto& f = asFake(api);
-         if (poll == 0) return;
-         f.make = [](uint64_t h, int) {
-           Connection c;
-           c.handle = h;
-           c.levels = kHasEx;
-           c.user = "after-restart" + std::to_string(h);
-           c.counters.bytes_sent = 7;  // far below the 10 and 20 before: a reset, not a wrap
-           return c;
-         };
-         f.pages[-1] = {page(status::kSuccess, {1, 2})};
-       },
-       .check = [](RouterApi&, const auto& snaps, const auto& parsed) {
-         ASSERT_EQ(snaps.size(), 2u);
-         EXPECT_GE(snaps[1].totals.sent_bytes, snaps[0].totals.sent_bytes);  // router totals never go back
-         EXPECT_EQ(parsed.count("rras_connection_info"), 2u + 40u);
-         for (const auto& [key, value] : parsed.series) {
-           if (key.find("rras_connection_info{") == 0 && key.find("victim") != std::string::npos) {
-             EXPECT_NE(key.find("after-restart"), std::string::npos) << key;  // no stale user label
-           }
-         }
-       }},
+       .before_poll =
+           [](RouterApi& api, int poll) {
+             auto& f = asFake(api);
+             if (poll == 0) return;
+             f.make = [](uint64_t h, int) {
+               Connection c;
+               c.handle = h;
+               c.levels = kHasEx;
+               c.user = "after-restart" + std::to_string(h);
+               c.counters.bytes_sent = 7;  // far below the 10 and 20 before: a reset, not a wrap
+               return c;
+             };
+             f.pages[-1] = {page(status::kSuccess, {1, 2})};
+           },
+       .check =
+           [](RouterApi&, const auto& snaps, const auto& parsed) {
+             ASSERT_EQ(snaps.size(), 2u);
+             EXPECT_GE(snaps[1].totals.sent_bytes, snaps[0].totals.sent_bytes);  // router totals never go back
+             EXPECT_EQ(parsed.count("rras_connection_info"), 2u + 40u);
+             for (const auto& [key, value] : parsed.series) {
+               if (key.find("rras_connection_info{") == 0 && key.find("victim") != std::string::npos) {
+                 EXPECT_NE(key.find("after-restart"), std::string::npos) << key;  // no stale user label
+               }
+             }
+           }},
       {.name = "router that flaps: up, down, up, down, up",
        .make = fake([](FakeRouterApi&) {}),
        .up = true,
        .polls = 5,
-       .before_poll = [](RouterApi& api, int poll) {
-         auto& f = asFake(api);
-         f.refuse.clear();
-         if (poll % 2 == 1) {
-           f.refuse[-1] = status::kRpcServerUnavailable;
-         } else {
-           f.pages[-1] = {page(status::kSuccess, {1, 2})};
-         }
-       },
-       .check = [](RouterApi&, const auto& snaps, const auto& parsed) {
-         ASSERT_EQ(snaps.size(), 5u);
-         for (size_t i = 0; i < snaps.size(); ++i) {
-           EXPECT_EQ(snaps[i].up, i % 2 == 0) << "poll " << i;
-           EXPECT_EQ(snaps[i].connections.empty(), i % 2 == 1) << "poll " << i;
-         }
-         EXPECT_EQ(parsed.series.at("rras_poll_errors_total{error=\"RPC_S_SERVER_UNAVAILABLE\",router=\"victim\"}"), 2);
-       }},
+       .before_poll =
+           [](RouterApi& api, int poll) {
+             auto& f = asFake(api);
+             f.refuse.clear();
+             if (poll % 2 == 1) {
+               f.refuse[-1] = status::kRpcServerUnavailable;
+             } else {
+               f.pages[-1] = {page(status::kSuccess, {1, 2})};
+             }
+           },
+       .check =
+           [](RouterApi&, const auto& snaps, const auto& parsed) {
+             ASSERT_EQ(snaps.size(), 5u);
+             for (size_t i = 0; i < snaps.size(); ++i) {
+               EXPECT_EQ(snaps[i].up, i % 2 == 0) << "poll " << i;
+               EXPECT_EQ(snaps[i].connections.empty(), i % 2 == 1) << "poll " << i;
+             }
+             EXPECT_EQ(parsed.series.at("rras_poll_errors_total{error=\"RPC_S_SERVER_UNAVAILABLE\",router=\"victim\"}"),
+                       2);
+           }},
       {.name = "connections arrive and leave between levels",
        .make = sim([](SimulatorConfig& c) {
          c.enum_ex = false;
          c.churn_per_call = 5;
        }),
        .up = true,
-       .check = [](RouterApi&, const auto& snaps, const auto&) {
-         EXPECT_GT(snaps.back().dropped_between_levels, 0u);
-         for (const auto& t : snaps.back().connections) {
-           EXPECT_EQ(t.connection.levels & (kHasLevel0 | kHasLevel1 | kHasLevel3), kHasLevel0 | kHasLevel1 | kHasLevel3);
-         }
-       }},
+       .check =
+           [](RouterApi&, const auto& snaps, const auto&) {
+             EXPECT_GT(snaps.back().dropped_between_levels, 0u);
+             for (const auto& t : snaps.back().connections) {
+               EXPECT_EQ(t.connection.levels & (kHasLevel0 | kHasLevel1 | kHasLevel3),
+                         kHasLevel0 | kHasLevel1 | kHasLevel3);
+             }
+           }},
   };
   return rows;
 }
@@ -495,10 +518,11 @@ std::vector<FaultRow> mprapiRows() {
       {.name = "mprapi: EnumEx over three pages",
        .make = mprapiRouter([](mock::Script&) {}),
        .up = true,
-       .check = [](RouterApi&, const auto& snaps, const auto&) {
-         EXPECT_EQ(snaps.back().level, "ex");
-         EXPECT_EQ(snaps.back().connections.size(), 5u);
-       }},
+       .check =
+           [](RouterApi&, const auto& snaps, const auto&) {
+             EXPECT_EQ(snaps.back().level, "ex");
+             EXPECT_EQ(snaps.back().connections.size(), 5u);
+           }},
       {.name = "mprapi: no EnumEx export, levels 3 to 1 refused",
        .make = mprapiRouter([](mock::Script& s) {
          s.enum_ex = false;
@@ -507,23 +531,24 @@ std::vector<FaultRow> mprapiRows() {
        .up = true,
        .check = [](RouterApi&, const auto& snaps, const auto&) { EXPECT_EQ(snaps.back().level, "0"); }},
       {.name = "mprapi: EnumEx exported but not implemented",
-       .make = mprapiRouter([](mock::Script& s) {
-         s.enum_ex_error = [](int) { return DWORD{ERROR_CALL_NOT_IMPLEMENTED}; };
-       }),
+       .make = mprapiRouter(
+           [](mock::Script& s) { s.enum_ex_error = [](int) { return DWORD{ERROR_CALL_NOT_IMPLEMENTED}; }; }),
        .up = true,
-       .check = [](RouterApi&, const auto& snaps, const auto&) {
-         EXPECT_EQ(snaps.back().level, "0");  // the scripted functions answer level 0 only below EnumEx
-         EXPECT_EQ(snaps.back().connections.size(), 5u);
-       }},
+       .check =
+           [](RouterApi&, const auto& snaps, const auto&) {
+             EXPECT_EQ(snaps.back().level, "0");  // the scripted functions answer level 0 only below EnumEx
+             EXPECT_EQ(snaps.back().connections.size(), 5u);
+           }},
       {.name = "mprapi: RPC call failed in the middle of paging",
        .make = mprapiRouter([](mock::Script& s) {
          s.enum_ex_error = [](int call) { return call == 1 ? DWORD{RPC_S_CALL_FAILED} : DWORD{0}; };
        }),
        .up = true,
-       .check = [](RouterApi&, const auto& snaps, const auto&) {
-         EXPECT_EQ(mock::state().connects, 2);
-         EXPECT_EQ(snaps.back().connections.size(), 5u);
-       }},
+       .check =
+           [](RouterApi&, const auto& snaps, const auto&) {
+             EXPECT_EQ(mock::state().connects, 2);
+             EXPECT_EQ(snaps.back().connections.size(), 5u);
+           }},
       {.name = "mprapi: access denied at MprAdminServerConnect",
        .make = mprapiRouter([](mock::Script& s) { s.connect_error = ERROR_ACCESS_DENIED; }),
        .error = "ERROR_ACCESS_DENIED"},
@@ -540,10 +565,11 @@ std::vector<FaultRow> mprapiRows() {
        .make = mprapiRouter([](mock::Script& s) { s.hang = true; }),
        .error = "POLL_DEADLINE_EXCEEDED",
        .timeout_seconds = 0.3,
-       .check = [](RouterApi&, const auto&, const auto&) {
-         EXPECT_TRUE(eventually([] { return mock::state().hang_aborted.load(); }))
-             << "CancelSynchronousIo did not end the blocked call with ERROR_OPERATION_ABORTED";
-       }},
+       .check =
+           [](RouterApi&, const auto&, const auto&) {
+             EXPECT_TRUE(eventually([] { return mock::state().hang_aborted.load(); }))
+                 << "CancelSynchronousIo did not end the blocked call with ERROR_OPERATION_ABORTED";
+           }},
       {.name = "mprapi: an error code nobody knows",
        .make = mprapiRouter([](mock::Script& s) { s.enum_ex_error = [](int) { return DWORD{0x800706BA}; }; }),
        .error = "0x800706BA"},
@@ -617,28 +643,28 @@ PollRun pollRouters(const FaultRow& row, std::unique_ptr<RouterApi> victim) {
   if (victim) targets.push_back(PollTarget{routerConfig("victim", row), std::move(victim)});
   if (victim_api && row.before_poll) row.before_poll(*victim_api, 0);
   const auto polls = static_cast<size_t>(row.polls);
-  Poller poller(std::move(targets),
-                [&](RouterSnapshot s) {
-                  std::lock_guard lock(mu);
-                  if (s.router == "victim") {
-                    if (run.victim.size() == polls) return;  // polls after the last one counted
-                    run.victim.push_back(s);
-                    if (run.victim.size() < polls && row.before_poll) {
-                      row.before_poll(*victim_api, static_cast<int>(run.victim.size()));
-                    }
-                  } else {
-                    bystander_polled = true;
-                  }
-                  renderer.publish(std::move(s));
-                  cv.notify_all();
-                },
-                fixedClock());
+  Poller poller(
+      std::move(targets),
+      [&](RouterSnapshot s) {
+        std::lock_guard lock(mu);
+        if (s.router == "victim") {
+          if (run.victim.size() == polls) return;  // polls after the last one counted
+          run.victim.push_back(s);
+          if (run.victim.size() < polls && row.before_poll) {
+            row.before_poll(*victim_api, static_cast<int>(run.victim.size()));
+          }
+        } else {
+          bystander_polled = true;
+        }
+        renderer.publish(std::move(s));
+        cv.notify_all();
+      },
+      fixedClock());
   poller.start();
   {
     std::unique_lock lock(mu);
-    cv.wait_for(lock, std::chrono::seconds(30), [&] {
-      return bystander_polled && (victim_api == nullptr || run.victim.size() == polls);
-    });
+    cv.wait_for(lock, std::chrono::seconds(30),
+                [&] { return bystander_polled && (victim_api == nullptr || run.victim.size() == polls); });
   }
   poller.stop();
   run.exposition = exposition.build(false)->str();
@@ -700,7 +726,8 @@ TEST_P(FaultMatrixTest, OnlyTheFaultyRouterIsAffected) {
 INSTANTIATE_TEST_SUITE_P(Faults, FaultMatrixTest, ::testing::Range<size_t>(0, faultRows().size()),
                          [](const ::testing::TestParamInfo<size_t>& row_info) {
                            std::string name;
-                           for (char c : faultRows()[row_info.param].name) name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+                           for (char c : faultRows()[row_info.param].name)
+                             name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
                            return std::to_string(row_info.param) + "_" + name.substr(0, 40);
                          });
 

@@ -36,7 +36,8 @@ struct Recorder {
   std::vector<RouterSnapshot> of(const std::string& name) {
     std::lock_guard l(mu);
     std::vector<RouterSnapshot> out;
-    for (const auto& [s, t] : snapshots) if (s.router == name) out.push_back(s);
+    for (const auto& [s, t] : snapshots)
+      if (s.router == name) out.push_back(s);
     return out;
   }
 };
@@ -87,9 +88,9 @@ TEST(PollerTest, RunOnceReturnsWhenEveryRouterPublished) {
   SimulatorConfig hung = ok;
   hung.hang_seconds = 3600;
   Recorder rec;
-  Poller poller(targets({router("ok", 30, 0.3, ok), router("denied", 30, 0.3, denied),
-                         router("hung", 30, 0.3, hung)}, wall()),
-                rec.fn(), wall());
+  Poller poller(
+      targets({router("ok", 30, 0.3, ok), router("denied", 30, 0.3, denied), router("hung", 30, 0.3, hung)}, wall()),
+      rec.fn(), wall());
   const auto start = Clock::now();
   poller.runOnce();
   EXPECT_LT(std::chrono::duration<double>(Clock::now() - start).count(), 3.0);
@@ -193,10 +194,9 @@ TEST(PollerTest, RemovedRoutersStopPublishingAndAddedOnesStart) {
   SimulatorConfig hung = sim;
   hung.hang_seconds = 3600;
   Recorder rec;
-  Poller poller(targets({router("stays", 0.1, 0.1, sim), router("goes", 0.1, 0.1, sim),
-                         router("hangs", 60, 30, hung)},
-                        wall()),
-                rec.fn(), wall());
+  Poller poller(
+      targets({router("stays", 0.1, 0.1, sim), router("goes", 0.1, 0.1, sim), router("hangs", 60, 30, hung)}, wall()),
+      rec.fn(), wall());
   poller.start();
   std::this_thread::sleep_for(std::chrono::milliseconds(400));
   const auto start = Clock::now();

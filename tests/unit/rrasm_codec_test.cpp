@@ -2,8 +2,6 @@
 // byte as MS-RRASM lays them out, replies built here at the offsets of research/rrasm.md §2.3
 // and rrasm-real.md §5.2 (independently of the decoder), and hostile replies that must be
 // refused with MalformedReply, never read out of bounds. Links the codec only: no Samba.
-#include "sources/rrasm/dimsvc_codec.h"
-
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -11,8 +9,9 @@
 #include <vector>
 
 #include "dimsvc_replies.h"
-#include "sources/rrasm/rrasm_status.h"
 #include "model/utf16.h"
+#include "sources/rrasm/dimsvc_codec.h"
+#include "sources/rrasm/rrasm_status.h"
 
 namespace rras::rrasm {
 namespace {
@@ -21,9 +20,7 @@ using namespace replies;  // NOLINT(google-build-using-namespace): the reply bui
 
 // ---- requests ----
 
-TEST(RrasmCodec, ServerGetInfoRequestIsTheLevelOnly) {
-  EXPECT_EQ(encodeServerGetInfo(2), hex("02000000"));
-}
+TEST(RrasmCodec, ServerGetInfoRequestIsTheLevelOnly) { EXPECT_EQ(encodeServerGetInfo(2), hex("02000000")); }
 
 TEST(RrasmCodec, ConnectionEnumRequestMatchesTheSpecLayout) {
   // dwLevel, empty container (size 0, NULL), dwPreferedMaximumLength, unique resume pointer.
@@ -131,7 +128,7 @@ TEST_P(Level2Stride, DecodesUserAddressAndAuthentication) {
   Blob e(stride);
   e.u32(0, 0x99);
   e.wide(4, u"bob");
-  e.u32(520, 2);  // ROUTER_IF_TYPE_FULL_ROUTER
+  e.u32(520, 2);                // ROUTER_IF_TYPE_FULL_ROUTER
   e.wide(616, u"192.168.7.3");  // PPP_IPCP_INFO2 wszRemoteAddress
   e.u32(lcp + 12, 0xC223);      // dwRemoteAuthenticationProtocol CHAP
   e.u32(lcp + 16, 0x81);        // MS-CHAPv2
@@ -150,7 +147,7 @@ TEST(RrasmCodec, ConnectionEnumLevel3WithIpv6AndQuarantine) {
   e.u32(0, 3);  // dwVersion
   e.u32(8, 0xABCDEF01);
   e.wide(12, u"carol");
-  e.u32(672, 0);  // IPv6CP dwError
+  e.u32(672, 0);                          // IPv6CP dwError
   e.bytes(684, hex("0000000000000042"));  // bRemoteInterfaceIdentifier
   e.bytes(700, hex("fd00000000000001"));  // bPrefix
   e.u32(708, 64);                         // dwPrefixLength
@@ -308,10 +305,14 @@ TEST(RrasmCodec, ConnectionEnumExEmptyAndErrors) {
 // Every code of each rule, not one of them: a code dropped from a list must fail here.
 TEST(RrasmStatus, EveryBrokenConnectionCodeAsksForTheReconnect) {
   // NTSTATUS names from Samba's ntstatus_gen.h, values written out here.
-  const uint32_t lost[] = {0xC000020C /* CONNECTION_DISCONNECTED */, 0xC000020D /* CONNECTION_RESET */,
-                           0xC000014B /* PIPE_BROKEN */, 0xC0000011 /* END_OF_FILE */,
-                           0xC00000C3 /* INVALID_NETWORK_RESPONSE */, 0xC002001D /* RPC_PROTOCOL_ERROR */,
-                           0xC002001B /* RPC_CALL_FAILED */, 0xC0020003 /* RPC_INVALID_BINDING */};
+  const uint32_t lost[] = {0xC000020C /* CONNECTION_DISCONNECTED */,
+                           0xC000020D /* CONNECTION_RESET */,
+                           0xC000014B /* PIPE_BROKEN */,
+                           0xC0000011 /* END_OF_FILE */,
+                           0xC00000C3 /* INVALID_NETWORK_RESPONSE */,
+                           0xC002001D /* RPC_PROTOCOL_ERROR */,
+                           0xC002001B /* RPC_CALL_FAILED */,
+                           0xC0020003 /* RPC_INVALID_BINDING */};
   for (const uint32_t nt : lost) EXPECT_TRUE(isBindingLost(apiCodeFromTransport(nt, 0))) << std::hex << nt;
   const uint32_t unreachable[] = {0xC0000236, 0xC000023D, 0xC000023C, 0xC000023F, 0xC00000CC,
                                   0xC00000BE, 0xC0000034, 0xC000003A, 0xC0020017};
@@ -404,7 +405,7 @@ TEST(RrasmCodec, BadUnionTagsAreRefused) {
 TEST(RrasmCodec, StringsWithoutTerminatorOrWithLoneSurrogatesStayBounded) {
   Blob e(1116);
   for (size_t i = 0; i < 17; ++i) e.u16(1080 + 2 * i, 'A');  // remote computer fills its array
-  e.u16(534, 0xD800);  // lone high surrogate in the user name
+  e.u16(534, 0xD800);                                        // lone high surrogate in the user name
   e.u16(536, 'x');
   const auto r = decodeConnectionEnum(enumReply(e.b, 1, 1, 0, 0), 0);
   EXPECT_EQ(r.page.entries.at(0).remote_computer, std::string(17, 'A'));

@@ -22,16 +22,16 @@ namespace rras::testing::scripted_mprapi {
 
 struct Script {
   DWORD connections = 5;
-  DWORD per_page = 2;           // entries per page, whatever dwPrefMaxLen says
-  bool enum_ex = true;          // export MprAdminConnectionEnumEx (Windows 7 / 2008 R2 and later)
-  DWORD max_level = 3;          // MprAdminConnectionEnum levels above: ERROR_INVALID_LEVEL
-  bool running = true;          // MprAdminIsServiceRunning
-  DWORD connect_error = 0;      // MprAdminServerConnect's answer
+  DWORD per_page = 2;       // entries per page, whatever dwPrefMaxLen says
+  bool enum_ex = true;      // export MprAdminConnectionEnumEx (Windows 7 / 2008 R2 and later)
+  DWORD max_level = 3;      // MprAdminConnectionEnum levels above: ERROR_INVALID_LEVEL
+  bool running = true;      // MprAdminIsServiceRunning
+  DWORD connect_error = 0;  // MprAdminServerConnect's answer
   // EnumEx: an error for its call number n (0-based over the router's life), or 0 to answer.
   std::function<DWORD(int call)> enum_ex_error = [](int) { return DWORD{0}; };
-  bool resume_stuck = false;       // EnumEx: ERROR_MORE_DATA with the same resume handle each time
+  bool resume_stuck = false;         // EnumEx: ERROR_MORE_DATA with the same resume handle each time
   bool read_without_buffer = false;  // EnumEx: dwEntriesRead > 0 and no buffer
-  bool hang = false;               // EnumEx blocks in synchronous I/O until CancelSynchronousIo
+  bool hang = false;                 // EnumEx blocks in synchronous I/O until CancelSynchronousIo
 };
 
 struct State {
@@ -113,8 +113,8 @@ inline DWORD hangInSynchronousIo() {
   return error == ERROR_OPERATION_ABORTED ? ERROR_CANCELLED : error;
 }
 
-inline DWORD WINAPI connectionEnum(RAS_SERVER_HANDLE, DWORD level, LPBYTE* buffer, DWORD, LPDWORD read,
-                                   LPDWORD total, LPDWORD resume) {
+inline DWORD WINAPI connectionEnum(RAS_SERVER_HANDLE, DWORD level, LPBYTE* buffer, DWORD, LPDWORD read, LPDWORD total,
+                                   LPDWORD resume) {
   *buffer = nullptr;
   *read = *total = 0;
   Script s;
@@ -147,8 +147,9 @@ inline DWORD WINAPI connectionEnumEx(RAS_SERVER_HANDLE, PMPRAPI_OBJECT_HEADER he
     return NO_ERROR;
   }
   const DWORD before = *resume;
-  const DWORD code = mock_connections::page<RAS_CONNECTION_EX>(s.connections, s.per_page, allocate, mock_connections::fillEx,
-                                                                reinterpret_cast<LPBYTE*>(connections), read, total, resume);
+  const DWORD code =
+      mock_connections::page<RAS_CONNECTION_EX>(s.connections, s.per_page, allocate, mock_connections::fillEx,
+                                                reinterpret_cast<LPBYTE*>(connections), read, total, resume);
   if (s.resume_stuck && code == ERROR_MORE_DATA && before != 0) *resume = before;
   return code;
 }

@@ -110,9 +110,9 @@ class ScriptedRrasmRouter : public rrasm::RrasmRouter {
  public:
   ScriptedRrasmRouter(ScriptedTransport::Answer answer, uint32_t connect_status, double connect_hang_seconds = 0,
                       std::shared_ptr<TransportStats> shared_stats = std::make_shared<TransportStats>())
-      : RrasmRouter("victim", "vpn.example", RrasmConfig{},
-                    std::make_unique<ScriptedTransport>(std::move(answer), connect_status, shared_stats,
-                                                        connect_hang_seconds)),
+      : RrasmRouter(
+            "victim", "vpn.example", RrasmConfig{},
+            std::make_unique<ScriptedTransport>(std::move(answer), connect_status, shared_stats, connect_hang_seconds)),
         stats(std::move(shared_stats)) {}
   std::shared_ptr<TransportStats> stats;
 };

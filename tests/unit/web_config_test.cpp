@@ -61,7 +61,8 @@ http_server_config:
 
 TEST(WebConfigTest, DefaultsFollowExporterToolkit) {
   TempDir t;
-  const WebConfig c = parseWebConfig("tls_server_config: {cert_file: cert.pem, key_file: key.pem}", "web.yml", t.base());
+  const WebConfig c =
+      parseWebConfig("tls_server_config: {cert_file: cert.pem, key_file: key.pem}", "web.yml", t.base());
   EXPECT_EQ(c.tls->min_version, TlsVersion::kTls12);
   EXPECT_EQ(c.tls->client_auth, ClientAuth::kNoClientCert);
   EXPECT_FALSE(c.tls->max_version);
@@ -78,18 +79,22 @@ TEST(WebConfigTest, BadFilesNameTheProblemAndWhere) {
             std::string::npos);
   EXPECT_EQ(errorOf("tls_server_config: {key_file: key.pem}", b),
             "web.yml:1:20: tls_server_config: missing key \"cert_file\" (the server certificate, PEM)");
-  EXPECT_NE(errorOf("tls_server_config: {cert_file: cert.pem, key_file: key.pem, client_auth_type: RequireAndVerifyClientCert}", b)
-                .find("client_ca_file is not set"),
-            std::string::npos);
+  EXPECT_NE(
+      errorOf(
+          "tls_server_config: {cert_file: cert.pem, key_file: key.pem, client_auth_type: RequireAndVerifyClientCert}",
+          b)
+          .find("client_ca_file is not set"),
+      std::string::npos);
   EXPECT_NE(errorOf("tls_server_config: {cert_file: cert.pem, key_file: key.pem, client_ca_file: ca.pem}", b)
                 .find("does not verify client certificates"),
             std::string::npos);
   EXPECT_NE(errorOf("tls_server_config: {cert_file: cert.pem, key_file: key.pem, min_version: TLS14}", b)
                 .find("\"TLS14\" is not one of: TLS10, TLS11, TLS12, TLS13"),
             std::string::npos);
-  EXPECT_NE(errorOf("tls_server_config: {cert_file: cert.pem, key_file: key.pem, min_version: TLS13, max_version: TLS12}", b)
-                .find("max_version: is lower than min_version"),
-            std::string::npos);
+  EXPECT_NE(
+      errorOf("tls_server_config: {cert_file: cert.pem, key_file: key.pem, min_version: TLS13, max_version: TLS12}", b)
+          .find("max_version: is lower than min_version"),
+      std::string::npos);
   EXPECT_NE(errorOf("tls_server_config: {cert_file: cert.pem, key_file: key.pem, client_auth_type: Maybe}", b)
                 .find("\"Maybe\" is not one of"),
             std::string::npos);
@@ -100,7 +105,8 @@ TEST(WebConfigTest, BadFilesNameTheProblemAndWhere) {
             "web.yml:1:27: basic_auth_users.alice: is not a bcrypt hash (\"$2y$10$\" and 53 more characters, as "
             "htpasswd -nBC 10 writes)");
   EXPECT_NE(errorOf("basic_auth_users: {\"a:b\": x}").find("must not contain ':'"), std::string::npos);
-  EXPECT_NE(errorOf("basic_auth_users: {alice: }").find("basic_auth_users.alice: has no password hash"), std::string::npos);
+  EXPECT_NE(errorOf("basic_auth_users: {alice: }").find("basic_auth_users.alice: has no password hash"),
+            std::string::npos);
   EXPECT_NE(errorOf("basic_auth_users: [alice]").find("expected a mapping of user names"), std::string::npos);
   EXPECT_NE(errorOf("tls_config: {}").find("web.yml:1:1: unknown key \"tls_config\""), std::string::npos);
   EXPECT_NE(errorOf("http_server_config: {headers: {X: y}}").find("unknown key \"headers\""), std::string::npos);

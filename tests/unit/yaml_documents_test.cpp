@@ -11,9 +11,7 @@ namespace {
 
 // yaml-cpp 0.7's LoadAll allocated empty documents forever on these (jbeder/yaml-cpp#1040).
 const char* const kStrayFlowIndicators[] = {
-    ",\n",
-    ",]\n[\n",
-    ",a}}\nx: [{e: a\n",
+    ",\n", ",]\n[\n", ",a}}\nx: [{e: a\n",
     ",lobaey}}\nrou\xff\xff\xff: [{e: a, sourcei:ms\x8f\n",  // the config_loader fuzzer's find, shortened
 };
 
@@ -25,7 +23,8 @@ TEST(YamlDocumentsTest, StrayFlowIndicatorsAreErrorsNotEndlessLoops) {
       parseConfig(text, "rras.yml");
       ADD_FAILURE() << "accepted";
     } catch (const ConfigError& e) {
-      EXPECT_NE(std::string(e.what()).find("rras.yml:1:1: invalid YAML: unexpected ','"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("rras.yml:1:1: invalid YAML: unexpected ','"), std::string::npos)
+          << e.what();
     }
     EXPECT_THROW(parseWebConfig(text, "web.yml"), WebConfigError);
   }

@@ -1,8 +1,9 @@
 // The mprapi source through the production path (MprapiRouter -> Enumerator -> Exporter) against
 // the project's mock mprapi.dll under Wine. Every test ends with zero outstanding buffers: each
 // one the DLL handed out was given back through MprAdminBufferFree.
-#include <windows.h>
+#include "sources/mprapi/mprapi_router.h"
 
+#include <windows.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -13,7 +14,6 @@
 #include "config/config_loader.h"
 #include "platform/windows_strings.h"
 #include "router/enumerator.h"
-#include "sources/mprapi/mprapi_router.h"
 
 namespace rras {
 namespace {
@@ -33,9 +33,9 @@ std::string mockPath(bool with_ex = true) {
 class MprapiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const char* name : {"MOCK_RRAS_CONNECTIONS", "MOCK_RRAS_MAX_LEVEL", "MOCK_RRAS_SERVER_LEVEL",
-                             "MOCK_RRAS_RUNNING", "MOCK_RRAS_CONNECT_ERROR", "MOCK_RRAS_ENUM_ERROR",
-                             "MOCK_RRAS_LEVEL_ERROR", "MOCK_RRAS_EX_ERROR"}) {
+    for (const char* name :
+         {"MOCK_RRAS_CONNECTIONS", "MOCK_RRAS_MAX_LEVEL", "MOCK_RRAS_SERVER_LEVEL", "MOCK_RRAS_RUNNING",
+          "MOCK_RRAS_CONNECT_ERROR", "MOCK_RRAS_ENUM_ERROR", "MOCK_RRAS_LEVEL_ERROR", "MOCK_RRAS_EX_ERROR"}) {
       SetEnvironmentVariableA(name, nullptr);
     }
   }
@@ -59,8 +59,8 @@ class MprapiTest : public ::testing::Test {
   }
 
   static const Connection& byUser(const EnumerationResult& r, const std::string& user) {
-    const auto it = std::find_if(r.connections.begin(), r.connections.end(),
-                                 [&](const Connection& c) { return c.user == user; });
+    const auto it =
+        std::find_if(r.connections.begin(), r.connections.end(), [&](const Connection& c) { return c.user == user; });
     if (it == r.connections.end()) throw std::runtime_error("no connection of " + user);
     return *it;
   }
@@ -247,8 +247,10 @@ TEST_F(MprapiTest, ExporterServesMprapiRoutersEndToEnd) {
   for (char ch : dll) escaped += ch == '\\' ? std::string("\\\\") : std::string(1, ch);
   const Config config = parseConfig(
       "routers:\n"
-      "  - {name: local, source: mprapi, mprapi_dll_path: \"" + escaped + "\"}\n"
-      "  - {name: sim, source: simulator, simulator: {connections: 3}}\n",
+      "  - {name: local, source: mprapi, mprapi_dll_path: \"" +
+          escaped +
+          "\"}\n"
+          "  - {name: sim, source: simulator, simulator: {connections: 3}}\n",
       "test.yml");
   Exporter exporter(config);
   bool all_up = false;

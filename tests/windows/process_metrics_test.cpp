@@ -1,10 +1,10 @@
 // process_* on Windows describe this process: its working set, handles, CPU and start time.
+#include "metrics/process_metrics.h"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <map>
-
-#include "metrics/process_metrics.h"
 
 namespace rras {
 namespace {
@@ -23,8 +23,7 @@ TEST(WindowsProcessMetricsTest, DescribeTheRunningProcess) {
   EXPECT_GE(v["process_open_fds"], 0);
   EXPECT_EQ(v["process_max_fds"], 16777216);
   EXPECT_GE(v["process_cpu_seconds_total"], 0);
-  const double now =
-      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   EXPECT_LE(v["process_start_time_seconds"], now + 1);
   EXPECT_GT(v["process_start_time_seconds"], now - 3600);  // started by this test run
 }

@@ -44,7 +44,10 @@ int wmain(int argc, wchar_t** argv) {
       rc = 1;
     } else {
       std::wprintf(L"start=%lu delayed=", qsc->dwStartType);
-      if (has_delayed) std::wprintf(L"%d", delayed.fDelayedAutostart); else std::wprintf(L"unsupported");
+      if (has_delayed)
+        std::wprintf(L"%d", delayed.fDelayedAutostart);
+      else
+        std::wprintf(L"unsupported");
       std::wprintf(L" actions=");
       if (has_failure) {
         const auto* fa = reinterpret_cast<SERVICE_FAILURE_ACTIONSW*>(failure.data());

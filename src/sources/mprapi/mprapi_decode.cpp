@@ -39,10 +39,9 @@ void identity(Connection& c, const Entry& in) {
 // The counters RAS_CONNECTION_1 and RAS_CONNECTION_EX share, by name.
 template <typename Entry>
 void counters(Connection& c, const Entry& in) {
-  c.counters = WireCounters{in.dwBytesXmited,   in.dwBytesRcved,         in.dwFramesXmited,
-                            in.dwFramesRcved,   in.dwCrcErr,             in.dwTimeoutErr,
-                            in.dwAlignmentErr,  in.dwHardwareOverrunErr, in.dwFramingErr,
-                            in.dwBufferOverrunErr, in.dwCompressionRatioIn, in.dwCompressionRatioOut};
+  c.counters = WireCounters{in.dwBytesXmited, in.dwBytesRcved,       in.dwFramesXmited,       in.dwFramesRcved,
+                            in.dwCrcErr,      in.dwTimeoutErr,       in.dwAlignmentErr,       in.dwHardwareOverrunErr,
+                            in.dwFramingErr,  in.dwBufferOverrunErr, in.dwCompressionRatioIn, in.dwCompressionRatioOut};
 }
 
 // The user, interface type, client IPv4 and authentication RAS_CONNECTION_2 and _3 share.
@@ -52,7 +51,8 @@ void pppIdentity(Connection& c, const Entry& in, const PppInfo& ppp) {
   c.user = text(in.wszUserName);
   c.interface_type = interfaceTypeFromWire(static_cast<uint32_t>(in.dwInterfaceType));
   c.client_ipv4 = negotiated(ppp.ip.dwError, ppp.ip.wszRemoteAddress);
-  if (ppp.lcp.dwError == 0) c.auth_protocol = pppAuthLabel(ppp.lcp.dwAuthenticationProtocol, ppp.lcp.dwAuthenticationData);
+  if (ppp.lcp.dwError == 0)
+    c.auth_protocol = pppAuthLabel(ppp.lcp.dwAuthenticationProtocol, ppp.lcp.dwAuthenticationData);
 }
 
 // The addresses PPP_PROJECTION_INFO and IKEV2_PROJECTION_INFO share, by name.

@@ -113,8 +113,8 @@ ApiCode MprapiRouter::serverInfo(RouterHandle handle, int level, ServerInfo& out
   return NO_ERROR;
 }
 
-ApiCode MprapiRouter::enumConnections(RouterHandle handle, int level, uint32_t pref_max_len,
-                                      uint32_t& resume_handle, ConnectionPage& page) {
+ApiCode MprapiRouter::enumConnections(RouterHandle handle, int level, uint32_t pref_max_len, uint32_t& resume_handle,
+                                      ConnectionPage& page) {
   if (level < 0 || level > 3) return ERROR_INVALID_LEVEL;
   CallScope scope(*this);
   const auto& f = library_.functions();
@@ -132,10 +132,18 @@ ApiCode MprapiRouter::enumConnections(RouterHandle handle, int level, uint32_t p
     return code;
   }
   switch (level) {
-    case 0: decodeAll<RAS_CONNECTION_0>(buffer, read, decodeConnection0, page); break;
-    case 1: decodeAll<RAS_CONNECTION_1>(buffer, read, decodeConnection1, page); break;
-    case 2: decodeAll<RAS_CONNECTION_2>(buffer, read, decodeConnection2, page); break;
-    default: decodeAll<RAS_CONNECTION_3>(buffer, read, decodeConnection3, page); break;
+    case 0:
+      decodeAll<RAS_CONNECTION_0>(buffer, read, decodeConnection0, page);
+      break;
+    case 1:
+      decodeAll<RAS_CONNECTION_1>(buffer, read, decodeConnection1, page);
+      break;
+    case 2:
+      decodeAll<RAS_CONNECTION_2>(buffer, read, decodeConnection2, page);
+      break;
+    default:
+      decodeAll<RAS_CONNECTION_3>(buffer, read, decodeConnection3, page);
+      break;
   }
   resume_handle = resume;
   return code;

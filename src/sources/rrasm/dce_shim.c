@@ -2,36 +2,34 @@
  * hand-built interface table needs authservices, and credentials.h is C only. */
 #include "sources/rrasm/dce_shim.h"
 
+#include <core/ntstatus.h>
+#include <credentials.h>
+#include <dcerpc.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <param.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
 #include <talloc.h>
 #include <tevent.h>
-
-#include <core/ntstatus.h>
-#include <credentials.h>
-#include <dcerpc.h>
-#include <param.h>
+#include <unistd.h>
 #include <util/data_blob.h>
 
 struct rrasm_dce {
-  TALLOC_CTX *mem;
-  struct tevent_context *ev;
-  int wake[2];            /* cancel() writes here to wake the event loop */
+  TALLOC_CTX* mem;
+  struct tevent_context* ev;
+  int wake[2]; /* cancel() writes here to wake the event loop */
   atomic_bool cancelled;
-  bool lock_given_up;     /* the event loop released samba_lock for its current wait */
-  TALLOC_CTX *conn;       /* child of mem: everything of one connection */
-  struct dcerpc_pipe *pipe;
+  bool lock_given_up; /* the event loop released samba_lock for its current wait */
+  TALLOC_CTX* conn;   /* child of mem: everything of one connection */
+  struct dcerpc_pipe* pipe;
   struct ndr_interface_table table;
   struct ndr_interface_string_array authservices;
-  const char *authservice_names[1];
+  const char* authservice_names[1];
 };
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
@@ -61,8 +59,8 @@ static void unlock_samba(void) { pthread_mutex_unlock(&samba_lock); }
 
 /* A wait inside an open stack frame keeps the lock: another thread's frames would land on top of
  * it in the global stack. Then that wait is serialised, which is slow but never corrupt. */
-static void on_loop_trace(enum tevent_trace_point point, void *private_data) {
-  struct rrasm_dce *dce = private_data;
+static void on_loop_trace(enum tevent_trace_point point, void* private_data) {
+  struct rrasm_dce* dce = private_data;
   if (point == TEVENT_TRACE_BEFORE_WAIT) {
     if (talloc_stackframe_exists()) {
       atomic_fetch_add(&waits_holding_lock, 1);
@@ -78,8 +76,8 @@ static void on_loop_trace(enum tevent_trace_point point, void *private_data) {
 
 static void init_samba(void) { init_status = dcerpc_init(); }
 
-static void on_wake(struct tevent_context *ev, struct tevent_fd *fde, uint16_t flags, void *private_data) {
-  struct rrasm_dce *dce = private_data;
+static void on_wake(struct tevent_context* ev, struct tevent_fd* fde, uint16_t flags, void* private_data) {
+  struct rrasm_dce* dce = private_data;
   char drain[64];
   (void)ev;
   (void)fde;
@@ -88,18 +86,18 @@ static void on_wake(struct tevent_context *ev, struct tevent_fd *fde, uint16_t f
   }
 }
 
-static int dce_destructor(struct rrasm_dce *dce) {
+static int dce_destructor(struct rrasm_dce* dce) {
   if (dce->wake[0] >= 0) close(dce->wake[0]);
   if (dce->wake[1] >= 0) close(dce->wake[1]);
   return 0;
 }
 
-static rrasm_dce *new_locked(void) {
+static rrasm_dce* new_locked(void) {
   pthread_once(&init_once, init_samba);
   if (!NT_STATUS_IS_OK(init_status)) return NULL;
-  TALLOC_CTX *mem = talloc_new(NULL);
+  TALLOC_CTX* mem = talloc_new(NULL);
   if (mem == NULL) return NULL;
-  struct rrasm_dce *dce = talloc_zero(mem, struct rrasm_dce);
+  struct rrasm_dce* dce = talloc_zero(mem, struct rrasm_dce);
   if (dce == NULL) goto fail;
   dce->mem = mem;
   dce->wake[0] = dce->wake[1] = -1;
@@ -116,19 +114,19 @@ fail:
   return NULL;
 }
 
-rrasm_dce *rrasm_dce_new(void) {
+rrasm_dce* rrasm_dce_new(void) {
   lock_samba();
-  rrasm_dce *dce = new_locked();
+  rrasm_dce* dce = new_locked();
   unlock_samba();
   return dce;
 }
 
-static void disconnect_locked(rrasm_dce *dce) {
+static void disconnect_locked(rrasm_dce* dce) {
   TALLOC_FREE(dce->conn);
   dce->pipe = NULL;
 }
 
-void rrasm_dce_free(rrasm_dce *dce) {
+void rrasm_dce_free(rrasm_dce* dce) {
   if (dce == NULL) return;
   lock_samba();
   disconnect_locked(dce);
@@ -136,20 +134,20 @@ void rrasm_dce_free(rrasm_dce *dce) {
   unlock_samba();
 }
 
-void rrasm_dce_disconnect(rrasm_dce *dce) {
+void rrasm_dce_disconnect(rrasm_dce* dce) {
   lock_samba();
   disconnect_locked(dce);
   unlock_samba();
 }
 
-void rrasm_dce_cancel(rrasm_dce *dce) {
+void rrasm_dce_cancel(rrasm_dce* dce) {
   atomic_store(&dce->cancelled, true);
   const char byte = 1;
   ssize_t ignored = write(dce->wake[1], &byte, 1); /* a full pipe already wakes the loop */
   (void)ignored;
 }
 
-static void set_detail(char *detail, size_t size, const char *what, NTSTATUS status) {
+static void set_detail(char* detail, size_t size, const char* what, NTSTATUS status) {
   if (detail != NULL && size > 0) snprintf(detail, size, "%s: %s", what, nt_errstr(status));
 }
 
@@ -157,13 +155,13 @@ static void set_detail(char *detail, size_t size, const char *what, NTSTATUS sta
  * kinit itself, which would need tevent_loop_allow_nesting). Samba names neither a missing nor an
  * expiring ticket: both would fail later in SPNEGO as NT_STATUS_INVALID_PARAMETER ("no suitable
  * mechtype"). So both are checked here and reported as NT_STATUS_NO_SUCH_LOGON_SESSION. */
-static NTSTATUS use_ticket_cache(struct rrasm_dce *dce, struct cli_credentials *creds, struct loadparm_context *lp,
-                                 char *detail, size_t detail_size) {
-  const char *env = getenv("KRB5CCNAME");
-  const char *ccache_name = env != NULL ? env : "(the default one; KRB5CCNAME is not set)";
-  const char *error = NULL;
+static NTSTATUS use_ticket_cache(struct rrasm_dce* dce, struct cli_credentials* creds, struct loadparm_context* lp,
+                                 char* detail, size_t detail_size) {
+  const char* env = getenv("KRB5CCNAME");
+  const char* ccache_name = env != NULL ? env : "(the default one; KRB5CCNAME is not set)";
+  const char* error = NULL;
   enum credentials_obtained principal_obtained = CRED_UNINITIALISED;
-  struct ccache_container *ccache = NULL;
+  struct ccache_container* ccache = NULL;
   cli_credentials_set_kerberos_state(creds, CRED_USE_KERBEROS_REQUIRED, CRED_SPECIFIED);
   /* set_ccache reads the client principal from the ccache; a missing or empty one is no error to it. */
   int failed = cli_credentials_set_ccache(creds, lp, NULL, CRED_SPECIFIED, &error);
@@ -183,13 +181,13 @@ static NTSTATUS use_ticket_cache(struct rrasm_dce *dce, struct cli_credentials *
   } else {
     return NT_STATUS_OK;
   }
-  for (char *c = detail; c != NULL && *c != '\0'; ++c) {
+  for (char* c = detail; c != NULL && *c != '\0'; ++c) {
     if (*c == '\n') *c = ' '; /* Samba's error strings end in one */
   }
   return NT_STATUS_NO_SUCH_LOGON_SESSION;
 }
 
-static uint32_t connect_locked(rrasm_dce *dce, const struct rrasm_dce_params *params, char *detail,
+static uint32_t connect_locked(rrasm_dce* dce, const struct rrasm_dce_params* params, char* detail,
                                size_t detail_size) {
   NTSTATUS status;
   disconnect_locked(dce);
@@ -212,15 +210,15 @@ static uint32_t connect_locked(rrasm_dce *dce, const struct rrasm_dce_params *pa
   dce->authservices.names = dce->authservice_names;
   dce->table.authservices = &dce->authservices;
 
-  struct loadparm_context *lp = loadparm_init(dce->conn); /* defaults only: never smb.conf */
-  struct cli_credentials *creds = cli_credentials_init(dce->conn);
+  struct loadparm_context* lp = loadparm_init(dce->conn); /* defaults only: never smb.conf */
+  struct cli_credentials* creds = cli_credentials_init(dce->conn);
   if (lp == NULL || creds == NULL) {
     return NT_STATUS_V(NT_STATUS_NO_MEMORY);
   }
-  for (const char *const *opt = params->lp_options; opt != NULL && *opt != NULL; ++opt) {
-    const char *eq = strchr(*opt, '=');
+  for (const char* const* opt = params->lp_options; opt != NULL && *opt != NULL; ++opt) {
+    const char* eq = strchr(*opt, '=');
     if (eq == NULL) continue;
-    char *name = talloc_strndup(dce->conn, *opt, (size_t)(eq - *opt));
+    char* name = talloc_strndup(dce->conn, *opt, (size_t)(eq - *opt));
     if (name == NULL || !lpcfg_set_cmdline(lp, name, eq + 1)) {
       if (detail != NULL) snprintf(detail, detail_size, "Samba option \"%s\" was refused", *opt);
       return NT_STATUS_V(NT_STATUS_INVALID_PARAMETER);
@@ -258,24 +256,24 @@ static uint32_t connect_locked(rrasm_dce *dce, const struct rrasm_dce_params *pa
   return 0;
 }
 
-uint32_t rrasm_dce_connect(rrasm_dce *dce, const struct rrasm_dce_params *params, char *detail, size_t detail_size) {
+uint32_t rrasm_dce_connect(rrasm_dce* dce, const struct rrasm_dce_params* params, char* detail, size_t detail_size) {
   lock_samba();
   const uint32_t status = connect_locked(dce, params, detail, detail_size);
   unlock_samba();
   return status;
 }
 
-static uint32_t call_locked(rrasm_dce *dce, uint16_t opnum, const uint8_t *in, size_t in_size, uint8_t **out,
-                            size_t *out_size, uint32_t *fault_code) {
+static uint32_t call_locked(rrasm_dce* dce, uint16_t opnum, const uint8_t* in, size_t in_size, uint8_t** out,
+                            size_t* out_size, uint32_t* fault_code) {
   *out = NULL;
   *out_size = 0;
   *fault_code = 0;
   if (dce->pipe == NULL) return NT_STATUS_V(NT_STATUS_CONNECTION_DISCONNECTED);
-  TALLOC_CTX *call_mem = talloc_new(dce->conn);
+  TALLOC_CTX* call_mem = talloc_new(dce->conn);
   if (call_mem == NULL) return NT_STATUS_V(NT_STATUS_NO_MEMORY);
   dce->pipe->last_fault_code = 0;
-  struct tevent_req *req = dcerpc_binding_handle_raw_call_send(call_mem, dce->ev, dce->pipe->binding_handle,
-                                                               NULL, opnum, 0, in, in_size);
+  struct tevent_req* req =
+      dcerpc_binding_handle_raw_call_send(call_mem, dce->ev, dce->pipe->binding_handle, NULL, opnum, 0, in, in_size);
   if (req == NULL) {
     talloc_free(call_mem);
     return NT_STATUS_V(NT_STATUS_NO_MEMORY);
@@ -289,7 +287,7 @@ static uint32_t call_locked(rrasm_dce *dce, uint16_t opnum, const uint8_t *in, s
     }
     if (tevent_loop_once(dce->ev) != 0) break;
   }
-  uint8_t *reply = NULL;
+  uint8_t* reply = NULL;
   size_t reply_size = 0;
   uint32_t out_flags = 0;
   NTSTATUS status = dcerpc_binding_handle_raw_call_recv(req, call_mem, &reply, &reply_size, &out_flags);
@@ -311,17 +309,17 @@ static uint32_t call_locked(rrasm_dce *dce, uint16_t opnum, const uint8_t *in, s
   return 0;
 }
 
-uint32_t rrasm_dce_call(rrasm_dce *dce, uint16_t opnum, const uint8_t *in, size_t in_size,
-                        uint8_t **out, size_t *out_size, uint32_t *fault_code) {
+uint32_t rrasm_dce_call(rrasm_dce* dce, uint16_t opnum, const uint8_t* in, size_t in_size, uint8_t** out,
+                        size_t* out_size, uint32_t* fault_code) {
   lock_samba();
   const uint32_t status = call_locked(dce, opnum, in, in_size, out, out_size, fault_code);
   unlock_samba();
   return status;
 }
 
-void rrasm_dce_free_buffer(uint8_t *buffer) { free(buffer); }
+void rrasm_dce_free_buffer(uint8_t* buffer) { free(buffer); }
 
-void rrasm_dce_security(rrasm_dce *dce, int *auth_type, int *auth_level, int *transport_encrypted) {
+void rrasm_dce_security(rrasm_dce* dce, int* auth_type, int* auth_level, int* transport_encrypted) {
   *auth_type = *auth_level = *transport_encrypted = 0;
   lock_samba();
   if (dce->pipe != NULL) {
@@ -335,7 +333,7 @@ void rrasm_dce_security(rrasm_dce *dce, int *auth_type, int *auth_level, int *tr
   unlock_samba();
 }
 
-void rrasm_nt_errstr(uint32_t status, char *text, size_t text_size) {
+void rrasm_nt_errstr(uint32_t status, char* text, size_t text_size) {
   lock_samba(); /* nt_errstr formats unknown codes into a static buffer */
   snprintf(text, text_size, "%s", nt_errstr(NT_STATUS(status)));
   unlock_samba();

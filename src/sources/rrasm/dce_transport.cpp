@@ -13,8 +13,9 @@ namespace {
 void warnIfAWaitKeptTheLock() {
   static std::atomic<bool> warned{false};
   if (rrasm_dce_waits_holding_lock() == 0 || warned.exchange(true)) return;
-  logging::warn("rrasm: Samba waited for the network inside an open stack frame, holding the lock all "
-                "rrasm routers share; routers were serialised during that wait (please report this)");
+  logging::warn(
+      "rrasm: Samba waited for the network inside an open stack frame, holding the lock all "
+      "rrasm routers share; routers were serialised during that wait (please report this)");
 }
 }  // namespace
 

@@ -48,11 +48,16 @@ void checkPaging(NdrReader& r, const EnumReply& reply, bool had_resume) {
 
 bool isKnownRasiStride(int level, uint32_t stride) {
   switch (level) {
-    case 0: return stride == 1116;
-    case 1: return stride == 272 || stride == 288;
-    case 2: return stride == 828 || stride == 844;
-    case 3: return stride == 788;
-    default: return false;
+    case 0:
+      return stride == 1116;
+    case 1:
+      return stride == 272 || stride == 288;
+    case 2:
+      return stride == 828 || stride == 844;
+    case 3:
+      return stride == 788;
+    default:
+      return false;
   }
 }
 
@@ -128,7 +133,8 @@ EnumReply decodeConnectionEnum(std::span<const uint8_t> stub, uint32_t level) {
   if (entries == 0) return reply;
   if (level > 3) r.fail("the server answered an unknown level " + std::to_string(level));
   // The stride comes from the reply, so both IPX address widths decode; anything else is refused.
-  if (buffer.size() % entries != 0 || !isKnownRasiStride(static_cast<int>(level), static_cast<uint32_t>(buffer.size() / entries))) {
+  if (buffer.size() % entries != 0 ||
+      !isKnownRasiStride(static_cast<int>(level), static_cast<uint32_t>(buffer.size() / entries))) {
     r.fail(std::to_string(buffer.size()) + " buffer bytes for " + std::to_string(entries) +
            " entries is not a known RASI_CONNECTION_" + std::to_string(level) + " size");
   }

@@ -14,9 +14,9 @@
 
 namespace rras::rrasm {
 
-inline constexpr uint16_t kOpServerGetInfo = 0;        // RMprAdminServerGetInfo
-inline constexpr uint16_t kOpConnectionEnum = 1;       // RRasAdminConnectionEnum
-inline constexpr uint16_t kOpConnectionEnumEx = 45;    // RRasAdminConnectionEnumEx
+inline constexpr uint16_t kOpServerGetInfo = 0;      // RMprAdminServerGetInfo
+inline constexpr uint16_t kOpConnectionEnum = 1;     // RRasAdminConnectionEnum
+inline constexpr uint16_t kOpConnectionEnumEx = 45;  // RRasAdminConnectionEnumEx
 
 // Flat RASI_CONNECTION_n sizes a reply may use: levels 1 and 2 hold PPP_IPXCP_INFO, whose address
 // is WCHAR[16] in the spec and WCHAR[23] in the SDK header (research/rrasm-real.md §0).

@@ -11,9 +11,7 @@ void NdrWriter::u32(uint32_t v) {
   for (int shift = 0; shift < 32; shift += 8) bytes_.push_back(static_cast<uint8_t>(v >> shift));
 }
 
-void NdrReader::fail(const std::string& problem) const {
-  throw MalformedReply(what_ + ": " + problem);
-}
+void NdrReader::fail(const std::string& problem) const { throw MalformedReply(what_ + ": " + problem); }
 
 void NdrReader::need(size_t n, const char* field) {
   if (n > remaining()) {

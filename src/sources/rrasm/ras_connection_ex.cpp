@@ -36,10 +36,10 @@ Connection decodeRasConnectionEx(NdrReader& r, uint32_t index) {
   c.remote_computer = loadWideString(a, 1076, 17);
   c.quarantine_state = quarantineStateFromWire(loadU16(a, 1128));  // enum16
   WireCounters& w = c.counters;
-  uint32_t* fields[] = {&w.bytes_sent, &w.bytes_received, &w.frames_sent, &w.frames_received,
-                        &w.crc_errors, &w.timeout_errors, &w.alignment_errors,
-                        &w.hardware_overrun_errors, &w.framing_errors, &w.buffer_overrun_errors,
-                        &w.compression_ratio_in, &w.compression_ratio_out};
+  uint32_t* fields[] = {
+      &w.bytes_sent,     &w.bytes_received,        &w.frames_sent,          &w.frames_received,
+      &w.crc_errors,     &w.timeout_errors,        &w.alignment_errors,     &w.hardware_overrun_errors,
+      &w.framing_errors, &w.buffer_overrun_errors, &w.compression_ratio_in, &w.compression_ratio_out};
   for (size_t i = 0; i < std::size(fields); ++i) *fields[i] = loadU32(a, 1140 + 4 * i);
   c.tunnel_endpoint = loadWideString(a, 1192, 65);
 

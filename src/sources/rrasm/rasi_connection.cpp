@@ -48,10 +48,10 @@ Connection decodeRasiConnection(std::span<const uint8_t> e, int level) {
       c.client_ipv4 = clientIpv4(e, 48);
       const size_t counters = 224 + shift;
       WireCounters& w = c.counters;
-      uint32_t* fields[] = {&w.bytes_sent, &w.bytes_received, &w.frames_sent, &w.frames_received,
-                            &w.crc_errors, &w.timeout_errors, &w.alignment_errors,
-                            &w.hardware_overrun_errors, &w.framing_errors, &w.buffer_overrun_errors,
-                            &w.compression_ratio_in, &w.compression_ratio_out};
+      uint32_t* fields[] = {
+          &w.bytes_sent,     &w.bytes_received,        &w.frames_sent,          &w.frames_received,
+          &w.crc_errors,     &w.timeout_errors,        &w.alignment_errors,     &w.hardware_overrun_errors,
+          &w.framing_errors, &w.buffer_overrun_errors, &w.compression_ratio_in, &w.compression_ratio_out};
       for (size_t i = 0; i < std::size(fields); ++i) *fields[i] = loadU32(e, counters + 4 * i);
       break;
     }

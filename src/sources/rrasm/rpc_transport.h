@@ -29,8 +29,8 @@ struct TransportResult {
 };
 
 struct NegotiatedSecurity {
-  int auth_type = 0;   // 0 none, 9 SPNEGO, 10 NTLMSSP, 16 Kerberos
-  int auth_level = 0;  // 1 none, 5 integrity, 6 privacy
+  int auth_type = 0;                 // 0 none, 9 SPNEGO, 10 NTLMSSP, 16 Kerberos
+  int auth_level = 0;                // 1 none, 5 integrity, 6 privacy
   bool transport_encrypted = false;  // SMB3 encryption
 };
 

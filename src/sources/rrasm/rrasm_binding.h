@@ -12,8 +12,8 @@ namespace rras::rrasm {
 inline constexpr const char* kRouterPipe = "\\pipe\\ROUTER";
 
 struct BindingPlan {
-  std::string binding;                   // e.g. ncacn_np:vpn1[\pipe\ROUTER,seal]
-  std::vector<std::string> lp_options;   // "name=value"
+  std::string binding;                  // e.g. ncacn_np:vpn1[\pipe\ROUTER,seal]
+  std::vector<std::string> lp_options;  // "name=value"
 };
 
 // `pipe` is used with the np transport only (tests point it at smbd's \pipe\srvsvc).

@@ -28,15 +28,17 @@ ApiCode RrasmRouter::connect(RouterHandle& handle) {
   // A bind refused for the interface means the pipe is there (RasMan) but DIMSVC is not.
   service_running_ = code == status::kSuccess;
   if (code != status::kSuccess) {
-    logging::warn("rrasm: connect failed", {{"router", router_name_}, {"binding", plan_.binding},
-                                            {"error", apiCodeName(code)}, {"detail", r.detail}});
+    logging::warn(
+        "rrasm: connect failed",
+        {{"router", router_name_}, {"binding", plan_.binding}, {"error", apiCodeName(code)}, {"detail", r.detail}});
     return code;
   }
   const NegotiatedSecurity s = transport_->security();
-  logging::debug("rrasm: bound to DIMSVC",
-                 {{"router", router_name_}, {"binding", plan_.binding}, {"auth_type", std::to_string(s.auth_type)},
-                  {"auth_level", std::to_string(s.auth_level)},
-                  {"smb_encrypted", s.transport_encrypted ? "1" : "0"}});
+  logging::debug("rrasm: bound to DIMSVC", {{"router", router_name_},
+                                            {"binding", plan_.binding},
+                                            {"auth_type", std::to_string(s.auth_type)},
+                                            {"auth_level", std::to_string(s.auth_level)},
+                                            {"smb_encrypted", s.transport_encrypted ? "1" : "0"}});
   current_ = handle = next_handle_++;
   return status::kSuccess;
 }
@@ -81,8 +83,8 @@ ApiCode RrasmRouter::serverInfo(RouterHandle handle, int level, ServerInfo& out)
   }
 }
 
-ApiCode RrasmRouter::enumConnections(RouterHandle handle, int level, uint32_t pref_max_len,
-                                     uint32_t& resume_handle, ConnectionPage& page) {
+ApiCode RrasmRouter::enumConnections(RouterHandle handle, int level, uint32_t pref_max_len, uint32_t& resume_handle,
+                                     ConnectionPage& page) {
   page = ConnectionPage{};
   std::vector<uint8_t> reply;
   const auto lvl = static_cast<uint32_t>(level);

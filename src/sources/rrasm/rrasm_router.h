@@ -29,16 +29,15 @@ class RrasmRouter : public RouterApi {
   ApiCode connect(RouterHandle& handle) override;
   void disconnect(RouterHandle handle) override;
   ApiCode serverInfo(RouterHandle handle, int level, ServerInfo& out) override;
-  ApiCode enumConnections(RouterHandle handle, int level, uint32_t pref_max_len,
-                          uint32_t& resume_handle, ConnectionPage& page) override;
+  ApiCode enumConnections(RouterHandle handle, int level, uint32_t pref_max_len, uint32_t& resume_handle,
+                          ConnectionPage& page) override;
   ApiCode enumConnectionsEx(RouterHandle handle, uint32_t pref_max_len, uint32_t& resume_handle,
                             ConnectionPage& page) override;
   void cancel() override;
 
  private:
   // One DIMSVC call on the current binding; logs why it failed.
-  ApiCode call(RouterHandle handle, uint16_t opnum, const std::vector<uint8_t>& request,
-               std::vector<uint8_t>& reply);
+  ApiCode call(RouterHandle handle, uint16_t opnum, const std::vector<uint8_t>& request, std::vector<uint8_t>& reply);
   ApiCode malformed(const std::exception& e);
   // Decodes an enumeration reply and, on success or ERROR_MORE_DATA, takes its page and resume
   // handle; a malformed reply becomes RPC_X_BAD_STUB_DATA.

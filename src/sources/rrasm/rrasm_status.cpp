@@ -12,15 +12,22 @@ constexpr uint32_t kNtAccessDenied = 0xC0000022, kNtLogonFailure = 0xC000006D, k
 constexpr uint32_t kNtRpcUnsupportedNameSyntax = 0xC0020026, kNtRpcUnknownIf = 0xC0020012;
 constexpr uint32_t kNtRpcProcnumOutOfRange = 0xC002002E, kNtRpcBadStubData = 0xC003000C;
 // Cannot reach a DIMSVC at all: name, network, port or pipe.
-constexpr uint32_t kUnreachable[] = {0xC0000236 /* CONNECTION_REFUSED */, 0xC000023D /* HOST_UNREACHABLE */,
-                                     0xC000023C /* NETWORK_UNREACHABLE */, 0xC000023F /* PORT_UNREACHABLE */,
-                                     0xC00000CC /* BAD_NETWORK_NAME */, 0xC00000BE /* BAD_NETWORK_PATH */,
+constexpr uint32_t kUnreachable[] = {0xC0000236 /* CONNECTION_REFUSED */,
+                                     0xC000023D /* HOST_UNREACHABLE */,
+                                     0xC000023C /* NETWORK_UNREACHABLE */,
+                                     0xC000023F /* PORT_UNREACHABLE */,
+                                     0xC00000CC /* BAD_NETWORK_NAME */,
+                                     0xC00000BE /* BAD_NETWORK_PATH */,
                                      0xC0000034 /* OBJECT_NAME_NOT_FOUND: no \PIPE\ROUTER */,
-                                     0xC000003A /* OBJECT_PATH_NOT_FOUND */, 0xC0020017 /* RPC_SERVER_UNAVAILABLE */};
+                                     0xC000003A /* OBJECT_PATH_NOT_FOUND */,
+                                     0xC0020017 /* RPC_SERVER_UNAVAILABLE */};
 // The binding broke under a call: worth one reconnect.
-constexpr uint32_t kBindingLost[] = {0xC000020C /* CONNECTION_DISCONNECTED */, 0xC000020D /* CONNECTION_RESET */,
-                                     0xC000014B /* PIPE_BROKEN */, 0xC0000011 /* END_OF_FILE */,
-                                     0xC00000C3 /* INVALID_NETWORK_RESPONSE */, 0xC002001D /* RPC_PROTOCOL_ERROR */,
+constexpr uint32_t kBindingLost[] = {0xC000020C /* CONNECTION_DISCONNECTED */,
+                                     0xC000020D /* CONNECTION_RESET */,
+                                     0xC000014B /* PIPE_BROKEN */,
+                                     0xC0000011 /* END_OF_FILE */,
+                                     0xC00000C3 /* INVALID_NETWORK_RESPONSE */,
+                                     0xC002001D /* RPC_PROTOCOL_ERROR */,
                                      0xC002001B /* RPC_CALL_FAILED */};
 constexpr uint32_t kNtRpcInvalidBinding = 0xC0020003;
 
@@ -46,21 +53,31 @@ ApiCode apiCodeFromTransport(uint32_t nt_status, uint32_t fault_code) {
     return status::kRpcCallFailed;
   }
   switch (nt_status) {
-    case kNtAccessDenied: return status::kAccessDenied;
+    case kNtAccessDenied:
+      return status::kAccessDenied;
     case kNtLogonFailure:
     case kNtWrongPassword:
-    case kNtNoSuchUser: return status::kLogonFailure;
-    case kNtNoSuchLogonSession: return status::kNoSuchLogonSession;  // kerberos: true without a usable ticket
+    case kNtNoSuchUser:
+      return status::kLogonFailure;
+    case kNtNoSuchLogonSession:
+      return status::kNoSuchLogonSession;  // kerberos: true without a usable ticket
     case kNtCancelled:
-    case kNtRpcCallCancelled: return status::kCancelled;
+    case kNtRpcCallCancelled:
+      return status::kCancelled;
     case kNtIoTimeout:
-    case kNtTimeout: return status::kTimeout;
+    case kNtTimeout:
+      return status::kTimeout;
     case kNtRpcUnsupportedNameSyntax:  // bind refused: DIMSVC not registered, RemoteAccess stopped
-    case kNtRpcUnknownIf: return status::kRpcUnknownIf;
-    case kNtRpcProcnumOutOfRange: return status::kRpcProcnumOutOfRange;
-    case kNtRpcBadStubData: return status::kRpcBadStubData;
-    case kNtRpcInvalidBinding: return status::kRpcInvalidBinding;
-    default: break;
+    case kNtRpcUnknownIf:
+      return status::kRpcUnknownIf;
+    case kNtRpcProcnumOutOfRange:
+      return status::kRpcProcnumOutOfRange;
+    case kNtRpcBadStubData:
+      return status::kRpcBadStubData;
+    case kNtRpcInvalidBinding:
+      return status::kRpcInvalidBinding;
+    default:
+      break;
   }
   if (contains(kUnreachable, nt_status)) return status::kRpcServerUnavailable;
   if (contains(kBindingLost, nt_status)) return status::kRpcCallFailed;

@@ -22,9 +22,10 @@ uint64_t mix(uint64_t x) {
 }
 
 // Names from many scripts, and a few that need escaping in the exposition format.
-constexpr std::array<const char*, 16> kGivenNames = {
-    "alice", "björn", "zoë", "łukasz", "søren", "josé", "aiko", "佐藤",
-    "müller", "d'artagnan", "nguyễn", "ólafur", "renée", "Алексей", "quote\"back\\slash", "bob"};
+constexpr std::array<const char*, 16> kGivenNames = {"alice",  "björn",  "zoë",   "łukasz",  "søren",
+                                                     "josé",   "aiko",   "佐藤",  "müller",  "d'artagnan",
+                                                     "nguyễn", "ólafur", "renée", "Алексей", "quote\"back\\slash",
+                                                     "bob"};
 constexpr std::array<const char*, 3> kDomains = {"CORP", "EXAMPLE", ""};
 
 ApiCode connectErrorCode(const std::string& name) {
@@ -36,8 +37,8 @@ ApiCode connectErrorCode(const std::string& name) {
 }
 
 std::string ipv4For(uint64_t key) {
-  return "10." + std::to_string((key >> 16) & 0xFF) + "." + std::to_string((key >> 8) & 0xFF) +
-         "." + std::to_string(1 + key % 254);
+  return "10." + std::to_string((key >> 16) & 0xFF) + "." + std::to_string((key >> 8) & 0xFF) + "." +
+         std::to_string(1 + key % 254);
 }
 
 }  // namespace
@@ -136,8 +137,7 @@ void SimulatedRouter::cancel() {
 
 bool SimulatedRouter::hang(std::unique_lock<std::mutex>& lock) {
   if (config_.hang_seconds <= 0) return false;
-  cancelled_cv_.wait_for(lock, std::chrono::duration<double>(config_.hang_seconds),
-                         [this] { return cancelled_; });
+  cancelled_cv_.wait_for(lock, std::chrono::duration<double>(config_.hang_seconds), [this] { return cancelled_; });
   return cancelled_;
 }
 
@@ -163,19 +163,19 @@ ApiCode SimulatedRouter::serverInfo(RouterHandle handle, int level, ServerInfo& 
   return status::kSuccess;
 }
 
-ApiCode SimulatedRouter::enumConnections(RouterHandle handle, int level, uint32_t pref_max_len,
-                                         uint32_t& resume_handle, ConnectionPage& page) {
+ApiCode SimulatedRouter::enumConnections(RouterHandle handle, int level, uint32_t pref_max_len, uint32_t& resume_handle,
+                                         ConnectionPage& page) {
   if (level < 0 || level > 3) return status::kInvalidLevel;
   return enumerate(handle, level, pref_max_len, resume_handle, page);
 }
 
-ApiCode SimulatedRouter::enumConnectionsEx(RouterHandle handle, uint32_t pref_max_len,
-                                           uint32_t& resume_handle, ConnectionPage& page) {
+ApiCode SimulatedRouter::enumConnectionsEx(RouterHandle handle, uint32_t pref_max_len, uint32_t& resume_handle,
+                                           ConnectionPage& page) {
   return enumerate(handle, -1, pref_max_len, resume_handle, page);
 }
 
-ApiCode SimulatedRouter::enumerate(RouterHandle handle, int level, uint32_t pref_max_len,
-                                   uint32_t& resume_handle, ConnectionPage& page) {
+ApiCode SimulatedRouter::enumerate(RouterHandle handle, int level, uint32_t pref_max_len, uint32_t& resume_handle,
+                                   ConnectionPage& page) {
   std::unique_lock lock(mu_);
   page = ConnectionPage{};
   if (ApiCode code = checkHandle(handle)) return code;
@@ -199,8 +199,7 @@ ApiCode SimulatedRouter::enumerate(RouterHandle handle, int level, uint32_t pref
       level < 0 ? wire::kRasConnectionExSize : wire::kRasiConnectionSize[static_cast<size_t>(level)];
   const size_t start = std::min<size_t>(resume_handle, members_.size());
   const size_t remaining = members_.size() - start;
-  const auto take =
-      static_cast<size_t>(std::min<uint64_t>(remaining, wire::entriesPerPage(pref_max_len, entry_size)));
+  const auto take = static_cast<size_t>(std::min<uint64_t>(remaining, wire::entriesPerPage(pref_max_len, entry_size)));
   page.entries.reserve(take);
   for (size_t i = start; i < start + take; ++i) page.entries.push_back(describe(members_[i], level, now));
   page.entries_read = static_cast<uint32_t>(take);
@@ -223,8 +222,7 @@ Connection SimulatedRouter::describe(const Member& m, int level, double now) con
   // Users drawn from a pool four times the population: some users hold several connections.
   const uint64_t pool = std::max<uint64_t>(1, uint64_t{config_.connections} * 4);
   const uint64_t user_index = mix(key ^ 0x5EED) % pool;
-  const std::string user = std::string(kGivenNames[user_index % kGivenNames.size()]) + "." +
-                            std::to_string(user_index);
+  const std::string user = std::string(kGivenNames[user_index % kGivenNames.size()]) + "." + std::to_string(user_index);
   const double elapsed = std::max(0.0, now - m.start);
 
   if (level == 0 || level < 0) {
@@ -268,8 +266,8 @@ Connection SimulatedRouter::describe(const Member& m, int level, double now) con
   }
   if (level < 0) {
     c.protocol = ikev2 ? "ikev2" : "ppp";
-    c.tunnel_endpoint = key % 5 == 0 ? "2001:db8::" + std::to_string(key % 9999)
-                                     : "203.0.113." + std::to_string(1 + key % 254);
+    c.tunnel_endpoint =
+        key % 5 == 0 ? "2001:db8::" + std::to_string(key % 9999) : "203.0.113." + std::to_string(1 + key % 254);
   }
   return c;
 }

@@ -22,8 +22,8 @@ class SimulatedRouter : public RouterApi {
   ApiCode connect(RouterHandle& handle) override;
   void disconnect(RouterHandle handle) override;
   ApiCode serverInfo(RouterHandle handle, int level, ServerInfo& out) override;
-  ApiCode enumConnections(RouterHandle handle, int level, uint32_t pref_max_len,
-                          uint32_t& resume_handle, ConnectionPage& page) override;
+  ApiCode enumConnections(RouterHandle handle, int level, uint32_t pref_max_len, uint32_t& resume_handle,
+                          ConnectionPage& page) override;
   ApiCode enumConnectionsEx(RouterHandle handle, uint32_t pref_max_len, uint32_t& resume_handle,
                             ConnectionPage& page) override;
   void cancel() override;
@@ -38,8 +38,8 @@ class SimulatedRouter : public RouterApi {
     double start;  // wall-clock seconds
   };
   // Picks a page of the population; level -1 means RAS_CONNECTION_EX.
-  ApiCode enumerate(RouterHandle handle, int level, uint32_t pref_max_len,
-                    uint32_t& resume_handle, ConnectionPage& page);
+  ApiCode enumerate(RouterHandle handle, int level, uint32_t pref_max_len, uint32_t& resume_handle,
+                    ConnectionPage& page);
   ApiCode checkHandle(RouterHandle handle) const;
   bool hang(std::unique_lock<std::mutex>& lock);
   void advanceClock(double now);

@@ -47,7 +47,7 @@ std::mutex g_mu;
 Settings g_settings;
 std::set<void*> g_buffers;
 LONG g_enum_calls = 0;
-int g_servers = 0;  // open server handles
+int g_servers = 0;    // open server handles
 char g_server_token;  // its address is the one valid server handle
 
 DWORD envNumber(const char* name, DWORD fallback) {
@@ -171,16 +171,19 @@ DWORD WINAPI MprAdminConnectionEnum(RAS_SERVER_HANDLE server, DWORD level, LPBYT
   if (level > 3) return ERROR_INVALID_LEVEL;
   if (level > max_level) return level_error;
   switch (level) {
-    case 0: return enumerate<RAS_CONNECTION_0>(server, buffer, pref_max_len, read, total, resume, fillLevel0);
-    case 1: return enumerate<RAS_CONNECTION_1>(server, buffer, pref_max_len, read, total, resume, fillLevel1);
-    case 2: return enumerate<RAS_CONNECTION_2>(server, buffer, pref_max_len, read, total, resume, fillLevel2);
-    default: return enumerate<RAS_CONNECTION_3>(server, buffer, pref_max_len, read, total, resume, fillLevel3);
+    case 0:
+      return enumerate<RAS_CONNECTION_0>(server, buffer, pref_max_len, read, total, resume, fillLevel0);
+    case 1:
+      return enumerate<RAS_CONNECTION_1>(server, buffer, pref_max_len, read, total, resume, fillLevel1);
+    case 2:
+      return enumerate<RAS_CONNECTION_2>(server, buffer, pref_max_len, read, total, resume, fillLevel2);
+    default:
+      return enumerate<RAS_CONNECTION_3>(server, buffer, pref_max_len, read, total, resume, fillLevel3);
   }
 }
 
 DWORD WINAPI MprAdminConnectionEnumEx(RAS_SERVER_HANDLE server, PMPRAPI_OBJECT_HEADER header, DWORD pref_max_len,
-                                      LPDWORD read, LPDWORD total, PRAS_CONNECTION_EX* connections,
-                                      LPDWORD resume) {
+                                      LPDWORD read, LPDWORD total, PRAS_CONNECTION_EX* connections, LPDWORD resume) {
   if (!header || header->revision != MPRAPI_RAS_CONNECTION_OBJECT_REVISION_1 ||
       header->type != MPRAPI_OBJECT_TYPE_RAS_CONNECTION_OBJECT || header->size != sizeof(RAS_CONNECTION_EX)) {
     return ERROR_INVALID_PARAMETER;
@@ -189,8 +192,8 @@ DWORD WINAPI MprAdminConnectionEnumEx(RAS_SERVER_HANDLE server, PMPRAPI_OBJECT_H
     std::lock_guard lock(g_mu);
     if (g_settings.ex_error) return g_settings.ex_error;
   }
-  return enumerate<RAS_CONNECTION_EX>(server, reinterpret_cast<LPBYTE*>(connections), pref_max_len, read, total,
-                                      resume, fillEx);
+  return enumerate<RAS_CONNECTION_EX>(server, reinterpret_cast<LPBYTE*>(connections), pref_max_len, read, total, resume,
+                                      fillEx);
 }
 
 // Test hooks.
