@@ -10,7 +10,7 @@ packages=(
   prometheus        # real Prometheus server and promtool for the integration tests
   python3 curl
   python3-yaml      # rule and dashboard tests read YAML
-  clang-tidy        # static checks (ctest label lint)
+  clang-tidy clang-format   # static checks and the format gate (ctest label lint)
   # rrasm source (Linux): Samba's DCE/RPC client libraries, sd_notify, the .deb, and its tests
   samba-dev libtalloc-dev libtevent-dev libsystemd-dev
   python3-impacket  # the fake DIMSVC (system python)
