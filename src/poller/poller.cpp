@@ -10,11 +10,9 @@
 #include <shared_mutex>
 #include <thread>
 
-#include "config/config_loader.h"
 #include "log/logger.h"
 #include "poller/background_priority.h"
-#include "router/connection_tracker.h"
-#include "router/enumerator.h"
+#include "poller/router_poll.h"
 
 namespace rras {
 
@@ -28,28 +26,21 @@ SteadyClock::duration seconds(double s) {
 
 double steadySeconds() { return std::chrono::duration<double>(SteadyClock::now().time_since_epoch()).count(); }
 
-RouterSnapshot identity(const RouterConfig& config) {
-  RouterSnapshot s;
-  s.router = config.name;
-  s.source = config.source;
-  s.server = config.server;
-  return s;
-}
-
 }  // namespace
 
 struct Poller::Worker {
-  explicit Worker(PollTarget t)
+  Worker(PollTarget t, const WallClock& clock)
       : config(std::move(t.config)),
         api(std::move(t.api)),
-        enumerator(*api, EnumeratorOptions{config.poll.page_size_bytes, config.poll.max_level, 100000}),
+        poll(config, *api, clock, steadySeconds),
         rng(std::hash<std::string>{}(config.name)) {}
 
   RouterConfig config;
   std::unique_ptr<RouterApi> api;
-  Enumerator enumerator;      // worker thread only
-  ConnectionTracker tracker;  // worker thread only
-  std::mt19937_64 rng;        // worker thread only
+  // collect() and reset() on the worker thread only; its accounting under `mu`, by the worker
+  // or the watchdog.
+  RouterPoll poll;
+  std::mt19937_64 rng;  // worker thread only
   std::thread thread;
 
   // Held while deciding and publishing a poll's outcome, by the worker or by the watchdog, so
@@ -61,13 +52,8 @@ struct Poller::Worker {
   bool expired = false;  // the watchdog published a deadline failure for the poll in flight
   SteadyClock::time_point deadline;
   double poll_start = 0;  // wall clock
-  uint32_t consecutive_failures = 0;
   bool published = false;
   bool done = false;
-  std::string level;
-  double last_success_time = 0;
-  RouterTotals totals;
-  std::map<std::string, uint64_t> poll_errors;
   bool removed = false;  // guarded by State::mu
 
   double jitter() { return std::uniform_real_distribution<double>(-1.0, 1.0)(rng); }
@@ -111,25 +97,6 @@ struct Poller::State {
     return !cv.wait_for(lock, d, [&] { return stopping || w.removed; });
   }
 
-  RouterSnapshot failureSnapshot(Worker& w, PollError error, double start, double duration) {
-    // Caller holds w.mu.
-    ++w.consecutive_failures;
-    ++w.poll_errors[error.name];
-    RouterSnapshot s = identity(w.config);
-    s.up = false;
-    s.level = w.level;
-    s.poll_end_time = start + duration;
-    s.poll_duration_seconds = duration;
-    s.last_success_time = w.last_success_time;
-    s.totals = w.totals;
-    s.poll_errors = w.poll_errors;
-    if (w.consecutive_failures == 1 || logging::enabled(logging::Level::kDebug)) {
-      logging::warn("poll failed", {{"router", w.config.name}, {"error", error.name}, {"detail", error.message}});
-    }
-    s.error = std::move(error);
-    return s;
-  }
-
   // Caller holds w.publish_mu.
   void publishSafely(Worker& w, RouterSnapshot snapshot) {
     {
@@ -148,38 +115,6 @@ struct Poller::State {
     wake();
   }
 
-  // One poll: enumerate, then widen counters and aggregate; any exception fails the poll only.
-  RouterSnapshot pollRouter(Worker& w, SteadyClock::time_point steady_start) {
-    EnumerationResult result;
-    RouterSnapshot s = identity(w.config);
-    try {
-      result = w.enumerator.poll();
-      if (!result.error) {
-        const double now = clock();
-        const double duration = std::chrono::duration<double>(SteadyClock::now() - steady_start).count();
-        s.connections = w.tracker.update(std::move(result.connections), now, steadySeconds(), duration);
-        s.aggregates = computeAggregates(s.connections);
-        s.up = true;
-        s.level = result.level;
-        s.poll_end_time = now;
-        s.last_success_time = now;
-        s.pages = result.pages;
-        s.duplicates_dropped = result.duplicates_dropped;
-        s.dropped_between_levels = result.dropped_between_levels;
-        s.server_info = result.server_info;
-        s.totals = w.tracker.totals();
-      }
-    } catch (const std::exception& e) {
-      w.enumerator.reset();
-      result.error = PollError::guard("INTERNAL_ERROR", std::string("the poll raised an exception: ") + e.what());
-    }
-    if (result.error) {
-      s = RouterSnapshot{};
-      s.error = std::move(result.error);  // the caller builds the failure snapshot
-    }
-    return s;
-  }
-
   void workerLoop(Worker& w, bool once) {
     lowerThisThreadPriority();
     const double interval = w.config.poll.interval_seconds;
@@ -195,7 +130,7 @@ struct Poller::State {
         w.poll_start = wall_start = clock();
         w.deadline = steady_start + seconds(w.config.poll.timeout_seconds);
       }
-      RouterSnapshot s = pollRouter(w, steady_start);
+      RouterSnapshot s = w.poll.collect();
       const double duration = std::chrono::duration<double>(SteadyClock::now() - steady_start).count();
       {
         std::lock_guard publishing(w.publish_mu);
@@ -206,20 +141,13 @@ struct Poller::State {
           if (w.expired) {
             // The watchdog has published the deadline failure; this late result is dropped.
           } else if (s.error) {
-            snapshot = failureSnapshot(w, std::move(*s.error), wall_start, duration);
+            snapshot = w.poll.failed(std::move(*s.error), wall_start, duration);
           } else {
-            if (w.consecutive_failures > 0) logging::info("poll succeeded again", {{"router", w.config.name}});
-            w.consecutive_failures = 0;
-            w.level = s.level;
-            w.last_success_time = s.last_success_time;
-            w.totals = s.totals;
-            s.poll_errors = w.poll_errors;
-            s.poll_duration_seconds = duration;
-            snapshot = std::move(s);
+            snapshot = w.poll.succeeded(std::move(s), duration);
           }
         }
         if (!snapshot) {
-          w.enumerator.reset();  // the abandoned call may have left the binding in any state
+          w.poll.reset();  // the abandoned call may have left the binding in any state
         } else {
           logging::debug("poll finished", {{"router", w.config.name},
                                            {"up", snapshot->up ? "1" : "0"},
@@ -242,7 +170,7 @@ struct Poller::State {
       uint32_t failures = 0;
       {
         std::lock_guard lock(w.mu);
-        failures = w.consecutive_failures;
+        failures = w.poll.consecutiveFailures();
       }
       const auto wake_at = steady_start + seconds(nextDelay(interval, failures, w.jitter()));
       go = sleepFor(w, std::max(wake_at - SteadyClock::now(), SteadyClock::duration::zero()));
@@ -279,12 +207,7 @@ struct Poller::State {
           std::lock_guard lock(w.mu);
           if (!w.in_poll || w.expired || now < w.deadline) continue;
           w.expired = true;
-          snapshot = failureSnapshot(w,
-                                     PollError::guard("POLL_DEADLINE_EXCEEDED",
-                                                      "the poll did not finish within poll_timeout (" +
-                                                          formatDuration(w.config.poll.timeout_seconds) +
-                                                          "): the router or the network hangs; the call was cancelled"),
-                                     w.poll_start, w.config.poll.timeout_seconds);
+          snapshot = w.poll.deadlineExceeded(w.poll_start);
         }
         publishSafely(w, std::move(*snapshot));
         publishing.unlock();
@@ -298,7 +221,7 @@ Poller::Poller(std::vector<PollTarget> targets, PublishFn publish, WallClock clo
     : state_(std::make_shared<State>()) {
   state_->publish = std::move(publish);
   state_->clock = std::move(clock);
-  for (auto& t : targets) state_->workers.push_back(std::make_shared<Worker>(std::move(t)));
+  for (auto& t : targets) state_->workers.push_back(std::make_shared<Worker>(std::move(t), state_->clock));
 }
 
 Poller::~Poller() { stop(); }
@@ -396,7 +319,7 @@ void Poller::add(std::vector<PollTarget> targets) {
     running = state_->running && !state_->polling_once;
   }
   for (auto& t : targets) {
-    auto worker = std::make_shared<Worker>(std::move(t));
+    auto worker = std::make_shared<Worker>(std::move(t), state_->clock);
     if (running) State::startThread(state_, worker, false);
     state_->workers.push_back(std::move(worker));
   }

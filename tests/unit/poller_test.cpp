@@ -100,21 +100,6 @@ TEST(PollerTest, RunOnceReturnsWhenEveryRouterPublished) {
   EXPECT_EQ(rec.of("hung")[0].error->name, "POLL_DEADLINE_EXCEEDED");
 }
 
-TEST(PollerTest, FailedRouterKeepsCountersAndErrorCountsAcrossPolls) {
-  SimulatorConfig denied;
-  denied.connect_error = "access_denied";
-  Recorder rec;
-  Poller poller(targets({router("denied", 0.05, 0.05, denied)}, wall()), rec.fn(), wall());
-  poller.start();
-  std::this_thread::sleep_for(std::chrono::milliseconds(400));
-  poller.stop();
-  const auto snaps = rec.of("denied");
-  ASSERT_GE(snaps.size(), 2u);
-  for (size_t i = 0; i < snaps.size(); ++i) {
-    EXPECT_EQ(snaps[i].poll_errors.at("ERROR_ACCESS_DENIED"), i + 1);
-  }
-}
-
 // A source whose calls throw: a decoder bug or an allocation failure inside one router.
 class ThrowingApi : public SimulatedRouter {
  public:
