@@ -8,7 +8,7 @@
 
 #include "build_info.h"
 #include "log/logger.h"
-#include "sources/source_factory.h"
+#include "sources/source_table.h"
 
 namespace rras {
 

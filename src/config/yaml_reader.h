@@ -9,19 +9,23 @@
 #include <filesystem>
 #include <initializer_list>
 #include <set>
+#include <span>
 #include <sstream>
 #include <string>
 #include <string_view>
 
 namespace rras {
 
-inline std::string joinNames(std::initializer_list<std::string_view> names) {
+inline std::string joinNames(std::span<const std::string_view> names) {
   std::string out;
   for (auto n : names) {
     if (!out.empty()) out += ", ";
     out += n;
   }
   return out;
+}
+inline std::string joinNames(std::initializer_list<std::string_view> names) {
+  return joinNames(std::span<const std::string_view>(names.begin(), names.size()));
 }
 
 // Error: the exception type the loader throws (ConfigError, WebConfigError).
@@ -46,6 +50,9 @@ class YamlReader {
   // A mapping whose keys are all in `allowed` and appear once, none without a value.
   void expectMap(const YAML::Node& node, const std::string& path,
                  std::initializer_list<std::string_view> allowed) const {
+    expectMap(node, path, std::span<const std::string_view>(allowed.begin(), allowed.size()));
+  }
+  void expectMap(const YAML::Node& node, const std::string& path, std::span<const std::string_view> allowed) const {
     if (!node.IsMap()) fail(node, path, "expected a mapping, got " + kind(node));
     std::set<std::string> seen;
     for (const auto& kv : node) {
