@@ -1,11 +1,14 @@
 #!/usr/bin/python3
 """A fake DIMSVC (MS-RRASM) for the rrasm integration tests, on Debian's python3-impacket.
 
-Serves RMprAdminServerGetInfo (opnum 0), RRasAdminConnectionEnum (opnum 1) and
+Serves RMprAdminServerGetInfo (opnum 0), RRasAdminConnectionEnum (opnum 1), RRasAdminPortEnum
+(opnum 4, level 0: RASI_PORT_0), RRouterInterfaceEnum (opnum 20, level 0: MPRI_INTERFACE_0) and
 RRasAdminConnectionEnumEx (opnum 45) from a scenario file (JSON) over ncacn_ip_tcp on 127.0.0.1
 and, with --smb-port, also as \\PIPE\\ROUTER behind impacket's SMB server (NTLMv2, SMB signing).
 Replies are laid out here with struct at the offsets of research/rrasm.md §2.3 and
-rrasm-real.md §5.2 (NDR20: no trailing gaps), independently of the exporter's C++ decoder.
+rrasm-real.md §5.2 (NDR20: no trailing gaps), and for opnums 4 and 20 at the [MS-RRASM]
+2.2.1.2.75 / 2.2.1.2.81 offsets (tests/reference_dimsvc/README.md), independently of the
+exporter's C++ decoder and of the reference's C structs.
 The reference router (tests/reference_dimsvc: widl + Wine's rpcrt4) is the authority on layout;
 this fake stays for what Wine cannot do: SMB named pipes, faults mid-reply, hangs.
 
@@ -17,20 +20,35 @@ Scenario keys (all optional but "connections"):
   page_entries       at most this many entries per page (tiny pages)
   status             a Win32 status every call returns (5 access denied, 903 DDM not running)
   hang_opnums        opnums never answered (the call hangs until the client gives up)
-  unsorted           serve entries out of handle order (a fixed permutation, the same at every
-                     level and page), as a real server may
+  unsorted           serve entries (connections, interfaces, ports) out of handle order (a fixed
+                     permutation, the same at every level and page), as a real server may
   refuse             {call: code}: the call answers this Win32 status, where call is "ex",
-                     "level0".."level3" or "info0".."info2"; "ex": 1745 answers the fault
-                     nca_op_rng_error as a server without opnum 45
+                     "level0".."level3", "info0".."info2", "interfaces0" (opnum 20) or "ports0"
+                     (opnum 4); "ex": 1745 answers the fault nca_op_rng_error as a server without
+                     opnum 45
   fault              {call: code}: the first such call fails with a DCE/RPC fault of this status
                      (e.g. 1726 RPC_S_CALL_FAILED, 1722, 1702); later calls are answered
-  short_buffer       {call: bytes}: opnum 0 / opnum 1 answers success with a buffer this long
-                     (one entry claimed for opnum 1), shorter than the level's struct
+  short_buffer       {call: bytes}: opnum 0 / opnum 1 answers success with a buffer of this many
+                     zero bytes (one entry claimed for opnum 1), shorter than the level's struct;
+                     opnum 4 / 20 ("ports0", "interfaces0") answer the first bytes of the real
+                     first entry (zero-filled past it), one entry claimed, as the reference does
   server             {uptime, total_ports, ports_in_use, pptp, l2tp, sstp}
   connections        [{handle, interface, user, domain, computer, interface_name, duration,
                        flags, if_type, ikev2, ipv4, ipv6_prefix, ipv6_iid (16 hex digits),
                        auth ("pap", "chap", "mschap", "mschapv2", "eap"; IKEv2: "cert", "eap"),
                        tunnel_endpoint, quarantine, counters: [12 numbers]}]
+  interfaces         [{handle, name, enabled (bool), type (ROUTER_INTERFACE_TYPE, 2 = full router:
+                       two-way demand-dial), state (ROUTER_CONNECTION_STATE: 0 unreachable,
+                       1 disconnected, 2 connecting, 3 connected), unreachability (bit mask),
+                       last_error}]: opnum 20
+  ports              [{handle, connection, condition (RAS_PORT_CONDITION: 0 non-operational,
+                       1 disconnected, 2 calling back, 3 listening, 4 authenticating,
+                       5 authenticated, 6 initializing), calls, duration, name, media,
+                       device_name, device_type}]: opnum 4 (hRasConnection 0xFFFFFFFF: all,
+                       else the ports whose connection it is)
+                     Missing numbers are 0 (enabled: true), missing texts empty. page_entries and
+                     status apply to opnums 4 and 20 as to opnum 1; both answer level 0 only
+                     (else ERROR_INVALID_LEVEL)
 
 Listens on 127.0.0.1 only; exits by itself after --lifetime seconds. Prints "READY <tcp> <smb>".
 Workarounds for impacket 0.10 (research/rrasm.md §4): per-fragment headers, full-size fault PDUs,
@@ -118,6 +136,34 @@ def rasi(c, level, ipx):
     return bytes(buf)
 
 
+MPRI_INTERFACE_0_SIZE, RASI_PORT_0_SIZE = 540, 380
+
+
+def mpri_interface_0(it):
+    """MPRI_INTERFACE_0 (2.2.1.2.81), 32-bit C layout: wszInterfaceName[257], 2 alignment bytes,
+    dwInterface, fEnabled, dwIfType, dwConnectionState (4-byte enums), fUnReachabilityReasons,
+    dwLastError."""
+    buf = bytearray(MPRI_INTERFACE_0_SIZE)
+    wide(buf, 0, it.get("name", ""), 257)
+    put(buf, 516, "6I", it["handle"], 1 if it.get("enabled", True) else 0, it.get("type", 0), it.get("state", 0),
+        it.get("unreachability", 0), it.get("last_error", 0))
+    return bytes(buf)
+
+
+def rasi_port_0(pt):
+    """RASI_PORT_0 (2.2.1.2.75): dwPort, dwConnection, dwPortCondition (4-byte enum),
+    dwTotalNumberOfCalls, dwConnectDuration, then wszPortName[17] @20, wszMediaName[17] @54,
+    wszDeviceName[129] @88, wszDeviceType[17] @346; 380 bytes."""
+    buf = bytearray(RASI_PORT_0_SIZE)
+    put(buf, 0, "5I", pt["handle"], pt.get("connection", 0), pt.get("condition", 0), pt.get("calls", 0),
+        pt.get("duration", 0))
+    wide(buf, 20, pt.get("name", ""), 17)
+    wide(buf, 54, pt.get("media", ""), 17)
+    wide(buf, 88, pt.get("device_name", ""), 129)
+    wide(buf, 346, pt.get("device_type", ""), 17)
+    return bytes(buf)
+
+
 def ras_connection_ex(c):
     """One RAS_CONNECTION_EX_IDL element in NDR20, starting 8-aligned: tag, arm, inner union, handles.
 
@@ -163,10 +209,16 @@ def ras_connection_ex(c):
 class Dimsvc:
     def __init__(self, scenario):
         self.s = scenario
-        self.connections = sorted(scenario.get("connections", []), key=lambda c: c["handle"])
-        if scenario.get("unsorted"):  # odd positions from the end, then even ones: never sorted
-            self.connections = self.connections[1::2][::-1] + self.connections[0::2]
+        self.connections = self.serving_order(scenario.get("connections", []))
+        self.interfaces = self.serving_order(scenario.get("interfaces", []))
+        self.ports = self.serving_order(scenario.get("ports", []))
         self.faulted = set()
+
+    def serving_order(self, items):
+        items = sorted(items, key=lambda c: c["handle"])
+        if self.s.get("unsorted"):  # odd positions from the end, then even ones: never sorted
+            items = items[1::2][::-1] + items[0::2]
+        return items
 
     def failure(self, call):
         """(kind, code) for the scenario's refusal or one-off fault of `call`, else None."""
@@ -178,9 +230,9 @@ class Dimsvc:
             return ('fault', NCA_OP_RNG_ERROR) if code == 1745 else ('status', code)
         return None
 
-    def page(self, pref_max, resume, entry_size):
+    def page(self, pref_max, resume, entry_size, items=None):
         """MS-RRASM 3.1.4.46: -1 = all; fewer bytes than one entry = none; else one more than fits."""
-        remaining = self.connections[resume:]
+        remaining = (self.connections if items is None else items)[resume:]
         if pref_max == 0xFFFFFFFF:
             take = len(remaining)
         elif pref_max < entry_size:
@@ -240,6 +292,51 @@ class Dimsvc:
                            ERROR_MORE_DATA if more else 0)
         return out
 
+    def flat_enum(self, stub, offset, level, call, items, entry_size, layout):
+        """Opnums 4 and 20: the DIM_INFORMATION_CONTAINER at `offset` of the request, then
+        dwPreferedMaximumLength and the [in, out, unique] resume handle; level 0 only. Faults
+        (once), then the scenario-wide status, then refusals, as the reference orders them."""
+        size, ptr = struct.unpack_from('<II', stub, offset)
+        offset += 8
+        if ptr:  # a buffer the caller MUST NOT send: its conformant bytes, padded to 4
+            offset += 4 + size + (-size % 4)
+        pref_max, resume_ptr = struct.unpack_from('<II', stub, offset)
+        resume = struct.unpack_from('<I', stub, offset + 8)[0] if resume_ptr else 0
+        failed = self.failure(call) if level == 0 else None
+        if failed and failed[0] == 'fault':
+            return failed
+        status = self.s.get("status", 0) or (failed[1] if failed else 0)
+        if not status and level != 0:
+            status = ERROR_INVALID_LEVEL
+
+        def reply(buffer, read, total, next_resume, status):
+            tail = struct.pack('<II', 0x20004, next_resume) if resume_ptr else struct.pack('<I', 0)
+            return self.container(buffer) + struct.pack('<II', read, total) + tail + struct.pack('<I', status)
+
+        if status:
+            return reply(b'', 0, 0, resume, status)
+        short = self.s.get("short_buffer", {}).get(call)
+        if short is not None:  # one entry claimed: the first bytes of the first one from `resume`
+            first = layout(items[resume]) if resume < len(items) else b''
+            return reply((first + bytes(short))[:short], 1, 1, 0, 0)
+        entries, total, next_resume, more = self.page(pref_max, resume, entry_size, items)
+        return reply(b''.join(layout(x) for x in entries), len(entries), total, next_resume,
+                     ERROR_MORE_DATA if more else 0)
+
+    def interface_enum(self, stub):
+        """RRouterInterfaceEnum (opnum 20, 3.1.4.21): dwLevel, pInfoStruct, prefmax, resume."""
+        (level,) = struct.unpack_from('<I', stub, 0)
+        return self.flat_enum(stub, 4, level, "interfaces0", self.interfaces, MPRI_INTERFACE_0_SIZE,
+                              mpri_interface_0)
+
+    def port_enum(self, stub):
+        """RRasAdminPortEnum (opnum 4, 3.1.4.5): dwLevel, hRasConnection, pInfoStruct, prefmax,
+        resume. hRasConnection 0xFFFFFFFF (INVALID_HANDLE_VALUE): every port; else that
+        connection's ports."""
+        level, connection = struct.unpack_from('<II', stub, 0)
+        ports = [p for p in self.ports if connection == 0xFFFFFFFF or p.get("connection", 0) == connection]
+        return self.flat_enum(stub, 8, level, "ports0", ports, RASI_PORT_0_SIZE, rasi_port_0)
+
     @staticmethod
     def container(buffer):
         """DIM_INFORMATION_CONTAINER: size, referent, then the conformant bytes padded to 4."""
@@ -281,7 +378,8 @@ class DimsvcServer(rpcrt.DCERPCServer):
         self._sock = socket.socket()
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._sock.bind(('127.0.0.1', 0))
-        calls = {0: dimsvc.server_get_info, 1: dimsvc.connection_enum}
+        calls = {0: dimsvc.server_get_info, 1: dimsvc.connection_enum, 4: dimsvc.port_enum,
+                 20: dimsvc.interface_enum}
         if enum_ex:
             calls[45] = dimsvc.connection_enum_ex
         self.addCallbacks(DIMSVC, '\\PIPE\\ROUTER', calls)

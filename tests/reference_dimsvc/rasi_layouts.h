@@ -1,9 +1,11 @@
 /*
- * The flat structs opnums 0 and 1 carry in DIM_INFORMATION_CONTAINER.pBuffer, declared as C
- * structs from [MS-RRASM] 2.2.1.2.x. The spec defines pBuffer as bytes, so no NDR engine lays
+ * The flat structs opnums 0, 1, 4 and 20 carry in DIM_INFORMATION_CONTAINER.pBuffer, declared as
+ * C structs from [MS-RRASM] 2.2.1.2.x. The spec defines pBuffer as bytes, so no NDR engine lays
  * these out: a server copies its C structs, handles as DWORD, enums as 4-byte C enums, natural
  * alignment. Declared here with DWORD handles, they have the 32-bit layout on this x64 build
- * too; the _Static_asserts pin the sizes research/rrasm.md §2.3 derives.
+ * too; the _Static_asserts pin the sizes research/rrasm.md §2.3 derives and, for RASI_PORT_0
+ * and MPRI_INTERFACE_0, the offsets and sizes their spec declarations give (README.md, "Opnums
+ * 4 and 20").
  *
  * PPP_IPXCP_INFO.wszAddress is [16] in the spec and [IPXADDRESSLEN + 1] = [23] in the SDK
  * (rrasm-real.md §4.3): both variants exist, picked per scenario (ipx_chars).
@@ -175,7 +177,32 @@ typedef struct {
   FILETIME timer;
 } REF_RASI_CONNECTION_3;
 
+/* 2.2.1.2.75: opnum 4 (RRasAdminPortEnum, 3.1.4.5) level 0. */
+typedef struct {
+  DWORD dwPort;
+  DWORD dwConnection;
+  RAS_PORT_CONDITION dwPortCondition;
+  DWORD dwTotalNumberOfCalls;
+  DWORD dwConnectDuration;
+  WCHAR wszPortName[17];
+  WCHAR wszMediaName[17];
+  WCHAR wszDeviceName[129];
+  WCHAR wszDeviceType[17];
+} REF_RASI_PORT_0;
+
+/* 2.2.1.2.81: opnum 20 (RRouterInterfaceEnum, 3.1.4.21) level 0. */
+typedef struct {
+  WCHAR wszInterfaceName[257];
+  DWORD dwInterface;
+  BOOL fEnabled;
+  ROUTER_INTERFACE_TYPE dwIfType;
+  ROUTER_CONNECTION_STATE dwConnectionState;
+  DWORD fUnReachabilityReasons;
+  DWORD dwLastError;
+} REF_MPRI_INTERFACE_0;
+
 _Static_assert(sizeof(ROUTER_INTERFACE_TYPE) == 4, "a C enum is 4 bytes in the flat buffers");
+_Static_assert(sizeof(ROUTER_CONNECTION_STATE) == 4 && sizeof(RAS_PORT_CONDITION) == 4, "4-byte C enums");
 _Static_assert(sizeof(REF_MPR_SERVER_0) == 16 && sizeof(REF_MPR_SERVER_1) == 16 && sizeof(REF_MPR_SERVER_2) == 24,
                "MPR_SERVER_n");
 _Static_assert(sizeof(REF_RASI_CONNECTION_0) == 1116, "RASI_CONNECTION_0");
@@ -186,6 +213,22 @@ _Static_assert(offsetof(REF_RASI_CONNECTION_3, PppInfo3.ipv6) == 664, "RASI_CONN
 _Static_assert(offsetof(REF_RASI_CONNECTION_3, rasQuarState) == 776, "RASI_CONNECTION_3 offsets");
 _Static_assert(offsetof(REF_RASI_CONNECTION_2_16, PppInfo2.lcp) == 784, "RASI_CONNECTION_2 offsets");
 _Static_assert(offsetof(REF_RASI_CONNECTION_2_23, PppInfo2.lcp) == 800, "RASI_CONNECTION_2 offsets");
+_Static_assert(sizeof(REF_RASI_PORT_0) == 380, "RASI_PORT_0");
+_Static_assert(offsetof(REF_RASI_PORT_0, dwPortCondition) == 8 && offsetof(REF_RASI_PORT_0, dwConnectDuration) == 16,
+               "RASI_PORT_0 offsets");
+_Static_assert(offsetof(REF_RASI_PORT_0, wszPortName) == 20 && offsetof(REF_RASI_PORT_0, wszMediaName) == 54,
+               "RASI_PORT_0 offsets");
+_Static_assert(offsetof(REF_RASI_PORT_0, wszDeviceName) == 88 && offsetof(REF_RASI_PORT_0, wszDeviceType) == 346,
+               "RASI_PORT_0 offsets");
+_Static_assert(sizeof(REF_MPRI_INTERFACE_0) == 540, "MPRI_INTERFACE_0 (32-bit MPR_INTERFACE_0: DWORD handle)");
+_Static_assert(offsetof(REF_MPRI_INTERFACE_0, dwInterface) == 516 && offsetof(REF_MPRI_INTERFACE_0, fEnabled) == 520,
+               "MPRI_INTERFACE_0 offsets (2 alignment bytes after the name)");
+_Static_assert(offsetof(REF_MPRI_INTERFACE_0, dwIfType) == 524 &&
+                   offsetof(REF_MPRI_INTERFACE_0, dwConnectionState) == 528,
+               "MPRI_INTERFACE_0 offsets");
+_Static_assert(offsetof(REF_MPRI_INTERFACE_0, fUnReachabilityReasons) == 532 &&
+                   offsetof(REF_MPRI_INTERFACE_0, dwLastError) == 536,
+               "MPRI_INTERFACE_0 offsets");
 
 /* The NDR types of opnum 45, in memory (x64): the wire sizes are Wine's business. */
 _Static_assert(sizeof(PPP_PROJECTION_INFO_1) == 192, "PPP projection arm in memory");

@@ -4,8 +4,8 @@
  * The interface is dimsvc.idl compiled by widl (-Oif: the stubs are format strings that Wine's
  * rpcrt4 interprets), served under Wine over ncacn_ip_tcp. Nothing here writes NDR: the methods
  * fill the IDL's C structures and return them, and Wine's NDR engine marshals them. Only the
- * flat pBuffer payloads of opnums 0 and 1 (defined by the spec as bytes) are laid out here, from
- * the C structs in rasi_layouts.h.
+ * flat pBuffer payloads of opnums 0, 1, 4 and 20 (defined by the spec as bytes) are laid out
+ * here, from the C structs in rasi_layouts.h.
  *
  * Usage: reference_dimsvc.exe --scenario FILE [--port N] [--lifetime SECONDS]
  *                             [--auth none|winnt|negotiate] [--min-auth-level N]
@@ -23,13 +23,16 @@
  *   enum_ex 0|1            0: opnum 45 answers as a server without it (fault nca_op_rng_error)
  *   ipx_chars 16|23        PPP_IPXCP_INFO.wszAddress width (levels 1 and 2)
  *   page_entries N         at most N entries per page (0: no cap)
- *   status N               every call to opnums 0, 1, 45 returns this Win32 status
- *   unsorted 0|1           1: serve connections in a fixed order that is not handle order
- *   refuse CALL CODE       CALL returns CODE (CALL: ex, level0..level3, info0..info2); "refuse ex
- *                          1745" is a server without opnum 45, like enum_ex 0
+ *   status N               every call to opnums 0, 1, 4, 20, 45 returns this Win32 status
+ *   unsorted 0|1           1: serve connections, interfaces and ports in a fixed order that is
+ *                          not handle order
+ *   refuse CALL CODE       CALL returns CODE (CALL: ex, level0..level3, info0..info2,
+ *                          interfaces0 (opnum 20), ports0 (opnum 4)); "refuse ex 1745" is a
+ *                          server without opnum 45, like enum_ex 0
  *   fault CALL CODE        the first CALL raises RPC exception CODE (RpcRaiseException)
- *   short_buffer CALL N    CALL (info0..2, level0..3) answers success with a pBuffer of N bytes
- *                          (the first N bytes of the real one; opnum 1 claims one entry)
+ *   short_buffer CALL N    CALL (any but ex) answers success with a pBuffer of N bytes (the first
+ *                          N bytes of the real one, zero-filled past it; the enumerations claim
+ *                          one entry: the first one from the resume position)
  *   server KEY=VALUE...    uptime, total_ports, ports_in_use, pptp, l2tp, sstp (decimal)
  *   connection KEY=VALUE...
  *                          handle, interface, duration, flags, if_type, quarantine: decimal;
@@ -38,13 +41,22 @@
  *                          ipv4, tunnel_endpoint, auth: percent-encoded UTF-8 (%XX for every
  *                          byte outside [A-Za-z0-9._~-]). auth: pap, spap, chap, mschap,
  *                          mschapv2, eap (PPP) or cert, eap (IKEv2).
- * Tokens are separated by spaces or tabs. Unknown keys are an error (exit 2).
+ *   interface KEY=VALUE... one MPRI_INTERFACE_0 of opnum 20: handle, enabled (0|1), type
+ *                          (ROUTER_INTERFACE_TYPE), state (ROUTER_CONNECTION_STATE),
+ *                          unreachability, last_error: decimal; name: percent-encoded UTF-8
+ *   port KEY=VALUE...      one RASI_PORT_0 of opnum 4: handle, connection, condition
+ *                          (RAS_PORT_CONDITION), calls, duration: decimal; name, media,
+ *                          device_name, device_type: percent-encoded UTF-8
+ * Missing numbers are 0 (enabled: 1), missing texts empty. Tokens are separated by spaces or
+ * tabs. Unknown keys are an error (exit 2).
  *
  * Paging (3.1.4.2, 3.1.4.46): prefMaxLen 0xFFFFFFFF: all; fewer bytes than one entry: none;
  * else one more than fits (pref / entry + 1); then at most page_entries. The resume handle is
  * the index of the next entry (0 when done) and the status ERROR_MORE_DATA while entries remain.
- * Entry sizes: the RASI_CONNECTION_n stride for opnum 1, sizeof(RAS_CONNECTION_EX_IDL) = 1672
- * for opnum 45.
+ * Entry sizes: the RASI_CONNECTION_n stride for opnum 1, RASI_PORT_0 = 380 for opnum 4,
+ * MPRI_INTERFACE_0 = 540 for opnum 20, sizeof(RAS_CONNECTION_EX_IDL) = 1672 for opnum 45. Opnums
+ * 4 and 20 answer level 0 only (else ERROR_INVALID_LEVEL). Opnum 4 with hRasConnection other than
+ * 0xFFFFFFFF serves only the ports of that connection (none if it has none).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,9 +86,21 @@
 #define MPR_ENABLE_RAS_ON_DEVICE 0x1
 
 /* The calls a scenario can refuse, fault or shorten. */
-enum { CALL_INFO0, CALL_INFO1, CALL_INFO2, CALL_LEVEL0, CALL_LEVEL1, CALL_LEVEL2, CALL_LEVEL3, CALL_EX, CALL_COUNT };
-static const char* const kCallNames[CALL_COUNT] = {"info0",  "info1",  "info2",  "level0",
-                                                   "level1", "level2", "level3", "ex"};
+enum {
+  CALL_INFO0,
+  CALL_INFO1,
+  CALL_INFO2,
+  CALL_LEVEL0,
+  CALL_LEVEL1,
+  CALL_LEVEL2,
+  CALL_LEVEL3,
+  CALL_EX,
+  CALL_INTERFACES0,
+  CALL_PORTS0,
+  CALL_COUNT
+};
+static const char* const kCallNames[CALL_COUNT] = {"info0",  "info1",  "info2", "level0",      "level1",
+                                                   "level2", "level3", "ex",    "interfaces0", "ports0"};
 
 typedef struct {
   DWORD handle, iface, duration, flags, if_type, quarantine;
@@ -87,6 +111,25 @@ typedef struct {
   DWORD counters[12];
 } Connection;
 
+/* A demand-dial (or any) router interface of opnum 20. */
+typedef struct {
+  DWORD handle, enabled, type, state, unreachability, last_error;
+  WCHAR name[257];
+} Interface;
+
+/* A port of opnum 4. */
+typedef struct {
+  DWORD handle, connection, condition, calls, duration;
+  WCHAR name[17], media[17], device_name[129], device_type[17];
+} Port;
+
+/* One list the scenario serves, in serving order (see serving_order). */
+typedef struct {
+  void* items;
+  size_t count, cap, item_size;
+  size_t* order; /* indexes into items */
+} List;
+
 static struct {
   int server_info_level, max_level, enum_ex, ipx_chars, unsorted;
   DWORD page_entries, status;
@@ -94,10 +137,10 @@ static struct {
   LONG fault_fired[CALL_COUNT];
   long short_buffer[CALL_COUNT]; /* -1: none */
   DWORD uptime, total_ports, ports_in_use, pptp, l2tp, sstp;
-  Connection* conns;
-  size_t nconns;
-  size_t* order; /* serving order: indexes into conns */
+  List conns, ifaces, ports; /* of Connection, Interface, Port */
 } S;
+
+#define CONN(i) (((const Connection*)S.conns.items)[S.conns.order[i]])
 
 static void die(const char* what, const char* detail) {
   fprintf(stderr, "reference_dimsvc: %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
@@ -239,9 +282,105 @@ static void parse_connection(char* rest, Connection* c) {
   }
 }
 
+static void parse_interface(char* rest, Interface* it) {
+  memset(it, 0, sizeof *it);
+  it->enabled = 1;
+  for (char* tok = strtok(rest, " \t"); tok; tok = strtok(NULL, " \t")) {
+    char* eq = strchr(tok, '=');
+    if (!eq) die("want KEY=VALUE, got", tok);
+    *eq = 0;
+    const char *k = tok, *v = eq + 1;
+    if (!strcmp(k, "handle"))
+      it->handle = number(k, v);
+    else if (!strcmp(k, "enabled"))
+      it->enabled = number(k, v) != 0;
+    else if (!strcmp(k, "type"))
+      it->type = number(k, v);
+    else if (!strcmp(k, "state"))
+      it->state = number(k, v);
+    else if (!strcmp(k, "unreachability"))
+      it->unreachability = number(k, v);
+    else if (!strcmp(k, "last_error"))
+      it->last_error = number(k, v);
+    else if (!strcmp(k, "name"))
+      set_wide(it->name, 257, v);
+    else
+      die("unknown interface key", k);
+  }
+}
+
+static void parse_port(char* rest, Port* pt) {
+  memset(pt, 0, sizeof *pt);
+  for (char* tok = strtok(rest, " \t"); tok; tok = strtok(NULL, " \t")) {
+    char* eq = strchr(tok, '=');
+    if (!eq) die("want KEY=VALUE, got", tok);
+    *eq = 0;
+    const char *k = tok, *v = eq + 1;
+    if (!strcmp(k, "handle"))
+      pt->handle = number(k, v);
+    else if (!strcmp(k, "connection"))
+      pt->connection = number(k, v);
+    else if (!strcmp(k, "condition"))
+      pt->condition = number(k, v);
+    else if (!strcmp(k, "calls"))
+      pt->calls = number(k, v);
+    else if (!strcmp(k, "duration"))
+      pt->duration = number(k, v);
+    else if (!strcmp(k, "name"))
+      set_wide(pt->name, 17, v);
+    else if (!strcmp(k, "media"))
+      set_wide(pt->media, 17, v);
+    else if (!strcmp(k, "device_name"))
+      set_wide(pt->device_name, 129, v);
+    else if (!strcmp(k, "device_type"))
+      set_wide(pt->device_type, 17, v);
+    else
+      die("unknown port key", k);
+  }
+}
+
+/* A new zeroed item at the end of the list. */
+static void* list_add(List* l) {
+  if (l->count == l->cap) {
+    l->cap = l->cap ? 2 * l->cap : 16;
+    l->items = realloc(l->items, l->cap * l->item_size);
+    if (!l->items) die("out of memory", NULL);
+  }
+  void* item = (BYTE*)l->items + l->count++ * l->item_size;
+  memset(item, 0, l->item_size);
+  return item;
+}
+
+/* Every item type starts with its DWORD handle. */
+static const List* g_sorting;
 static int by_handle(const void* a, const void* b) {
-  DWORD x = S.conns[*(const size_t*)a].handle, y = S.conns[*(const size_t*)b].handle;
+  const BYTE* items = g_sorting->items;
+  DWORD x = *(const DWORD*)(items + *(const size_t*)a * g_sorting->item_size);
+  DWORD y = *(const DWORD*)(items + *(const size_t*)b * g_sorting->item_size);
   return x < y ? -1 : x > y;
+}
+
+/* Serving order: by handle; "unsorted": descending by handle with the first two swapped, which
+ * is neither ascending nor descending once there are three or more. */
+static void serving_order(List* l) {
+  const size_t n = l->count;
+  l->order = calloc(n ? n : 1, sizeof *l->order);
+  if (!l->order) die("out of memory", NULL);
+  for (size_t i = 0; i < n; ++i) l->order[i] = i;
+  g_sorting = l;
+  qsort(l->order, n, sizeof *l->order, by_handle);
+  if (S.unsorted) {
+    for (size_t i = 0; i < n / 2; ++i) {
+      size_t t = l->order[i];
+      l->order[i] = l->order[n - 1 - i];
+      l->order[n - 1 - i] = t;
+    }
+    if (n >= 3) {
+      size_t t = l->order[0];
+      l->order[0] = l->order[1];
+      l->order[1] = t;
+    }
+  }
 }
 
 static void load_scenario(const char* path) {
@@ -252,20 +391,25 @@ static void load_scenario(const char* path) {
   S.enum_ex = 1;
   S.ipx_chars = 16;
   for (int i = 0; i < CALL_COUNT; ++i) S.short_buffer[i] = -1;
+  S.conns.item_size = sizeof(Connection);
+  S.ifaces.item_size = sizeof(Interface);
+  S.ports.item_size = sizeof(Port);
   static char line[65536];
-  size_t cap = 0;
   while (fgets(line, sizeof line, f)) {
     line[strcspn(line, "\r\n")] = 0;
     char* key = strtok(line, " \t");
     if (!key || key[0] == '#') continue;
     char* rest = strtok(NULL, "");
     if (!strcmp(key, "connection")) {
-      if (S.nconns == cap) {
-        cap = cap ? 2 * cap : 16;
-        S.conns = realloc(S.conns, cap * sizeof *S.conns);
-        if (!S.conns) die("out of memory", NULL);
-      }
-      parse_connection(rest ? rest : (char*)"", &S.conns[S.nconns++]);
+      parse_connection(rest ? rest : (char*)"", list_add(&S.conns));
+      continue;
+    }
+    if (!strcmp(key, "interface")) {
+      parse_interface(rest ? rest : (char*)"", list_add(&S.ifaces));
+      continue;
+    }
+    if (!strcmp(key, "port")) {
+      parse_port(rest ? rest : (char*)"", list_add(&S.ports));
       continue;
     }
     if (!strcmp(key, "server")) {
@@ -323,24 +467,9 @@ static void load_scenario(const char* path) {
   fclose(f);
   if (S.ipx_chars != 16 && S.ipx_chars != 23) die("ipx_chars must be 16 or 23", NULL);
   if (S.refuse[CALL_EX] == RPC_S_PROCNUM_OUT_OF_RANGE) S.enum_ex = 0; /* a server without opnum 45 */
-
-  /* Serving order: by handle; "unsorted": descending by handle with the first two swapped, which
-   * is neither ascending nor descending once there are three or more. */
-  S.order = calloc(S.nconns ? S.nconns : 1, sizeof *S.order);
-  for (size_t i = 0; i < S.nconns; ++i) S.order[i] = i;
-  qsort(S.order, S.nconns, sizeof *S.order, by_handle);
-  if (S.unsorted) {
-    for (size_t i = 0; i < S.nconns / 2; ++i) {
-      size_t t = S.order[i];
-      S.order[i] = S.order[S.nconns - 1 - i];
-      S.order[S.nconns - 1 - i] = t;
-    }
-    if (S.nconns >= 3) {
-      size_t t = S.order[0];
-      S.order[0] = S.order[1];
-      S.order[1] = t;
-    }
-  }
+  serving_order(&S.conns);
+  serving_order(&S.ifaces);
+  serving_order(&S.ports);
 }
 
 /* ---- per-call behaviour ---- */
@@ -362,10 +491,11 @@ typedef struct {
   BOOL more;
 } Page;
 
-static Page page_of(DWORD pref, DWORD resume, size_t entry_size) {
+/* A page of n entries of entry_size bytes from the resume position. */
+static Page page_of(size_t n, DWORD pref, DWORD resume, size_t entry_size) {
   Page p = {0};
-  p.first = resume > S.nconns ? S.nconns : resume;
-  p.remaining = S.nconns - p.first;
+  p.first = resume > n ? n : resume;
+  p.remaining = n - p.first;
   size_t take;
   if (pref == 0xFFFFFFFF)
     take = p.remaining;
@@ -564,7 +694,44 @@ DWORD RMprAdminServerGetInfo(DIM_HANDLE hDimServer, DWORD dwLevel, PDIM_INFORMAT
   return status;
 }
 
+/* ---- the flat enumerations: opnums 1, 4 and 20 ---- */
+
+/* Fills entry `i` (a position in the serving order) of an enumeration into `out`. */
+typedef void (*FillEntry)(BYTE* out, size_t i, const void* ctx);
+
+/* The start every flat enumeration shares: outputs cleared, the request's pBuffer freed (the
+ * caller MUST send none, but a stray one is ours to free), then faults, status and refusals. */
+static DWORD flat_start(int call, PDIM_INFORMATION_CONTAINER info, LPDWORD read, LPDWORD total) {
+  *read = *total = 0;
+  MIDL_user_free(info->pBuffer);
+  info->pBuffer = NULL;
+  info->dwBufferSize = 0;
+  return scripted(call);
+}
+
+/* One page of n entries of `stride` bytes into pInfoStruct, paged as the top of this file says.
+ * Returns NO_ERROR or ERROR_MORE_DATA. */
+static DWORD flat_page(int call, PDIM_INFORMATION_CONTAINER info, DWORD pref, LPDWORD read, LPDWORD total,
+                       LPDWORD resume_handle, size_t n, size_t stride, FillEntry fill, const void* ctx) {
+  Page p = page_of(n, pref, resume_handle ? *resume_handle : 0, stride);
+  if (call >= 0 && S.short_buffer[call] >= 0) {
+    /* One entry claimed, its first short_buffer bytes sent, success: a truncated reply. */
+    p.take = p.remaining = 1;
+    p.more = FALSE;
+    p.next_resume = 0;
+  }
+  BYTE* buf = zalloc(p.take * stride);
+  for (size_t i = 0; i < p.take && p.first + i < n; ++i) fill(buf + i * stride, p.first + i, ctx);
+  set_container(info, call, buf, p.take * stride);
+  *read = (DWORD)p.take;
+  *total = (DWORD)p.remaining;
+  if (resume_handle) *resume_handle = p.next_resume;
+  return p.more ? ERR_MORE_DATA : 0;
+}
+
 /* ---- opnum 1 ---- */
+
+static void fill_connection(BYTE* out, size_t i, const void* level) { fill_level(out, *(const int*)level, &CONN(i)); }
 
 DWORD RRasAdminConnectionEnum(DIM_HANDLE hDimServer, DWORD dwLevel, PDIM_INFORMATION_CONTAINER pInfoStruct,
                               DWORD dwPreferedMaximumLength, LPDWORD lpdwEntriesRead, LPDWORD lpdwTotalEntries,
@@ -572,49 +739,92 @@ DWORD RRasAdminConnectionEnum(DIM_HANDLE hDimServer, DWORD dwLevel, PDIM_INFORMA
   (void)hDimServer;
   const int call = dwLevel <= 3 ? CALL_LEVEL0 + (int)dwLevel : -1;
   const DWORD resume = lpdwResumeHandle ? *lpdwResumeHandle : 0;
-  *lpdwEntriesRead = *lpdwTotalEntries = 0;
-  MIDL_user_free(pInfoStruct->pBuffer); /* the caller MUST send none, but a stray one is ours to free */
-  pInfoStruct->pBuffer = NULL;
-  pInfoStruct->dwBufferSize = 0;
-  DWORD status = scripted(call);
+  DWORD status = flat_start(call, pInfoStruct, lpdwEntriesRead, lpdwTotalEntries);
   if (!status && (dwLevel > 3 || (int)dwLevel > S.max_level)) status = ERR_INVALID_LEVEL;
   if (!status) {
     const int level = (int)dwLevel;
-    const size_t stride = rasi_size(level);
-    Page p = page_of(dwPreferedMaximumLength, resume, stride);
-    if (S.short_buffer[call] >= 0) {
-      /* One entry claimed, its first short_buffer bytes sent, success: a truncated reply. */
-      p.take = p.remaining = 1;
-      p.more = FALSE;
-      p.next_resume = 0;
-    }
-    BYTE* buf = zalloc(p.take * stride);
-    for (size_t i = 0; i < p.take && p.first + i < S.nconns; ++i) {
-      fill_level(buf + i * stride, level, &S.conns[S.order[p.first + i]]);
-    }
-    set_container(pInfoStruct, call, buf, p.take * stride);
-    *lpdwEntriesRead = (DWORD)p.take;
-    *lpdwTotalEntries = (DWORD)p.remaining;
-    if (lpdwResumeHandle) *lpdwResumeHandle = p.next_resume;
-    status = p.more ? ERR_MORE_DATA : 0;
+    status = flat_page(call, pInfoStruct, dwPreferedMaximumLength, lpdwEntriesRead, lpdwTotalEntries, lpdwResumeHandle,
+                       S.conns.count, rasi_size(level), fill_connection, &level);
   }
   fprintf(stderr, "reference_dimsvc: opnum 1 level %lu pref %lu resume %lu -> %lu (%lu entries, %lu bytes)\n", dwLevel,
           dwPreferedMaximumLength, resume, status, *lpdwEntriesRead, pInfoStruct->dwBufferSize);
   return status;
 }
 
-/* ---- opnum 4: declared with its real signature, not served yet ---- */
+/* ---- opnum 4 (3.1.4.5): RASI_PORT_0 ---- */
+
+/* ctx: the ports served, in serving order (all of them, or those of one connection). */
+static void fill_port(BYTE* out, size_t i, const void* ctx) {
+  const Port* pt = ((const Port* const*)ctx)[i];
+  REF_RASI_PORT_0* r = (REF_RASI_PORT_0*)out;
+  r->dwPort = pt->handle;
+  r->dwConnection = pt->connection;
+  r->dwPortCondition = (RAS_PORT_CONDITION)pt->condition;
+  r->dwTotalNumberOfCalls = pt->calls;
+  r->dwConnectDuration = pt->duration;
+  wcopy(r->wszPortName, 17, pt->name);
+  wcopy(r->wszMediaName, 17, pt->media);
+  wcopy(r->wszDeviceName, 129, pt->device_name);
+  wcopy(r->wszDeviceType, 17, pt->device_type);
+}
 
 DWORD RRasAdminPortEnum(DIM_HANDLE hDimServer, DWORD dwLevel, DWORD hRasConnection,
                         PDIM_INFORMATION_CONTAINER pInfoStruct, DWORD dwPreferedMaximumLength, LPDWORD lpdwEntriesRead,
                         LPDWORD lpdwTotalEntries, LPDWORD lpdwResumeHandle) {
-  (void)hDimServer, (void)dwLevel, (void)hRasConnection, (void)dwPreferedMaximumLength, (void)lpdwResumeHandle;
-  MIDL_user_free(pInfoStruct->pBuffer);
-  pInfoStruct->pBuffer = NULL;
-  pInfoStruct->dwBufferSize = 0;
-  *lpdwEntriesRead = *lpdwTotalEntries = 0;
-  fprintf(stderr, "reference_dimsvc: opnum 4 -> %d\n", ERR_NOT_SUPPORTED);
-  return ERR_NOT_SUPPORTED;
+  (void)hDimServer;
+  const int call = dwLevel == 0 ? CALL_PORTS0 : -1;
+  const DWORD resume = lpdwResumeHandle ? *lpdwResumeHandle : 0;
+  DWORD status = flat_start(call, pInfoStruct, lpdwEntriesRead, lpdwTotalEntries);
+  if (!status && dwLevel != 0) status = ERR_INVALID_LEVEL; /* "MUST be set to" 0 */
+  if (!status) {
+    /* INVALID_HANDLE_VALUE (0xFFFFFFFF): every port; else the ports of that connection. */
+    const Port** served = zalloc((S.ports.count ? S.ports.count : 1) * sizeof *served);
+    size_t n = 0;
+    for (size_t i = 0; i < S.ports.count; ++i) {
+      const Port* pt = &((const Port*)S.ports.items)[S.ports.order[i]];
+      if (hRasConnection == 0xFFFFFFFF || pt->connection == hRasConnection) served[n++] = pt;
+    }
+    status = flat_page(call, pInfoStruct, dwPreferedMaximumLength, lpdwEntriesRead, lpdwTotalEntries, lpdwResumeHandle,
+                       n, sizeof(REF_RASI_PORT_0), fill_port, served);
+    MIDL_user_free(served);
+  }
+  fprintf(stderr,
+          "reference_dimsvc: opnum 4 level %lu connection %#lx pref %lu resume %lu -> %lu (%lu entries, %lu bytes)\n",
+          dwLevel, hRasConnection, dwPreferedMaximumLength, resume, status, *lpdwEntriesRead,
+          pInfoStruct->dwBufferSize);
+  return status;
+}
+
+/* ---- opnum 20 (3.1.4.21): MPRI_INTERFACE_0 ---- */
+
+static void fill_interface(BYTE* out, size_t i, const void* ctx) {
+  (void)ctx;
+  const Interface* it = &((const Interface*)S.ifaces.items)[S.ifaces.order[i]];
+  REF_MPRI_INTERFACE_0* r = (REF_MPRI_INTERFACE_0*)out;
+  wcopy(r->wszInterfaceName, 257, it->name);
+  r->dwInterface = it->handle;
+  r->fEnabled = it->enabled ? TRUE : FALSE;
+  r->dwIfType = (ROUTER_INTERFACE_TYPE)it->type;
+  r->dwConnectionState = (ROUTER_CONNECTION_STATE)it->state;
+  r->fUnReachabilityReasons = it->unreachability;
+  r->dwLastError = it->last_error;
+}
+
+DWORD RRouterInterfaceEnum(DIM_HANDLE hDimServer, DWORD dwLevel, PDIM_INFORMATION_CONTAINER pInfoStruct,
+                           DWORD dwPreferedMaximumLength, LPDWORD lpdwEntriesRead, LPDWORD lpdwTotalEntries,
+                           LPDWORD lpdwResumeHandle) {
+  (void)hDimServer;
+  const int call = dwLevel == 0 ? CALL_INTERFACES0 : -1;
+  const DWORD resume = lpdwResumeHandle ? *lpdwResumeHandle : 0;
+  DWORD status = flat_start(call, pInfoStruct, lpdwEntriesRead, lpdwTotalEntries);
+  if (!status && dwLevel != 0) status = ERR_INVALID_LEVEL; /* "SHOULD be set to zero" */
+  if (!status) {
+    status = flat_page(call, pInfoStruct, dwPreferedMaximumLength, lpdwEntriesRead, lpdwTotalEntries, lpdwResumeHandle,
+                       S.ifaces.count, sizeof(REF_MPRI_INTERFACE_0), fill_interface, NULL);
+  }
+  fprintf(stderr, "reference_dimsvc: opnum 20 level %lu pref %lu resume %lu -> %lu (%lu entries, %lu bytes)\n", dwLevel,
+          dwPreferedMaximumLength, resume, status, *lpdwEntriesRead, pInfoStruct->dwBufferSize);
+  return status;
 }
 
 /* ---- opnum 45 ---- */
@@ -718,10 +928,10 @@ DWORD RRasAdminConnectionEnumEx(DIM_HANDLE hDimServer, PMPRAPI_OBJECT_HEADER_IDL
     status = ERR_INVALID_PARAMETER;
   }
   if (!status) {
-    Page p = page_of(dwPreferedMaxLen, resume, sizeof(RAS_CONNECTION_EX_IDL));
+    Page p = page_of(S.conns.count, dwPreferedMaxLen, resume, sizeof(RAS_CONNECTION_EX_IDL));
     if (p.take) {
       RAS_CONNECTION_EX_IDL* arr = zalloc(p.take * sizeof *arr);
-      for (size_t i = 0; i < p.take; ++i) fill_ex(&arr[i], &S.conns[S.order[p.first + i]]);
+      for (size_t i = 0; i < p.take; ++i) fill_ex(&arr[i], &CONN(p.first + i));
       *pRasConections = arr;
     }
     *lpdwEntriesRead = (DWORD)p.take;
@@ -745,7 +955,7 @@ DWORD RRasAdminConnectionEnumEx(DIM_HANDLE hDimServer, PMPRAPI_OBJECT_HEADER_IDL
   }
 /* clang-format off */
 STUB(02) STUB(03) STUB(05) STUB(06) STUB(07) STUB(08) STUB(09) STUB(10) STUB(11) STUB(12)
-STUB(13) STUB(14) STUB(15) STUB(16) STUB(17) STUB(18) STUB(19) STUB(20) STUB(21) STUB(22)
+STUB(13) STUB(14) STUB(15) STUB(16) STUB(17) STUB(18) STUB(19) STUB(21) STUB(22)
 STUB(23) STUB(24) STUB(25) STUB(26) STUB(27) STUB(28) STUB(29) STUB(30) STUB(31) STUB(32)
 STUB(33) STUB(34) STUB(35) STUB(36) STUB(37) STUB(38) STUB(39) STUB(40) STUB(41) STUB(42)
 STUB(43) STUB(44)
@@ -851,7 +1061,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   const unsigned actual = port ? port : listening_port();
-  fprintf(stderr, "reference_dimsvc: %zu connections, enum_ex %d, listening on port %u\n", S.nconns, S.enum_ex, actual);
+  fprintf(stderr, "reference_dimsvc: %zu connections, %zu interfaces, %zu ports, enum_ex %d, listening on port %u\n",
+          S.conns.count, S.ifaces.count, S.ports.count, S.enum_ex, actual);
   printf("READY %u\n", actual);
   fflush(stdout);
   RpcMgmtWaitServerListen();

@@ -17,6 +17,14 @@ scenario with IKEv2 entries and a level-3 scenario also run on the Python fake
 With a second reference build that keeps the spec's declarations as printed
 (reference_dimsvc_spec_layout.exe beside the first, if present) it also reports what Wine's
 unmodified marshalling does to the exporter (informational, never fails the test).
+
+Site-to-site interfaces and ports (RRouterInterfaceEnum opnum 20, RRasAdminPortEnum opnum 4;
+issue 14): the exporter does not call them yet, so this test calls them itself with impacket's
+DCE/RPC client (hand-encoded request stubs) on a reference and a fake serving the same JSON,
+pages through with small pages, and requires every reply to follow the paging rule, the raw
+flat buffers of the two doubles to be byte-identical entry by entry, and the decoded entries
+to equal the scenario; also level 1 (refused), a preferred length below one entry, one
+connection's ports, unsorted lists, and a fault, a short buffer and a refusal by name.
 Exit 0 on success, 1 on failure; a hard limit of 240 s kills everything.
 RRAS_REFERENCE_KEEP_TMP=1 keeps the run's directory (scenarios, each double's log, exporter.log).
 """
@@ -131,6 +139,54 @@ FAILURES = [
 # reference's series exactly, failing ones the same error.
 PARITY = [c["name"] for c in CASES]
 SPEC_LAYOUT_CASE = "ex-ikev2-pages"  # also served by the spec-layout build (informational)
+
+# Site-to-site (opnums 20 and 4). Names reach the field widths (interface 256, port/media/type 16,
+# device 128 UTF-16 units); one port name is longer than its field (both doubles cut it).
+S2S_INTERFACES = [
+    {"handle": 0x11, "name": "Zweigstelle-Köln", "enabled": True, "type": 2, "state": 3},
+    {"handle": 0x12, "name": "分支-上海", "enabled": True, "type": 2, "state": 0, "unreachability": 0x4,
+     "last_error": 868},
+    {"handle": 0xFFFFFFF0, "name": "HQ-backup-" + "x" * 246, "enabled": False, "type": 1, "state": 0,
+     "unreachability": 0x2 | 0x4, "last_error": 691},
+    {"handle": 0x13, "name": "branch-3", "type": 2, "state": 2},  # enabled defaults to true
+    {"handle": 0x8000_0014, "name": "dod-pager", "enabled": True, "type": 7, "state": 1, "unreachability": 0x10,
+     "last_error": 0xFFFFFFFF},
+]
+S2S_PORTS = [
+    {"handle": 0x301, "connection": 0x101, "condition": 5, "calls": 12, "duration": 3600, "name": "VPN2-0",
+     "media": "rastapi", "device_name": "WAN Miniport (IKEv2)", "device_type": "vpn"},
+    {"handle": 0x302, "connection": 0x102, "condition": 5, "calls": 3, "duration": 61, "name": "VPN3-1",
+     "media": "rastapi", "device_name": "WAN Miniport (SSTP)", "device_type": "vpn"},
+    {"handle": 0x303, "condition": 3, "calls": 40, "name": "VPN4-2", "media": "rastapi",
+     "device_name": "WAN Miniport (L2TP)", "device_type": "vpn"},
+    {"handle": 0x304, "condition": 0, "name": "VPN1-3", "media": "rastapi",
+     "device_name": "WAN Miniport (PPTP)", "device_type": "vpn"},
+    {"handle": 0x305, "connection": 0x102, "condition": 4, "calls": 1, "duration": 2, "name": "VPN2-4",
+     "media": "rastapi", "device_name": "WAN Miniport (IKEv2) – Zweig Köln " + "d" * 94, "device_type": "vpn"},
+    {"handle": 0x306, "condition": 1, "calls": 7, "name": "VPN-port-name-longer-than-16",
+     "media": "rastapi-16-chars", "device_name": "WAN Miniport (GRE)", "device_type": "device-type-16ch"},
+    {"handle": 0x7FFF0307, "condition": 2, "calls": 99, "duration": 5, "name": "COM1", "media": "serial",
+     "device_name": "Standard Modem", "device_type": "modem"},
+    {"handle": 0x308, "condition": 6, "name": "VPN5-7", "media": "rastapi", "device_name": "WAN Miniport (IKEv2)",
+     "device_type": "vpn"},
+    {"handle": 0xFFFFFF09, "connection": 0x7FFF0104, "condition": 5, "calls": 4294967295, "duration": 86000,
+     "name": "PPPoE5-8", "media": "PPPoE", "device_name": "WAN Miniport (PPPOE)", "device_type": "PPPoE"},
+]
+
+
+def s2s_scenario(**extra):
+    s = {"connections": copy.deepcopy(CONNECTIONS[:4]), "interfaces": copy.deepcopy(S2S_INTERFACES),
+         "ports": copy.deepcopy(S2S_PORTS)}
+    s.update(extra)
+    return s
+
+
+S2S_CASES = [
+    {"name": "s2s-pages", "scenario": s2s_scenario(page_entries=4)},
+    {"name": "s2s-unsorted", "scenario": s2s_scenario(unsorted=True)},
+    {"name": "s2s-scripted", "scenario": s2s_scenario(fault={"interfaces0": 1722}, short_buffer={"interfaces0": 100},
+                                                      refuse={"ports0": 5})},
+]
 
 
 def log(msg):
@@ -313,6 +369,271 @@ def start_fake(root, tmp, name, json_path):
     return proc
 
 
+# ---- site-to-site interfaces and ports: opnums 20 and 4, called with impacket ----
+
+DIMSVC_UUID = ("8f09f000-b7ed-11ce-bbd2-00001a181cad", "0.0")
+OPNUM_PORT_ENUM, OPNUM_INTERFACE_ENUM = 4, 20
+MPRI_INTERFACE_0_SIZE, RASI_PORT_0_SIZE = 540, 380  # [MS-RRASM] 2.2.1.2.81, 2.2.1.2.75 (README.md)
+ALL_PORTS = 0xFFFFFFFF  # hRasConnection INVALID_HANDLE_VALUE: every port
+ERROR_MORE_DATA, ERROR_INVALID_LEVEL = 234, 124
+
+
+class DimsvcClient:
+    """impacket's DCE/RPC client bound to DIMSVC over ncacn_ip_tcp, calling opnums with raw stubs.
+    It does not look at the call_id of replies (rpcrt.DCERPC_v5.recv), so it talks to Wine's RPC
+    server directly, without CallIdProxy."""
+
+    def __init__(self, port):
+        from impacket.dcerpc.v5 import transport  # Debian's python3-impacket (the fake needs it too)
+        from impacket.uuid import uuidtup_to_bin
+        rpc = transport.DCERPCTransportFactory(f"ncacn_ip_tcp:127.0.0.1[{port}]")
+        rpc.set_connect_timeout(10)
+        self.dce = rpc.get_dce_rpc()
+        self.dce.connect()
+        self.dce.bind(uuidtup_to_bin(DIMSVC_UUID))
+
+    def call(self, opnum, stub):
+        """The reply stub, or ("fault", message) for a fault PDU."""
+        from impacket.dcerpc.v5.rpcrt import DCERPCException
+        self.dce.call(opnum, stub)
+        try:
+            return self.dce.recv()
+        except DCERPCException as e:
+            return ("fault", str(e))
+
+    def close(self):
+        self.dce.disconnect()
+
+
+def interface_enum_stub(pref, resume, level=0):
+    """RRouterInterfaceEnum request (3.1.4.21): dwLevel, pInfoStruct {dwBufferSize 0, pBuffer NULL},
+    dwPreferedMaximumLength, lpdwResumeHandle (unique pointer: referent, value)."""
+    return struct.pack("<IIIIII", level, 0, 0, pref, 0x20000, resume)
+
+
+def port_enum_stub(pref, resume, connection=ALL_PORTS, level=0):
+    """RRasAdminPortEnum request (3.1.4.5): dwLevel, hRasConnection, then as opnum 20."""
+    return struct.pack("<IIIIIII", level, connection, 0, 0, pref, 0x20000, resume)
+
+
+def decode_flat_reply(stub):
+    """The reply of opnums 1, 4, 20: DIM_INFORMATION_CONTAINER (size, referent, [max_count, bytes,
+    pad to 4]), entries read, total, resume handle (referent [, value]), status."""
+    if isinstance(stub, tuple):
+        return {"fault": stub[1]}
+    size, ref = struct.unpack_from("<II", stub, 0)
+    off, buffer = 8, b""
+    if ref:
+        (count,) = struct.unpack_from("<I", stub, off)
+        if count != size:
+            raise TestFailure(f"conformant count {count} is not dwBufferSize {size}")
+        buffer = bytes(stub[off + 4:off + 4 + size])
+        off += 4 + size + (-size % 4)
+    read, total, resume_ref = struct.unpack_from("<III", stub, off)
+    off += 12
+    resume = None
+    if resume_ref:
+        (resume,) = struct.unpack_from("<I", stub, off)
+        off += 4
+    (status,) = struct.unpack_from("<I", stub, off)
+    if off + 4 != len(stub):
+        raise TestFailure(f"{len(stub) - off - 4} bytes after the status in a {len(stub)}-byte reply")
+    if len(buffer) != size:
+        raise TestFailure(f"pBuffer has {len(buffer)} bytes, dwBufferSize says {size}")
+    return {"size": size, "buffer": buffer, "read": read, "total": total, "resume": resume, "status": status}
+
+
+def utf16_field(entry, off, chars):
+    """A NUL-terminated WCHAR[chars] field; everything after the terminator must be zero."""
+    raw = entry[off:off + 2 * chars]
+    text = raw.decode("utf-16-le").split("\0", 1)[0]
+    if raw[len(text.encode("utf-16-le")):].strip(b"\0") or raw[-2:] != b"\0\0":
+        raise TestFailure(f"WCHAR[{chars}] field at {off} ({text!r}) is not NUL-terminated and zero-filled")
+    return text
+
+
+def decode_interface(e):
+    handle, enabled, typ, state, unreachability, last_error = struct.unpack_from("<6I", e, 516)
+    if e[514:516] != b"\0\0":
+        raise TestFailure("the 2 alignment bytes after wszInterfaceName are not zero")
+    return {"handle": handle, "name": utf16_field(e, 0, 257), "enabled": enabled, "type": typ, "state": state,
+            "unreachability": unreachability, "last_error": last_error}
+
+
+def decode_port(e):
+    handle, connection, condition, calls, duration = struct.unpack_from("<5I", e, 0)
+    return {"handle": handle, "connection": connection, "condition": condition, "calls": calls,
+            "duration": duration, "name": utf16_field(e, 20, 17), "media": utf16_field(e, 54, 17),
+            "device_name": utf16_field(e, 88, 129), "device_type": utf16_field(e, 346, 17)}
+
+
+def cut(text, chars):
+    """What a WCHAR[chars] field keeps of `text`: chars - 1 UTF-16 units."""
+    return text.encode("utf-16-le")[:2 * (chars - 1)].decode("utf-16-le")
+
+
+def expected_interface(x):
+    return {"handle": x["handle"], "name": cut(x.get("name", ""), 257), "enabled": 1 if x.get("enabled", True) else 0,
+            "type": x.get("type", 0), "state": x.get("state", 0), "unreachability": x.get("unreachability", 0),
+            "last_error": x.get("last_error", 0)}
+
+
+def expected_port(x):
+    return {"handle": x["handle"], "connection": x.get("connection", 0), "condition": x.get("condition", 0),
+            "calls": x.get("calls", 0), "duration": x.get("duration", 0), "name": cut(x.get("name", ""), 17),
+            "media": cut(x.get("media", ""), 17), "device_name": cut(x.get("device_name", ""), 129),
+            "device_type": cut(x.get("device_type", ""), 17)}
+
+
+def expected_pages(n, pref, entry_size, page_entries):
+    """(read, total, resume, status) of each page from resume 0, by the rule at the top of
+    reference_dimsvc.c (3.1.4.2 / 3.1.4.46), computed here a third time."""
+    pages, first = [], 0
+    while True:
+        remaining = n - first
+        take = remaining if pref == 0xFFFFFFFF else 0 if pref < entry_size else pref // entry_size + 1
+        take = min(take, page_entries or take, remaining)
+        more = take < remaining
+        pages.append((take, remaining, first + take if more else 0, ERROR_MORE_DATA if more else 0))
+        if not more or take == 0:
+            return pages
+        first += take
+
+
+def page_through(client, opnum, make_stub, pref):
+    """Every page from resume 0 until a status other than ERROR_MORE_DATA (at most 50 pages)."""
+    pages, resume = [], 0
+    while len(pages) < 50:
+        page = decode_flat_reply(client.call(opnum, make_stub(pref, resume)))
+        pages.append(page)
+        if page.get("status") != ERROR_MORE_DATA or not page["read"]:
+            return pages
+        resume = page["resume"]
+    raise TestFailure("more than 50 pages")
+
+
+def check_enumeration(what, ref_pages, fake_pages, entry_size, decode, expected, want_pages, ordered, failures):
+    """Both doubles' pages: the paging rule, byte-identical entries, the scenario's fields."""
+    shape = [(p.get("read"), p.get("total"), p.get("resume"), p.get("status")) for p in ref_pages]
+    fake_shape = [(p.get("read"), p.get("total"), p.get("resume"), p.get("status")) for p in fake_pages]
+    if shape != want_pages or fake_shape != want_pages:
+        failures.append(f"{what}: pages (read, total, resume, status) reference {shape}, fake {fake_shape}, "
+                        f"rule {want_pages}")
+        return
+    entries = {}
+    for side, pages in (("reference", ref_pages), ("fake", fake_pages)):
+        got = []
+        for i, p in enumerate(pages):
+            if p["size"] != p["read"] * entry_size:
+                failures.append(f"{what}: {side} page {i}: {p['size']} bytes for {p['read']} entries of {entry_size}")
+                return
+            got += [p["buffer"][k:k + entry_size] for k in range(0, p["size"], entry_size)]
+        entries[side] = got
+    ref, fake = entries["reference"], entries["fake"]
+    if not ordered:  # each double has its own unsorted order: pair the entries by handle
+        handle_at = 516 if entry_size == MPRI_INTERFACE_0_SIZE else 0  # dwInterface / dwPort
+
+        def handle(e):
+            return struct.unpack_from("<I", e, handle_at)[0]
+        for side, es in (("reference", ref), ("fake", fake)):
+            hs = [handle(e) for e in es]
+            if hs == sorted(hs) or len(hs) < 3:
+                failures.append(f"{what}: the {side} served {[hex(h) for h in hs]}: not out of handle order")
+        ref, fake = sorted(ref, key=handle), sorted(fake, key=handle)
+    for i, (r, f) in enumerate(zip(ref, fake)):
+        if r != f:
+            at = next(k for k in range(entry_size) if r[k] != f[k])
+            failures.append(f"{what}: entry {i} differs between reference and fake from byte {at}: "
+                            f"reference {r[at:at + 16].hex()} fake {f[at:at + 16].hex()}")
+            return
+    try:
+        got = [decode(e) for e in ref]
+    except (TestFailure, UnicodeDecodeError) as e:
+        failures.append(f"{what}: an entry of the reference (the fake's are the same bytes) does not decode: {e}")
+        return
+    if got != expected:
+        bad = next(i for i in range(max(len(got), len(expected)))
+                   if i >= len(got) or i >= len(expected) or got[i] != expected[i])
+        failures.append(f"{what}: entry {bad} decodes to {got[bad] if bad < len(got) else None}, "
+                        f"the scenario says {expected[bad] if bad < len(expected) else None}")
+
+
+def s2s_checks(ports_by_name, cases, failures):
+    """Opnums 20 and 4 on the reference and the fake of each S2S_CASES scenario."""
+    clients = {name: DimsvcClient(port) for name, port in ports_by_name.items()}
+    try:
+        def both(name, opnum, stub):
+            return [decode_flat_reply(clients[n].call(opnum, stub)) for n in (name, "fake-" + name)]
+
+        pages_case = cases["s2s-pages"]
+        s, pe = pages_case["scenario"], pages_case["scenario"]["page_entries"]
+        ifaces = [expected_interface(x) for x in sorted(s["interfaces"], key=lambda x: x["handle"])]
+        ports = [expected_port(x) for x in sorted(s["ports"], key=lambda x: x["handle"])]
+        for pref in (600, 0xFFFFFFFF, MPRI_INTERFACE_0_SIZE):  # 2 a page; all but page_entries; 2 again
+            ref, fake = (page_through(clients[n], OPNUM_INTERFACE_ENUM, interface_enum_stub, pref)
+                         for n in ("s2s-pages", "fake-s2s-pages"))
+            check_enumeration(f"s2s-pages interfaces pref {pref:#x}", ref, fake, MPRI_INTERFACE_0_SIZE,
+                              decode_interface, ifaces, expected_pages(len(ifaces), pref, MPRI_INTERFACE_0_SIZE, pe),
+                              True, failures)
+        for pref in (1000, 0xFFFFFFFF, 380 * 5):  # 3 a page; page_entries (4); page_entries again
+            ref, fake = (page_through(clients[n], OPNUM_PORT_ENUM, port_enum_stub, pref)
+                         for n in ("s2s-pages", "fake-s2s-pages"))
+            check_enumeration(f"s2s-pages ports pref {pref:#x}", ref, fake, RASI_PORT_0_SIZE, decode_port, ports,
+                              expected_pages(len(ports), pref, RASI_PORT_0_SIZE, pe), True, failures)
+        # One connection's ports (hRasConnection), in one page.
+        for conn in (0x102, 0x7FFF0104, 0x999):
+            mine = [p for p in ports if p["connection"] == conn]
+            ref, fake = (page_through(clients[n], OPNUM_PORT_ENUM,
+                                      lambda pref, resume, c=conn: port_enum_stub(pref, resume, connection=c),
+                                      0xFFFFFFFF) for n in ("s2s-pages", "fake-s2s-pages"))
+            check_enumeration(f"s2s-pages ports of connection {conn:#x}", ref, fake, RASI_PORT_0_SIZE, decode_port,
+                              mine, expected_pages(len(mine), 0xFFFFFFFF, RASI_PORT_0_SIZE, pe), True, failures)
+        # Fewer bytes than one entry: none, ERROR_MORE_DATA, the resume handle where it was.
+        for opnum, stub, n in ((OPNUM_INTERFACE_ENUM, interface_enum_stub(539, 0), len(ifaces)),
+                               (OPNUM_PORT_ENUM, port_enum_stub(379, 0), len(ports))):
+            for side in both("s2s-pages", opnum, stub):
+                got = (side.get("read"), side.get("total"), side.get("resume"), side.get("status"), side.get("size"))
+                if got != (0, n, 0, ERROR_MORE_DATA, 0):
+                    failures.append(f"opnum {opnum} below one entry: (read, total, resume, status, size) {got}")
+        # Level 1: neither is served (3.1.4.5 "MUST be" 0, 3.1.4.21 "SHOULD be" 0).
+        for opnum, stub in ((OPNUM_INTERFACE_ENUM, interface_enum_stub(0xFFFFFFFF, 0, level=1)),
+                            (OPNUM_PORT_ENUM, port_enum_stub(0xFFFFFFFF, 0, level=1))):
+            for side in both("s2s-pages", opnum, stub):
+                if side.get("status") != ERROR_INVALID_LEVEL or side.get("size") != 0:
+                    failures.append(f"opnum {opnum} level 1: {side}, expected ERROR_INVALID_LEVEL and no buffer")
+
+        s = cases["s2s-unsorted"]["scenario"]
+        for opnum, stub, size, decode, want in (
+                (OPNUM_INTERFACE_ENUM, interface_enum_stub, MPRI_INTERFACE_0_SIZE, decode_interface, ifaces),
+                (OPNUM_PORT_ENUM, port_enum_stub, RASI_PORT_0_SIZE, decode_port, ports)):
+            ref, fake = (page_through(clients[n], opnum, stub, 2 * size) for n in ("s2s-unsorted", "fake-s2s-unsorted"))
+            check_enumeration(f"s2s-unsorted opnum {opnum}", ref, fake, size, decode, want,
+                              expected_pages(len(want), 2 * size, size, 0), False, failures)
+
+        # A fault (1722, once), then a short buffer (100 bytes, one entry claimed), by call name.
+        first = both("s2s-scripted", OPNUM_INTERFACE_ENUM, interface_enum_stub(0xFFFFFFFF, 0))
+        if any("6ba" not in side.get("fault", "").lower() for side in first):
+            failures.append(f"s2s-scripted interfaces0: first call {first}, expected a fault with status 0x6ba")
+        full = next(x for x in S2S_INTERFACES if x["handle"] == min(i["handle"] for i in S2S_INTERFACES))
+        want = {"size": 100, "read": 1, "total": 1, "resume": 0, "status": 0}
+        for side in both("s2s-scripted", OPNUM_INTERFACE_ENUM, interface_enum_stub(0xFFFFFFFF, 0)):
+            got = {k: side.get(k) for k in want}
+            buffer = side.get("buffer", b"")
+            if got != want or buffer[:100] != (utf16_bytes(full["name"]) + b"\0" * 100)[:100]:
+                failures.append(f"s2s-scripted interfaces0 short buffer: {got}, buffer {buffer[:24].hex()}..., "
+                                f"expected {want} and the first 100 bytes of {full['name']!r}'s entry")
+        for side in both("s2s-scripted", OPNUM_PORT_ENUM, port_enum_stub(0xFFFFFFFF, 0)):
+            if side.get("status") != 5 or side.get("size") != 0 or side.get("read") != 0:
+                failures.append(f"s2s-scripted ports0 refused with 5: got {side}")
+    finally:
+        for c in clients.values():
+            c.close()
+
+
+def utf16_bytes(text):
+    return text.encode("utf-16-le")
+
+
 def router_yaml(name, port):
     return "\n".join([f"  - name: {name}", "    source: rrasm", "    server: 127.0.0.1", "    transport: tcp",
                       f"    port: {port}", "    auth_level: none", "    timeout: 10s"])
@@ -421,6 +742,12 @@ def run(exporter, root, exe):
                 proc, _ = start_reference(wine, spec_exe, tmp, "spec-layout-" + c["name"], c["scenario"])
                 procs.append(proc)
                 pending.append(("spec-layout-" + c["name"], proc, "spec-layout reference"))
+        s2s_pending = []
+        for c in S2S_CASES:  # not polled by the exporter: opnums 20 and 4 are called below
+            proc, json_path = start_reference(wine, exe, tmp, c["name"], c["scenario"])
+            fake = start_fake(root, tmp, "fake-" + c["name"], json_path)
+            procs += [proc, fake]
+            s2s_pending += [(c["name"], proc, "reference " + c["name"]), ("fake-" + c["name"], fake, "fake " + c["name"])]
         proxies = {}
         for name, proc, what in pending:
             port = read_ready(proc, what)
@@ -428,10 +755,18 @@ def run(exporter, root, exe):
                 proxies[name] = CallIdProxy(port)
                 port = proxies[name].port
             routers.append((name, port))
-        log(f"{len(routers)} DIMSVC doubles listening")
+        s2s_ports = {name: read_ready(proc, what) for name, proc, what in s2s_pending}
+        log(f"{len(routers)} DIMSVC doubles listening for the exporter, {len(s2s_ports)} for opnums 20 and 4")
 
-        samples, result = poll_once(exporter, tmp, routers)
         failures = []
+        started = time.monotonic()
+        try:
+            s2s_checks(s2s_ports, {c["name"]: c for c in S2S_CASES}, failures)
+        except (TestFailure, struct.error, UnicodeDecodeError) as e:  # a reply that does not parse
+            failures.append(f"opnums 20 and 4: {type(e).__name__}: {e}")
+        log(f"opnums 20 and 4 on {len(S2S_CASES)} scenarios, reference and fake: {time.monotonic() - started:.1f} s, "
+            f"{len(failures)} failures")
+        samples, result = poll_once(exporter, tmp, routers)
         for c in CASES:
             check_healthy(samples, c, failures)
         for c in FAILURES:
@@ -458,7 +793,8 @@ def run(exporter, root, exe):
         if failures:
             raise TestFailure("\n  ".join(failures))
         log(f"{len(CASES)} healthy scenarios match at their levels, {len(FAILURES)} failing ones report their "
-            f"errors, the Python fake agrees on all {len(CASES) + len(FAILURES)}")
+            f"errors, the Python fake agrees on all {len(CASES) + len(FAILURES)}; opnums 20 and 4 agree on "
+            f"{len(S2S_CASES)} scenarios")
         print("1 passed, 0 failed")
         return 0
     except (TestFailure, subprocess.SubprocessError, OSError) as e:
