@@ -310,7 +310,9 @@ class Dimsvc:
             status = ERROR_INVALID_LEVEL
 
         def reply(buffer, read, total, next_resume, status):
-            tail = struct.pack('<II', 0x20004, next_resume) if resume_ptr else struct.pack('<I', 0)
+            # Referents numbered as Wine's NDR engine does: 0x20000, 0x20004, ... in order of use.
+            ref = 0x20004 if buffer else 0x20000
+            tail = struct.pack('<II', ref, next_resume) if resume_ptr else struct.pack('<I', 0)
             return self.container(buffer) + struct.pack('<II', read, total) + tail + struct.pack('<I', status)
 
         if status:

@@ -23,8 +23,9 @@ issue 14): the exporter does not call them yet, so this test calls them itself w
 DCE/RPC client (hand-encoded request stubs) on a reference and a fake serving the same JSON,
 pages through with small pages, and requires every reply to follow the paging rule, the raw
 flat buffers of the two doubles to be byte-identical entry by entry, and the decoded entries
-to equal the scenario; also level 1 (refused), a preferred length below one entry, one
-connection's ports, unsorted lists, and a fault, a short buffer and a refusal by name.
+to equal the scenario, and (where both serve the same order) the whole reply stubs to be equal;
+also level 1 (refused), a preferred length below one entry, one connection's ports, unsorted
+lists, and a fault, a short buffer and a refusal by name.
 Exit 0 on success, 1 on failure; a hard limit of 240 s kills everything.
 RRAS_REFERENCE_KEEP_TMP=1 keeps the run's directory (scenarios, each double's log, exporter.log).
 """
@@ -440,7 +441,21 @@ def decode_flat_reply(stub):
         raise TestFailure(f"{len(stub) - off - 4} bytes after the status in a {len(stub)}-byte reply")
     if len(buffer) != size:
         raise TestFailure(f"pBuffer has {len(buffer)} bytes, dwBufferSize says {size}")
-    return {"size": size, "buffer": buffer, "read": read, "total": total, "resume": resume, "status": status}
+    return {"size": size, "buffer": buffer, "read": read, "total": total, "resume": resume, "status": status,
+            "raw": bytes(stub)}
+
+
+def first_difference(a, b):
+    at = next((k for k in range(min(len(a), len(b))) if a[k] != b[k]), min(len(a), len(b)))
+    return f"{len(a)} and {len(b)} bytes, first difference at byte {at}: {a[at:at + 12].hex()} / {b[at:at + 12].hex()}"
+
+
+def same_stubs(what, ref, fake, failures):
+    """The whole reply stubs (NDR framing, referents, padding) of the two doubles must be equal:
+    the fake writes its NDR by hand, Wine's rpcrt4 marshals the reference's from the IDL."""
+    if ref.get("raw") != fake.get("raw"):
+        failures.append(f"{what}: reply stubs differ (reference / fake): "
+                        f"{first_difference(ref.get('raw', b''), fake.get('raw', b''))}")
 
 
 def utf16_field(entry, off, chars):
@@ -530,7 +545,10 @@ def check_enumeration(what, ref_pages, fake_pages, entry_size, decode, expected,
             got += [p["buffer"][k:k + entry_size] for k in range(0, p["size"], entry_size)]
         entries[side] = got
     ref, fake = entries["reference"], entries["fake"]
-    if not ordered:  # each double has its own unsorted order: pair the entries by handle
+    if ordered:
+        for i, (r, f) in enumerate(zip(ref_pages, fake_pages)):
+            same_stubs(f"{what} page {i}", r, f, failures)
+    else:  # each double has its own unsorted order: pair the entries by handle
         handle_at = 516 if entry_size == MPRI_INTERFACE_0_SIZE else 0  # dwInterface / dwPort
 
         def handle(e):
@@ -563,7 +581,10 @@ def s2s_checks(ports_by_name, cases, failures):
     clients = {name: DimsvcClient(port) for name, port in ports_by_name.items()}
     try:
         def both(name, opnum, stub):
-            return [decode_flat_reply(clients[n].call(opnum, stub)) for n in (name, "fake-" + name)]
+            ref, fake = (decode_flat_reply(clients[n].call(opnum, stub)) for n in (name, "fake-" + name))
+            if "fault" not in ref and "fault" not in fake:
+                same_stubs(f"{name} opnum {opnum} request {stub.hex()}", ref, fake, failures)
+            return [ref, fake]
 
         pages_case = cases["s2s-pages"]
         s, pe = pages_case["scenario"], pages_case["scenario"]["page_entries"]
