@@ -16,6 +16,7 @@
 #include "config/config_file.h"
 #include "config/config_reader.h"
 #include "config/yaml_documents.h"
+#include "kinds/kind_table.h"
 #include "sources/source_table.h"
 
 namespace rras {
@@ -26,8 +27,8 @@ constexpr double kMaxPollSeconds = 86400;  // polls at least daily; longer would
 
 // A router's keys: the common ones and those of every source in the table.
 std::vector<std::string_view> routerKeys() {
-  std::vector<std::string_view> keys = {"name",         "source",          "server",   "poll_interval",
-                                        "poll_timeout", "page_size_bytes", "max_level"};
+  std::vector<std::string_view> keys = {"name",         "source",          "server",    "poll_interval",
+                                        "poll_timeout", "page_size_bytes", "max_level", "collectors"};
   for (const auto& s : sourceTable()) keys.insert(keys.end(), s.keys.begin(), s.keys.end());
   return keys;
 }
@@ -35,6 +36,26 @@ std::vector<std::string_view> routerKeys() {
 std::string sourceNames() {
   std::string out;
   for (const auto& s : sourceTable()) out += (out.empty() ? "" : ", ") + std::string(s.name);
+  return out;
+}
+
+// The kinds of data to read: names from the kind table, each once; connections always among them
+// (rras_up means "reached, and its connections read").
+std::vector<std::string> readCollectors(const ConfigReader& r, const YAML::Node& node, const std::string& path) {
+  std::string names;
+  for (const auto& k : kindTable()) names += (names.empty() ? "" : ", ") + std::string(k.name);
+  if (!node.IsSequence()) r.fail(node, path, "expected a list of collectors (" + names + "), got " + r.kind(node));
+  std::vector<std::string> out;
+  for (size_t i = 0; i < node.size(); ++i) {
+    const std::string item_path = path + "[" + std::to_string(i) + "]";
+    const std::string name = r.string(node[i], item_path);
+    if (!findKind(name)) r.fail(node[i], item_path, "\"" + name + "\" is not one of: " + names);
+    if (std::find(out.begin(), out.end(), name) != out.end()) r.fail(node[i], item_path, "\"" + name + "\" twice");
+    out.push_back(name);
+  }
+  if (std::find(out.begin(), out.end(), "connections") == out.end()) {
+    r.fail(node, path, "must include connections: rras_up means the router was reached and its connections read");
+  }
   return out;
 }
 
@@ -56,6 +77,7 @@ void readPoll(const ConfigReader& r, const YAML::Node& map, const std::string& p
     if (poll.page_size_bytes == 0) r.fail(n, path + ".page_size_bytes", "must be -1 (all) or a positive byte count");
   }
   if (auto n = map["max_level"]) poll.max_level = r.maxLevel(n, path + ".max_level");
+  if (auto n = map["collectors"]) poll.collectors = readCollectors(r, n, path + ".collectors");
 }
 
 }  // namespace
@@ -109,8 +131,8 @@ Config parseConfig(const std::string& text, const std::string& name, const std::
   config.file = name;
   if (auto g = root["global"]) {
     r.expectMap(g, "global",
-                {"poll_interval", "poll_timeout", "page_size_bytes", "max_level", "per_connection_metrics",
-                 "max_connections_per_router", "privacy"});
+                {"poll_interval", "poll_timeout", "page_size_bytes", "max_level", "collectors",
+                 "per_connection_metrics", "max_connections_per_router", "privacy"});
     readPoll(r, g, "global", config.global.poll);
     if (auto n = g["per_connection_metrics"])
       config.global.per_connection_metrics = r.boolean(n, "global.per_connection_metrics");

@@ -1,50 +1,19 @@
 #include "metrics/router_families.h"
 
-#include <deque>
 #include <string>
+
+#include "kinds/kind_table.h"
+#include "metrics/family_builder.h"
 
 namespace rras {
 
 namespace {
-
-using prometheus::ClientMetric;
 using prometheus::MetricFamily;
 using prometheus::MetricType;
-using Labels = std::vector<ClientMetric::Label>;
-
-class Families {
- public:
-  MetricFamily& add(std::string name, MetricType type, std::string help) {
-    families_.push_back(MetricFamily{std::move(name), std::move(help), type, {}});
-    return families_.back();
-  }
-  std::vector<MetricFamily> take() {
-    std::vector<MetricFamily> out;
-    for (auto& family : families_) {
-      if (!family.metric.empty()) out.push_back(std::move(family));
-    }
-    return out;
-  }
-
- private:
-  std::deque<MetricFamily> families_;  // a deque: add() hands out references that must stay valid
-};
-
-void sample(MetricFamily& family, Labels labels, double value) {
-  ClientMetric m;
-  m.label = std::move(labels);
-  if (family.type == MetricType::Counter) {
-    m.counter.value = value;
-  } else {
-    m.gauge.value = value;
-  }
-  family.metric.push_back(std::move(m));
-}
-
 }  // namespace
 
 std::vector<MetricFamily> routerFamilies(const PublishedRouters& routers) {
-  Families f;
+  FamilyBuilder f;
   auto& up = f.add("rras_up", MetricType::Gauge,
                    "1 if the last poll of the router succeeded, 0 if it failed. The exporter polls on its own "
                    "timer (poll_interval), not on scrape.");
@@ -80,6 +49,12 @@ std::vector<MetricFamily> routerFamilies(const PublishedRouters& routers) {
                      "of active connections; the last interval of a closed connection is not seen).");
   auto& received = f.add("rras_received_bytes_total", MetricType::Counter,
                          "Bytes the server received from clients, summed from per-connection deltas between polls.");
+  auto& collector_success = f.add("rras_collector_success", MetricType::Gauge,
+                                  "1 if the collector (connections, server, interfaces, ports) read its data in the "
+                                  "router's last successful poll, 0 if the router refused or failed the call; a "
+                                  "failed collector's series are left out.");
+  auto& collector_duration = f.add("rras_collector_duration_seconds", MetricType::Gauge,
+                                   "How long the collector took in the router's last successful poll.");
   auto& dropped = f.add("rras_connection_series_dropped", MetricType::Gauge,
                         "Connections without per-connection series because the router exceeds "
                         "max_connections_per_router; aggregates still count them.");
@@ -122,6 +97,18 @@ std::vector<MetricFamily> routerFamilies(const PublishedRouters& routers) {
       }
     }
     sample(dropped, router, static_cast<double>(published->rendered.dropped));
+    for (const CollectorStatus& c : s.collectors) {
+      sample(collector_success, {{"collector", c.name}, {"router", s.router}}, c.success ? 1 : 0);
+      sample(collector_duration, {{"collector", c.name}, {"router", s.router}}, c.duration_seconds);
+    }
+  }
+  // The other kinds' families, each from its own folder (kinds/kind_table.h).
+  std::vector<const RouterSnapshot*> live;
+  for (const auto& published : routers) {
+    if (published && published->snapshot.up) live.push_back(&published->snapshot);
+  }
+  for (const auto& kind : kindTable()) {
+    if (kind.families) kind.families(f, live);
   }
   return f.take();
 }

@@ -1,9 +1,11 @@
 #include "poller/router_poll.h"
 
+#include <algorithm>
 #include <exception>
 #include <utility>
 
 #include "config/config_loader.h"
+#include "kinds/kind_table.h"
 #include "log/logger.h"
 
 namespace rras {
@@ -13,7 +15,8 @@ constexpr uint32_t kMaxPagesPerLevel = 100000;  // EnumeratorOptions' default: a
 }  // namespace
 
 RouterPoll::RouterPoll(RouterConfig config, RouterApi& api, Clock wall, Clock steady)
-    : config_(std::move(config)),
+    : api_(api),
+      config_(std::move(config)),
       wall_(std::move(wall)),
       steady_(std::move(steady)),
       enumerator_(api, EnumeratorOptions{config_.poll.page_size_bytes, config_.poll.max_level, kMaxPagesPerLevel}) {}
@@ -48,12 +51,49 @@ RouterSnapshot RouterPoll::collect() {
     s.dropped_between_levels = result.dropped_between_levels;
     s.server_info = result.server_info;
     s.totals = tracker_.totals();
+    noteCollector(s, "connections", steady_start, std::nullopt);
+    s.collectors.back().duration_seconds -= result.server_seconds;
+    if (wants("server")) noteCollector(s, "server", steady_() - result.server_seconds, result.server_error);
+    collectOtherKinds(s);
   } catch (const std::exception& e) {
     enumerator_.reset();
     s = identity();
     s.error = PollError::guard("INTERNAL_ERROR", std::string("the poll raised an exception: ") + e.what());
   }
   return s;
+}
+
+bool RouterPoll::wants(std::string_view kind) const {
+  const auto& c = config_.poll.collectors;
+  return std::find(c.begin(), c.end(), kind) != c.end();
+}
+
+void RouterPoll::noteCollector(RouterSnapshot& s, std::string name, double start, std::optional<PollError> error) {
+  bool& failing = collector_failing_[name];
+  if (error && !failing) {
+    logging::warn("collector failed",
+                  {{"router", config_.name}, {"collector", name}, {"error", error->name}, {"detail", error->message}});
+  } else if (!error && failing) {
+    logging::info("collector succeeded again", {{"router", config_.name}, {"collector", name}});
+  }
+  failing = error.has_value();
+  s.collectors.push_back(CollectorStatus{std::move(name), !error, steady_() - start, std::move(error)});
+}
+
+void RouterPoll::collectOtherKinds(RouterSnapshot& s) {
+  const auto handle = enumerator_.handle();
+  if (!handle) return;
+  for (const KindDescriptor& kind : kindTable()) {
+    if (!kind.collect || !wants(kind.name)) continue;
+    const double start = steady_();
+    const CollectContext context{
+        api_, *handle, config_.poll.page_size_bytes, kMaxPagesPerLevel,
+        [this](ApiCode code, const std::string& call) { return enumerator_.describe(code, call); }};
+    std::optional<PollError> error = kind.collect(context, s);
+    // A lost binding: the next poll connects again (the connections were read, so this one stands).
+    if (error && isBindingLost(error->code)) enumerator_.reset();
+    noteCollector(s, std::string(kind.name), start, std::move(error));
+  }
 }
 
 RouterSnapshot RouterPoll::succeeded(RouterSnapshot s, double duration) {
@@ -78,6 +118,7 @@ RouterSnapshot RouterPoll::failed(PollError error, double start, double duration
   s.last_success_time = last_success_time_;
   s.totals = totals_;
   s.poll_errors = poll_errors_;
+  s.collectors.push_back(CollectorStatus{"connections", false, duration, error});
   if (consecutive_failures_ == 1 || logging::enabled(logging::Level::kDebug)) {
     logging::warn("poll failed", {{"router", config_.name}, {"error", error.name}, {"detail", error.message}});
   }

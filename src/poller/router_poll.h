@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 
 #include "config/config.h"
 #include "poller/snapshot.h"
@@ -39,11 +40,18 @@ class RouterPoll {
 
  private:
   RouterSnapshot identity() const;
+  bool wants(std::string_view kind) const;
 
+  // The kinds other than connections and server, collected after them on the same binding.
+  void collectOtherKinds(RouterSnapshot& s);
+  void noteCollector(RouterSnapshot& s, std::string name, double start, std::optional<PollError> error);
+
+  RouterApi& api_;
   RouterConfig config_;
   Clock wall_, steady_;
-  Enumerator enumerator_;      // collect() only
-  ConnectionTracker tracker_;  // collect() only
+  std::map<std::string, bool> collector_failing_;  // collect() only: log a collector's failure once
+  Enumerator enumerator_;                          // collect() only
+  ConnectionTracker tracker_;                      // collect() only
 
   uint32_t consecutive_failures_ = 0;
   std::string level_;

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "model/port.h"
+#include "model/router_interface.h"
 #include "router/connection_tracker.h"
 #include "router/poll_error.h"
 #include "router/router_api.h"
@@ -25,6 +27,20 @@ struct Aggregates {
 };
 
 Aggregates computeAggregates(const std::vector<TrackedConnection>& connections);
+
+// One collector's outcome in a poll: connections, server, interfaces or ports (kinds/kind_table.h).
+struct CollectorStatus {
+  std::string name;
+  bool success = false;
+  double duration_seconds = 0;
+  std::optional<PollError> error;  // why it failed; the other collectors are not affected
+};
+
+// Ports counted per tunnel protocol (sstp, ikev2, l2tp, pptp, gre, pppoe, other).
+struct PortCounts {
+  std::map<std::string, std::map<PortCondition, uint64_t>> by_condition;  // protocol -> condition -> ports
+  std::map<std::string, uint64_t> calls;                                  // protocol -> sum of dwTotalNumberOfCalls
+};
 
 struct RouterSnapshot {
   // Identity (from the configuration).
@@ -43,6 +59,10 @@ struct RouterSnapshot {
   ServerInfo server_info;
   Aggregates aggregates;
   std::vector<TrackedConnection> connections;
+  // The other kinds, present when their collector succeeded in this poll.
+  std::optional<std::vector<RouterInterface>> interfaces;
+  std::optional<PortCounts> ports;
+  std::vector<CollectorStatus> collectors;  // every collector configured for the router, when up
 
   // Carried across polls.
   RouterTotals totals;

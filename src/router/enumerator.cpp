@@ -1,9 +1,10 @@
 #include "router/enumerator.h"
 
 #include <algorithm>
-#include <unordered_set>
+#include <chrono>
 #include <utility>
 
+#include "router/pager.h"
 #include "router/wire_sizes.h"
 
 namespace rras {
@@ -73,7 +74,17 @@ EnumerationResult Enumerator::poll() {
     result = EnumerationResult{};
     result.reconnected = attempt > 0;
     std::optional<PollError> error = ensureConnected();
-    if (!error) error = readServerInfo(result);
+    if (!error) {
+      const auto start = std::chrono::steady_clock::now();
+      error = readServerInfo(result);
+      result.server_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      // A refusal of server info fails only the server collector; a lost binding fails the poll.
+      if (error && !isBindingLost(error->code)) {
+        result.server_error = std::move(error);
+        result.server_info = ServerInfo{};
+        error.reset();
+      }
+    }
     if (!error) error = readConnections(result);
     if (!error) return result;
     result.error = std::move(error);
@@ -174,45 +185,21 @@ uint32_t Enumerator::prefMaxLen(int level) const {
 }
 
 std::optional<PollError> Enumerator::readLevel(int level, std::vector<Connection>& out, EnumerationResult& result) {
-  out.clear();
-  std::unordered_set<uint64_t> seen;
-  uint32_t resume = 0;
   const uint32_t pref = prefMaxLen(level);
-  for (uint32_t pages = 1;; ++pages) {
-    ConnectionPage page;
-    const uint32_t before = resume;
-    const ApiCode code = level < 0 ? api_.enumConnectionsEx(*handle_, pref, resume, page)
-                                   : api_.enumConnections(*handle_, level, pref, resume, page);
-    if (code != status::kSuccess && code != status::kMoreData) {
-      return describe(
-          code, level < 0 ? "MprAdminConnectionEnumEx" : "MprAdminConnectionEnum(level " + std::to_string(level) + ")");
-    }
-    ++result.pages;
-    if (page.entries.size() != page.entries_read) {
-      return PollError::guard("MALFORMED_REPLY", levelName(level) + " page " + std::to_string(pages) + " reports " +
-                                                     std::to_string(page.entries_read) + " entries but carries " +
-                                                     std::to_string(page.entries.size()));
-    }
-    seen.reserve(seen.size() + page.entries.size());
-    for (auto& entry : page.entries) {
-      if (seen.insert(entry.handle).second) {
-        out.push_back(std::move(entry));
-      } else {
-        ++result.duplicates_dropped;
-      }
-    }
-    if (code == status::kSuccess) return std::nullopt;
-    if (resume == before) {
-      return PollError::guard("RESUME_HANDLE_STUCK",
-                              levelName(level) +
-                                  ": the router answered ERROR_MORE_DATA but the resume handle stayed at " +
-                                  std::to_string(resume) + " after page " + std::to_string(pages));
-    }
-    if (pages >= options_.max_pages) {
-      return PollError::guard("PAGE_LIMIT", levelName(level) + ": still ERROR_MORE_DATA after " +
-                                                std::to_string(pages) + " pages; giving up");
-    }
-  }
+  PageStats stats;
+  auto error = readAllPages<Connection>(
+      [&](uint32_t& resume, ConnectionPage& page) {
+        return level < 0 ? api_.enumConnectionsEx(*handle_, pref, resume, page)
+                         : api_.enumConnections(*handle_, level, pref, resume, page);
+      },
+      [&](ApiCode code) {
+        return describe(code, level < 0 ? "MprAdminConnectionEnumEx"
+                                        : "MprAdminConnectionEnum(level " + std::to_string(level) + ")");
+      },
+      levelName(level), options_.max_pages, out, stats);
+  result.pages += stats.pages;
+  result.duplicates_dropped += stats.duplicates_dropped;
+  return error;
 }
 
 std::optional<PollError> Enumerator::readConnections(EnumerationResult& result) {

@@ -21,7 +21,11 @@ struct EnumeratorOptions {
 
 struct EnumerationResult {
   std::optional<PollError> error;  // set when the poll failed
-  std::string level;               // "ex", "3", "2", "1", "0"; "" when unknown
+  // MprAdminServerGetInfo refused (other than "not here" or a lost binding): only the server
+  // collector fails; the connections are still read.
+  std::optional<PollError> server_error;
+  double server_seconds = 0;  // how long server info took
+  std::string level;          // "ex", "3", "2", "1", "0"; "" when unknown
   ServerInfo server_info;
   std::vector<Connection> connections;  // joined, unique handles, sorted by handle
   uint32_t pages = 0;
@@ -40,6 +44,10 @@ class Enumerator {
   EnumerationResult poll();
   // Forgets the handle and the cached ladder, e.g. after a poll was abandoned at its deadline.
   void reset();
+  // The binding of the last successful poll, for the other kinds' collectors; empty after a failure.
+  std::optional<RouterHandle> handle() const { return handle_; }
+  // A failed call as a poll error: the code's name and what to do about it.
+  PollError describe(ApiCode code, const std::string& call);
 
  private:
   struct Ladder {
@@ -55,7 +63,6 @@ class Enumerator {
   // Reads every page of one level (-1 = EnumEx) into `out`, deduplicated by handle.
   std::optional<PollError> readLevel(int level, std::vector<Connection>& out, EnumerationResult& result);
   uint32_t prefMaxLen(int level) const;
-  PollError describe(ApiCode code, const std::string& call);
 
   RouterApi& api_;
   EnumeratorOptions options_;

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "model/connection.h"
+#include "model/port.h"
+#include "model/router_interface.h"
 #include "router/api_status.h"
 
 namespace rras {
@@ -23,11 +25,15 @@ struct ServerInfo {
 };
 
 // One page of an enumeration: the entries decoded into portable records.
-struct ConnectionPage {
-  std::vector<Connection> entries;
+template <class Entry>
+struct Page {
+  std::vector<Entry> entries;
   uint32_t entries_read = 0;
   uint32_t total_entries = 0;  // "could have been enumerated from the current resume position"
 };
+using ConnectionPage = Page<Connection>;
+using InterfacePage = Page<RouterInterface>;
+using PortPage = Page<Port>;
 
 inline constexpr uint32_t kPrefMaxAll = 0xFFFFFFFFu;  // dwPrefMaxLen = -1
 
@@ -49,6 +55,16 @@ class RouterApi {
   // MprAdminConnectionEnumEx: like enumConnections, RAS_CONNECTION_EX entries.
   virtual ApiCode enumConnectionsEx(RouterHandle handle, uint32_t pref_max_len, uint32_t& resume_handle,
                                     ConnectionPage& page) = 0;
+  // MprAdminInterfaceEnum level 0 (MPR_INTERFACE_0), paged like connections. A source without it
+  // answers ERROR_NOT_SUPPORTED, which fails only the interfaces collector.
+  virtual ApiCode enumInterfaces(RouterHandle, uint32_t /*pref_max_len*/, uint32_t& /*resume_handle*/,
+                                 InterfacePage& /*page*/) {
+    return status::kNotSupported;
+  }
+  // MprAdminPortEnum level 0 over all connections (RAS_PORT_0), paged like connections.
+  virtual ApiCode enumPorts(RouterHandle, uint32_t /*pref_max_len*/, uint32_t& /*resume_handle*/, PortPage& /*page*/) {
+    return status::kNotSupported;
+  }
   // Interrupts a call blocked in another thread (poll deadline, shutdown). Safe to call any time;
   // a source that cannot interrupt its calls ignores it.
   virtual void cancel() {}

@@ -127,12 +127,13 @@ CASES = [
     ok("fault-ex-1726", "ex", "ex", fault={"ex": 1726}),
     ok("fault-level0-1722", "3", "3", fault={"level0": 1722}),
     ok("fault-info2-1702", "ex", "ex", fault={"info2": 1702}),
+    # Server info that does not decode fails only the server collector: the connections are read.
+    dict(ok("short-info0", "ex", "ex", short_buffer={"info0": 8}), failed_collector="server"),
 ]
 FAILURES = [
     failing("denied", "ex", "ERROR_ACCESS_DENIED", status=5),
     failing("ddm-stopped", "ex", "ERROR_DDM_NOT_RUNNING", status=903),
     failing("ex-denied", "ex", "ERROR_ACCESS_DENIED", refuse={"ex": 5}),
-    failing("short-info0", "ex", "RPC_X_BAD_STUB_DATA", short_buffer={"info0": 8}),
     failing("short-level0", "0", "RPC_X_BAD_STUB_DATA", short_buffer={"level0": 100}),
     failing("short-level3", "3", "RPC_X_BAD_STUB_DATA", short_buffer={"level3": 500}),
 ]
@@ -690,6 +691,12 @@ def check_healthy(samples, c, failures):
     info = [k for k in samples if k[0] == "rras_router_info" and ("router", name) in k[1]]
     if not info or ("level", c["level"]) not in info[0][1]:
         failures.append(f"{name}: rras_router_info {info} does not have level {c['level']}")
+    for collector in ("connections", "server"):
+        want_ok = 0 if c.get("failed_collector") == collector else 1
+        got_ok = samples.get(("rras_collector_success", (("collector", collector), ("router", name))))
+        if got_ok != want_ok:
+            failures.append(f"{name}: rras_collector_success{{collector=\"{collector}\"}} is {got_ok}, "
+                            f"expected {want_ok}")
     got = connection_series(samples, name)
     want = expected_connection_series(name, c["level"], c["scenario"]["connections"])
     if got != want:

@@ -359,9 +359,14 @@ TEST(EnumeratorTest, OtherCodesNeverStepDown) {
     EXPECT_EQ(r.error->code, code);
     EXPECT_EQ(std::count_if(api.calls.begin(), api.calls.end(), [](auto& c) { return c.first == 3; }), 0)
         << apiCodeName(code) << " must not probe level 3";
+    // At MPR_SERVER_2 such a code fails only server info (the server collector), never the ladder.
     FakeRouterApi info;
     info.info_codes = {{2, code}};
-    EXPECT_TRUE(Enumerator(info, EnumeratorOptions{}).poll().error) << apiCodeName(code) << " at MPR_SERVER_2";
+    const auto refused = Enumerator(info, EnumeratorOptions{}).poll();
+    EXPECT_FALSE(refused.error) << apiCodeName(code) << " at MPR_SERVER_2";
+    ASSERT_TRUE(refused.server_error) << apiCodeName(code) << " at MPR_SERVER_2";
+    EXPECT_EQ(refused.server_error->code, code);
+    EXPECT_EQ(refused.server_info.level, -1);  // nothing of a refused server info is kept
   }
 }
 

@@ -274,9 +274,23 @@ std::vector<FaultRow> rrasmRows() {
        .error = "ERROR_DDM_NOT_RUNNING"},
       {.name = "rrasm: access denied as a DCE/RPC fault",
        .make = rrasmRouter([] {
-         return dimsvcWith(rrasm::kOpServerGetInfo, [](ScriptedCall& c, int) { c = ScriptedCall{{}, 0xC0000022, 5}; });
+         return dimsvcWith(rrasm::kOpConnectionEnumEx, [](ScriptedCall& c, int) {
+           c = ScriptedCall{{}, 0xC0000022, 5};
+         });
        }),
        .error = "ERROR_ACCESS_DENIED"},
+      {.name = "rrasm: server info refused, only the server collector fails",
+       .make = rrasmRouter([] {
+         return dimsvcWith(rrasm::kOpServerGetInfo, [](ScriptedCall& c, int) { c = ScriptedCall{{}, 0xC0000022, 5}; });
+       }),
+       .up = true,
+       .check =
+           [](RouterApi&, const auto& snaps, const auto& parsed) {
+             EXPECT_EQ(snaps.back().connections.size(), 5u);
+             EXPECT_EQ(parsed.series.at("rras_collector_success{collector=\"server\",router=\"victim\"}"), 0);
+             EXPECT_EQ(parsed.series.at("rras_collector_success{collector=\"connections\",router=\"victim\"}"), 1);
+             EXPECT_EQ(parsed.series.count("rras_ports{router=\"victim\"}"), 0u);  // a failed collector's series go
+           }},
       {.name = "rrasm: resume handle that never advances",
        .make = rrasmRouter([] {
          return dimsvcWith(rrasm::kOpConnectionEnumEx, [](ScriptedCall& c, int call) {
@@ -682,6 +696,7 @@ std::vector<std::string> bystanderLines(const std::string& exposition) {
   for (std::string line; std::getline(in, line);) {
     if (line.find("router=\"bystander\"") == std::string::npos) continue;
     if (line.rfind("rras_poll_duration_seconds", 0) == 0) continue;
+    if (line.rfind("rras_collector_duration_seconds", 0) == 0) continue;
     out.push_back(line);
   }
   return out;

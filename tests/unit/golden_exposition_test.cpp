@@ -15,8 +15,8 @@ namespace {
 
 // Lines that depend on the machine or the moment rather than on the routers.
 bool machineDependent(const std::string& line) {
-  for (const char* prefix :
-       {"process_", "# HELP process_", "# TYPE process_", "rras_poll_duration_seconds{", "rras_exporter_build_info{"}) {
+  for (const char* prefix : {"process_", "# HELP process_", "# TYPE process_", "rras_poll_duration_seconds{",
+                             "rras_collector_duration_seconds{", "rras_exporter_build_info{"}) {
     if (line.rfind(prefix, 0) == 0) return true;
   }
   return false;

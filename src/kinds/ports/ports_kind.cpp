@@ -1,0 +1,81 @@
+#include "kinds/ports/ports_kind.h"
+
+#include <string>
+#include <utility>
+
+#include "router/pager.h"
+
+namespace rras {
+
+namespace {
+
+using prometheus::MetricType;
+
+// RAS_PORT_0: 380 bytes in the 32-bit layout MS-RRASM carries, 392 on x64 (8-byte handles).
+constexpr uint32_t kWireSize = 380, kNativeSize = 392;
+
+constexpr PortCondition kConditions[] = {PortCondition::kNonOperational, PortCondition::kDisconnected,
+                                         PortCondition::kCallingBack,    PortCondition::kListening,
+                                         PortCondition::kAuthenticating, PortCondition::kAuthenticated,
+                                         PortCondition::kInitializing};
+
+std::optional<PollError> collect(const CollectContext& c, RouterSnapshot& snapshot) {
+  std::vector<Port> ports;
+  PageStats stats;
+  const uint32_t pref = c.prefMaxLen(kWireSize, kNativeSize);
+  auto error = readAllPages<Port>(
+      [&](uint32_t& resume, PortPage& page) { return c.api.enumPorts(c.handle, pref, resume, page); },
+      [&](ApiCode code) { return c.describe(code, "MprAdminPortEnum"); }, "MprAdminPortEnum", c.max_pages, ports,
+      stats);
+  if (error) return error;
+  snapshot.ports = countPorts(ports);
+  return std::nullopt;
+}
+
+void families(FamilyBuilder& f, std::span<const RouterSnapshot* const> routers) {
+  auto& by_condition = f.add("rras_ports_by_condition", MetricType::Gauge,
+                             "RAS ports by tunnel protocol (from the device or media name) and condition "
+                             "(MprAdminPortEnum, RAS_PORT_0); every condition of every protocol present, 0 included.");
+  auto& calls = f.add("rras_port_calls_total", MetricType::Counter,
+                      "Calls the ports of a protocol have taken (sum of dwTotalNumberOfCalls; resets when RRAS "
+                      "restarts).");
+  auto& configured = f.add("rras_configured_ports", MetricType::Gauge,
+                           "Ports configured per protocol (MPR_SERVER_1: pptp, l2tp; MPR_SERVER_2: sstp).");
+  for (const RouterSnapshot* s : routers) {
+    if (!s->ports) continue;
+    for (const auto& [protocol, counts] : s->ports->by_condition) {
+      for (PortCondition c : kConditions) {
+        const auto it = counts.find(c);
+        sample(by_condition,
+               {{"condition", std::string(portConditionLabel(c))}, {"protocol", protocol}, {"router", s->router}},
+               it == counts.end() ? 0.0 : static_cast<double>(it->second));
+      }
+    }
+    for (const auto& [protocol, n] : s->ports->calls) {
+      sample(calls, {{"protocol", protocol}, {"router", s->router}}, static_cast<double>(n));
+    }
+    const std::pair<const char*, const std::optional<uint32_t>*> configured_ports[] = {
+        {"pptp", &s->server_info.pptp_ports},
+        {"l2tp", &s->server_info.l2tp_ports},
+        {"sstp", &s->server_info.sstp_ports}};
+    for (const auto& [protocol, n] : configured_ports) {
+      if (*n) sample(configured, {{"protocol", protocol}, {"router", s->router}}, **n);
+    }
+  }
+}
+
+}  // namespace
+
+PortCounts countPorts(const std::vector<Port>& ports) {
+  PortCounts out;
+  for (const Port& p : ports) {
+    const std::string protocol(portProtocol(p));
+    ++out.by_condition[protocol][p.condition];
+    out.calls[protocol] += p.total_calls;
+  }
+  return out;
+}
+
+KindDescriptor portsKind() { return {"ports", "docs/kinds/ports.md", collect, families}; }
+
+}  // namespace rras
