@@ -4,6 +4,8 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <optional>
+#include <string>
 
 #include "router/router_api.h"
 
@@ -33,6 +35,9 @@ class FakeRouterApi : public RouterApi {
   };
   // MprAdminServerGetInfo's answer per level (absent: success).
   std::map<int, ApiCode> info_codes = {{1, status::kInvalidLevel}, {2, status::kInvalidLevel}};
+  // Interfaces and ports: a refusal, or scripted pages of handles (none scripted: an empty list).
+  std::optional<ApiCode> interfaces_refuse, ports_refuse;
+  std::deque<ScriptedPage> interface_pages, port_pages;
   ApiCode connect_code = status::kSuccess;
   int connects = 0, disconnects = 0;
   std::vector<std::pair<int, uint32_t>> calls;  // (level, resume handle passed in)
@@ -57,6 +62,27 @@ class FakeRouterApi : public RouterApi {
   ApiCode enumConnectionsEx(RouterHandle, uint32_t, uint32_t& resume, ConnectionPage& page) override {
     return serve(-1, resume, page);
   }
+  ApiCode enumInterfaces(RouterHandle, uint32_t, uint32_t& resume, InterfacePage& page) override {
+    return serveKind(interfaces_refuse, interface_pages, resume, page, [](uint64_t h) {
+      RouterInterface i;
+      i.handle = h;
+      i.name = "tunnel-" + std::to_string(h);
+      i.type = InterfaceType::kFullRouter;
+      i.enabled = true;
+      i.state = InterfaceState::kConnected;
+      return i;
+    });
+  }
+  ApiCode enumPorts(RouterHandle, uint32_t, uint32_t& resume, PortPage& page) override {
+    return serveKind(ports_refuse, port_pages, resume, page, [](uint64_t h) {
+      Port p;
+      p.handle = h;
+      p.condition = PortCondition::kListening;
+      p.device_name = "WAN Miniport (SSTP)";
+      p.total_calls = 2;
+      return p;
+    });
+  }
 
  private:
   ApiCode serve(int level, uint32_t& resume, ConnectionPage& page) {
@@ -68,6 +94,21 @@ class FakeRouterApi : public RouterApi {
     queue.pop_front();
     page = ConnectionPage{};
     for (auto h : p.handles) page.entries.push_back(make(h, level));
+    page.entries_read =
+        p.claimed_entries < 0 ? static_cast<uint32_t>(p.handles.size()) : static_cast<uint32_t>(p.claimed_entries);
+    resume = p.next_resume;
+    return p.code;
+  }
+
+  template <class Entry, class Make>
+  static ApiCode serveKind(const std::optional<ApiCode>& refuse, std::deque<ScriptedPage>& queue, uint32_t& resume,
+                           Page<Entry>& page, Make make_entry) {
+    if (refuse) return *refuse;
+    if (queue.empty()) return status::kSuccess;
+    ScriptedPage p = queue.front();
+    queue.pop_front();
+    page = Page<Entry>{};
+    for (auto h : p.handles) page.entries.push_back(make_entry(h));
     page.entries_read =
         p.claimed_entries < 0 ? static_cast<uint32_t>(p.handles.size()) : static_cast<uint32_t>(p.claimed_entries);
     resume = p.next_resume;

@@ -341,6 +341,80 @@ const std::vector<FaultRow>& genericRows() {
        .make = [] { return std::unique_ptr<RouterApi>(std::make_unique<EndlessPagesApi>()); },
        .error = "PAGE_LIMIT",
        .timeout_seconds = 30},  // the page limit, not the deadline, must end it, however loaded the machine
+      // Interfaces and ports: whatever goes wrong there fails only their collector.
+      {.name = "interfaces refused with access denied",
+       .make = fake([](FakeRouterApi& f) {
+         f.pages[-1] = {page(status::kSuccess, {1, 2})};
+         f.interfaces_refuse = status::kAccessDenied;
+         f.port_pages = {page(status::kSuccess, {7})};
+       }),
+       .up = true,
+       .check =
+           [](RouterApi&, const auto& snaps, const auto& parsed) {
+             EXPECT_EQ(snaps.back().connections.size(), 2u);
+             EXPECT_EQ(parsed.series.at("rras_collector_success{collector=\"interfaces\",router=\"victim\"}"), 0);
+             EXPECT_EQ(parsed.series.at("rras_collector_success{collector=\"ports\",router=\"victim\"}"), 1);
+             EXPECT_EQ(parsed.count("rras_interface_info"), 0u);
+             EXPECT_EQ(parsed.count("rras_ports_by_condition"), 7u);  // sstp: every condition
+           }},
+      {.name = "ports call missing (RPC_S_PROCNUM_OUT_OF_RANGE)",
+       .make = fake([](FakeRouterApi& f) {
+         f.ports_refuse = status::kRpcProcnumOutOfRange;
+         f.interface_pages = {page(status::kSuccess, {3})};
+       }),
+       .up = true,
+       .check =
+           [](RouterApi&, const auto&, const auto& parsed) {
+             EXPECT_EQ(parsed.series.at("rras_collector_success{collector=\"ports\",router=\"victim\"}"), 0);
+             EXPECT_EQ(parsed.count("rras_ports_by_condition"), 0u);
+             EXPECT_EQ(
+                 parsed.series.at("rras_interface_state{interface=\"tunnel-3\",router=\"victim\",state=\"connected\"}"),
+                 1);
+           }},
+      {.name = "interfaces paged over three pages, a duplicate dropped",
+       .make = fake([](FakeRouterApi& f) {
+         f.interface_pages = {page(status::kMoreData, {1, 2}, 2), page(status::kMoreData, {2, 3}, 4),
+                              page(status::kSuccess, {4})};
+       }),
+       .up = true,
+       .check =
+           [](RouterApi&, const auto& snaps, const auto& parsed) {
+             ASSERT_TRUE(snaps.back().interfaces);
+             EXPECT_EQ(snaps.back().interfaces->size(), 4u);
+             EXPECT_EQ(parsed.count("rras_interface_info"), 4u);
+           }},
+      {.name = "ports resume handle that never advances",
+       .make = fake([](FakeRouterApi& f) {
+         f.port_pages = {page(status::kMoreData, {1}, 5), page(status::kMoreData, {2}, 5)};
+       }),
+       .up = true,
+       .check =
+           [](RouterApi&, const auto& snaps, const auto& parsed) {
+             const auto& c = snaps.back().collectors;
+             const auto ports = std::find_if(c.begin(), c.end(), [](const auto& s) { return s.name == "ports"; });
+             ASSERT_NE(ports, c.end());
+             ASSERT_TRUE(ports->error);
+             EXPECT_EQ(ports->error->name, "RESUME_HANDLE_STUCK");
+             EXPECT_EQ(parsed.count("rras_ports_by_condition"), 0u);
+           }},
+      {.name = "interfaces reply whose count disagrees with its entries",
+       .make = fake([](FakeRouterApi& f) {
+         f.interface_pages = {page(status::kSuccess, {1, 2}, 0, 5)};
+       }),
+       .up = true,
+       .check =
+           [](RouterApi&, const auto&, const auto& parsed) {
+             EXPECT_EQ(parsed.series.at("rras_collector_success{collector=\"interfaces\",router=\"victim\"}"), 0);
+           }},
+      {.name = "binding lost while reading ports: the next poll reconnects",
+       .make = fake([](FakeRouterApi& f) { f.port_pages = {page(status::kRpcCallFailed, {})}; }),
+       .up = true,
+       .polls = 2,
+       .check =
+           [](RouterApi& api, const auto& snaps, const auto&) {
+             EXPECT_EQ(asFake(api).connects, 2);
+             EXPECT_EQ(snaps.size(), 2u);
+           }},
       {.name = "duplicated entries across pages",
        .make = fake([](FakeRouterApi& f) {
          f.pages[-1] = {page(status::kMoreData, {1, 2}, 2), page(status::kSuccess, {2, 3})};
