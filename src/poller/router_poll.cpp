@@ -118,7 +118,6 @@ RouterSnapshot RouterPoll::failed(PollError error, double start, double duration
   s.last_success_time = last_success_time_;
   s.totals = totals_;
   s.poll_errors = poll_errors_;
-  s.collectors.push_back(CollectorStatus{"connections", false, duration, error});
   if (consecutive_failures_ == 1 || logging::enabled(logging::Level::kDebug)) {
     logging::warn("poll failed", {{"router", config_.name}, {"error", error.name}, {"detail", error.message}});
   }
