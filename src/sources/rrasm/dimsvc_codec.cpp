@@ -38,10 +38,50 @@ void expectEnd(NdrReader& r) {
   if (r.remaining() >= 8) r.fail(std::to_string(r.remaining()) + " unexpected bytes after the status");
 }
 
-void checkPaging(NdrReader& r, const EnumReply& reply, bool had_resume) {
+template <class Entry>
+void checkPaging(NdrReader& r, const PagedReply<Entry>& reply, bool had_resume) {
   if (reply.status == status::kMoreData && (!had_resume || reply.resume_handle == 0)) {
     r.fail("ERROR_MORE_DATA without a resume handle to continue from");
   }
+}
+
+bool carriesPage(ApiCode code) { return code == status::kSuccess || code == status::kMoreData; }
+
+// The reply of the flat enumerations (opnums 1, 4, 20): DIM_INFORMATION_CONTAINER, entries read,
+// total, unique resume pointer, status. Fills all but the entries and returns the buffer and the
+// entry count; the paging rule is checked when the status carries a page.
+template <class Entry>
+std::span<const uint8_t> readFlatEnum(NdrReader& r, PagedReply<Entry>& reply, uint32_t& entries) {
+  const auto buffer = readContainer(r);
+  entries = r.u32("lpdwEntriesRead");
+  reply.page.total_entries = r.u32("lpdwTotalEntries");
+  const bool had_resume = r.pointer("lpdwResumeHandle referent");
+  if (had_resume) reply.resume_handle = r.u32("*lpdwResumeHandle");
+  reply.status = r.u32("return status");
+  expectEnd(r);
+  if (carriesPage(reply.status)) {
+    checkPaging(r, reply, had_resume);
+    reply.page.entries_read = entries;
+  }
+  return buffer;
+}
+
+// Opnums 4 and 20: `entries` structs of exactly `size` bytes, decoded one by one.
+template <class Entry, class Decode>
+PagedReply<Entry> decodeFixedStrideEnum(std::span<const uint8_t> stub, const char* what, const char* structure,
+                                        size_t size, Decode decode) {
+  NdrReader r(stub, what);
+  PagedReply<Entry> reply;
+  uint32_t entries = 0;
+  const auto buffer = readFlatEnum(r, reply, entries);
+  if (!carriesPage(reply.status) || entries == 0) return reply;
+  if (buffer.size() != size * entries) {
+    r.fail(std::to_string(buffer.size()) + " buffer bytes for " + std::to_string(entries) + " entries; " + structure +
+           " is " + std::to_string(size) + " bytes");
+  }
+  reply.page.entries.reserve(entries);
+  for (size_t i = 0; i < entries; ++i) reply.page.entries.push_back(decode(buffer.subspan(i * size, size)));
+  return reply;
 }
 
 }  // namespace
@@ -89,6 +129,29 @@ std::vector<uint8_t> encodeConnectionEnumEx(uint32_t pref_max_len, uint32_t resu
   return w.bytes();
 }
 
+std::vector<uint8_t> encodeInterfaceEnum(uint32_t pref_max_len, uint32_t resume_handle) {
+  NdrWriter w;
+  w.u32(0);  // dwLevel: MPRI_INTERFACE_0
+  w.u32(0);  // pInfoStruct.dwBufferSize 0 ...
+  w.u32(0);  // ... and a NULL pBuffer
+  w.u32(pref_max_len);
+  w.u32(kReferent);  // lpdwResumeHandle: [unique], always sent
+  w.u32(resume_handle);
+  return w.bytes();
+}
+
+std::vector<uint8_t> encodePortEnum(uint32_t pref_max_len, uint32_t resume_handle, uint32_t connection) {
+  NdrWriter w;
+  w.u32(0);           // dwLevel: RASI_PORT_0
+  w.u32(connection);  // hRasConnection: kAllPorts for every port
+  w.u32(0);           // pInfoStruct.dwBufferSize 0 ...
+  w.u32(0);           // ... and a NULL pBuffer
+  w.u32(pref_max_len);
+  w.u32(kReferent);
+  w.u32(resume_handle);
+  return w.bytes();
+}
+
 ServerInfoReply decodeServerGetInfo(std::span<const uint8_t> stub, uint32_t level) {
   NdrReader r(stub, "RMprAdminServerGetInfo(level " + std::to_string(level) + ") reply");
   ServerInfoReply reply;
@@ -120,17 +183,9 @@ ServerInfoReply decodeServerGetInfo(std::span<const uint8_t> stub, uint32_t leve
 EnumReply decodeConnectionEnum(std::span<const uint8_t> stub, uint32_t level) {
   NdrReader r(stub, "RRasAdminConnectionEnum(level " + std::to_string(level) + ") reply");
   EnumReply reply;
-  const auto buffer = readContainer(r);
-  const uint32_t entries = r.u32("lpdwEntriesRead");
-  reply.page.total_entries = r.u32("lpdwTotalEntries");
-  const bool had_resume = r.pointer("lpdwResumeHandle referent");
-  if (had_resume) reply.resume_handle = r.u32("*lpdwResumeHandle");
-  reply.status = r.u32("return status");
-  expectEnd(r);
-  if (reply.status != status::kSuccess && reply.status != status::kMoreData) return reply;
-  checkPaging(r, reply, had_resume);
-  reply.page.entries_read = entries;
-  if (entries == 0) return reply;
+  uint32_t entries = 0;
+  const auto buffer = readFlatEnum(r, reply, entries);
+  if (!carriesPage(reply.status) || entries == 0) return reply;
   if (level > 3) r.fail("the server answered an unknown level " + std::to_string(level));
   // The stride comes from the reply, so both IPX address widths decode; anything else is refused.
   if (buffer.size() % entries != 0 ||
@@ -172,13 +227,23 @@ EnumReply decodeConnectionEnumEx(std::span<const uint8_t> stub) {
   if (had_resume) reply.resume_handle = r.u32("*lpdwResumeHandle");
   reply.status = r.u32("return status");
   expectEnd(r);
-  if (reply.status != status::kSuccess && reply.status != status::kMoreData) {
+  if (!carriesPage(reply.status)) {
     reply.page = ConnectionPage{};
     return reply;
   }
   checkPaging(r, reply, had_resume);
   reply.page.entries_read = entries;
   return reply;
+}
+
+InterfaceEnumReply decodeInterfaceEnum(std::span<const uint8_t> stub) {
+  return decodeFixedStrideEnum<RouterInterface>(stub, "RRouterInterfaceEnum(level 0) reply", "MPRI_INTERFACE_0",
+                                                kMpriInterface0Size, decodeMpriInterface0);
+}
+
+PortEnumReply decodePortEnum(std::span<const uint8_t> stub) {
+  return decodeFixedStrideEnum<Port>(stub, "RRasAdminPortEnum(level 0) reply", "RASI_PORT_0", kRasiPort0Size,
+                                     decodeRasiPort0);
 }
 
 }  // namespace rras::rrasm

@@ -6,6 +6,7 @@ set(RRASM_CODEC_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/ndr_stream.cpp
   ${CMAKE_CURRENT_LIST_DIR}/dimsvc_codec.cpp
   ${CMAKE_CURRENT_LIST_DIR}/rasi_connection.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/rasi_interface_port.cpp
   ${CMAKE_CURRENT_LIST_DIR}/ras_connection_ex.cpp
   ${CMAKE_CURRENT_LIST_DIR}/rrasm_status.cpp
   ${CMAKE_CURRENT_LIST_DIR}/rrasm_binding.cpp)
@@ -14,6 +15,7 @@ set(RRASM_CODEC_SOURCES
 add_library(rras_rrasm_codec STATIC ${RRASM_CODEC_SOURCES}
   ${PROJECT_SOURCE_DIR}/src/model/connection.cpp
   ${PROJECT_SOURCE_DIR}/src/model/ras_codes.cpp
+  ${PROJECT_SOURCE_DIR}/src/model/router_objects.cpp
   ${PROJECT_SOURCE_DIR}/src/router/api_status.cpp)
 target_include_directories(rras_rrasm_codec PUBLIC ${PROJECT_SOURCE_DIR}/src)
 

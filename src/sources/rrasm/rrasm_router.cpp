@@ -83,31 +83,14 @@ ApiCode RrasmRouter::serverInfo(RouterHandle handle, int level, ServerInfo& out)
   }
 }
 
-ApiCode RrasmRouter::enumConnections(RouterHandle handle, int level, uint32_t pref_max_len, uint32_t& resume_handle,
-                                     ConnectionPage& page) {
-  page = ConnectionPage{};
+template <class Entry, class Decode>
+ApiCode RrasmRouter::enumPage(RouterHandle handle, uint16_t opnum, const std::vector<uint8_t>& request, Decode decode,
+                              uint32_t& resume_handle, Page<Entry>& page) {
+  page = Page<Entry>{};
   std::vector<uint8_t> reply;
-  const auto lvl = static_cast<uint32_t>(level);
-  if (ApiCode code = call(handle, kOpConnectionEnum, encodeConnectionEnum(lvl, pref_max_len, resume_handle), reply)) {
-    return code;
-  }
-  return adoptPage([&] { return decodeConnectionEnum(reply, lvl); }, resume_handle, page);
-}
-
-ApiCode RrasmRouter::enumConnectionsEx(RouterHandle handle, uint32_t pref_max_len, uint32_t& resume_handle,
-                                       ConnectionPage& page) {
-  page = ConnectionPage{};
-  std::vector<uint8_t> reply;
-  if (ApiCode code = call(handle, kOpConnectionEnumEx, encodeConnectionEnumEx(pref_max_len, resume_handle), reply)) {
-    return code;
-  }
-  return adoptPage([&] { return decodeConnectionEnumEx(reply); }, resume_handle, page);
-}
-
-ApiCode RrasmRouter::adoptPage(const std::function<EnumReply()>& decode, uint32_t& resume_handle,
-                               ConnectionPage& page) {
+  if (ApiCode code = call(handle, opnum, request, reply)) return code;
   try {
-    EnumReply decoded = decode();
+    PagedReply<Entry> decoded = decode(reply);
     if (decoded.status == status::kSuccess || decoded.status == status::kMoreData) {
       page = std::move(decoded.page);
       resume_handle = decoded.resume_handle;
@@ -116,6 +99,31 @@ ApiCode RrasmRouter::adoptPage(const std::function<EnumReply()>& decode, uint32_
   } catch (const MalformedReply& e) {
     return malformed(e);
   }
+}
+
+ApiCode RrasmRouter::enumConnections(RouterHandle handle, int level, uint32_t pref_max_len, uint32_t& resume_handle,
+                                     ConnectionPage& page) {
+  const auto lvl = static_cast<uint32_t>(level);
+  return enumPage(
+      handle, kOpConnectionEnum, encodeConnectionEnum(lvl, pref_max_len, resume_handle),
+      [lvl](std::span<const uint8_t> reply) { return decodeConnectionEnum(reply, lvl); }, resume_handle, page);
+}
+
+ApiCode RrasmRouter::enumConnectionsEx(RouterHandle handle, uint32_t pref_max_len, uint32_t& resume_handle,
+                                       ConnectionPage& page) {
+  return enumPage(handle, kOpConnectionEnumEx, encodeConnectionEnumEx(pref_max_len, resume_handle),
+                  decodeConnectionEnumEx, resume_handle, page);
+}
+
+ApiCode RrasmRouter::enumInterfaces(RouterHandle handle, uint32_t pref_max_len, uint32_t& resume_handle,
+                                    InterfacePage& page) {
+  return enumPage(handle, kOpInterfaceEnum, encodeInterfaceEnum(pref_max_len, resume_handle), decodeInterfaceEnum,
+                  resume_handle, page);
+}
+
+ApiCode RrasmRouter::enumPorts(RouterHandle handle, uint32_t pref_max_len, uint32_t& resume_handle, PortPage& page) {
+  return enumPage(handle, kOpPortEnum, encodePortEnum(pref_max_len, resume_handle), decodePortEnum, resume_handle,
+                  page);
 }
 
 }  // namespace rras::rrasm

@@ -1,9 +1,9 @@
 // The rrasm source: RouterApi over MS-RRASM (DIMSVC) through Samba. Each method is one DIMSVC
-// call — opnum 0 for serverInfo, 1 for enumConnections, 45 for enumConnectionsEx — with the
-// status mapped faithfully; the ladder, paging and join stay in the Enumerator above.
+// call — opnum 0 for serverInfo, 1 for enumConnections, 45 for enumConnectionsEx, 20 for
+// enumInterfaces, 4 for enumPorts — with the status mapped faithfully; the ladder, paging and
+// join stay in the Enumerator and the kinds' collectors above.
 #pragma once
 
-#include <functional>
 #include <memory>
 #include <string>
 
@@ -33,15 +33,21 @@ class RrasmRouter : public RouterApi {
                           ConnectionPage& page) override;
   ApiCode enumConnectionsEx(RouterHandle handle, uint32_t pref_max_len, uint32_t& resume_handle,
                             ConnectionPage& page) override;
+  ApiCode enumInterfaces(RouterHandle handle, uint32_t pref_max_len, uint32_t& resume_handle,
+                         InterfacePage& page) override;
+  ApiCode enumPorts(RouterHandle handle, uint32_t pref_max_len, uint32_t& resume_handle, PortPage& page) override;
   void cancel() override;
 
  private:
   // One DIMSVC call on the current binding; logs why it failed.
   ApiCode call(RouterHandle handle, uint16_t opnum, const std::vector<uint8_t>& request, std::vector<uint8_t>& reply);
   ApiCode malformed(const std::exception& e);
-  // Decodes an enumeration reply and, on success or ERROR_MORE_DATA, takes its page and resume
-  // handle; a malformed reply becomes RPC_X_BAD_STUB_DATA.
-  ApiCode adoptPage(const std::function<EnumReply()>& decode, uint32_t& resume_handle, ConnectionPage& page);
+  // One enumeration call: sends `request`, decodes the reply with `decode` and, on success or
+  // ERROR_MORE_DATA, takes its page and resume handle; another status is returned as it is, a
+  // malformed reply becomes RPC_X_BAD_STUB_DATA.
+  template <class Entry, class Decode>
+  ApiCode enumPage(RouterHandle handle, uint16_t opnum, const std::vector<uint8_t>& request, Decode decode,
+                   uint32_t& resume_handle, Page<Entry>& page);
 
   std::string router_name_;
   std::string server_;
