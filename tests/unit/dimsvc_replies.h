@@ -1,11 +1,14 @@
 // DIMSVC reply stubs built byte by byte at the offsets of research/rrasm.md §2.3 and
-// rrasm-real.md §5.2 (NDR20: no trailing gaps), independently of the decoder: the golden-byte
+// rrasm-real.md §5.2 (NDR20: no trailing gaps), and for opnums 4 and 20 at the offsets of
+// [MS-RRASM] 2.2.1.2.75 and 2.2.1.2.81, independently of the decoder: the golden-byte
 // tests and the fault matrix's scripted rrasm router use them. They are doubles written from our
 // own reading; the reference router (tests/reference_dimsvc, widl + Wine's rpcrt4) is the authority.
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -39,6 +42,11 @@ struct Blob {
   }
   void wide(size_t off, const std::u16string& s) {
     for (size_t i = 0; i < s.size(); ++i) u16(off + 2 * i, static_cast<uint16_t>(s[i]));
+  }
+  // A WCHAR[chars] field: the text may fill it (no terminator) but never spill into the next one.
+  void wide(size_t off, const std::u16string& s, size_t chars) {
+    if (s.size() > chars) throw std::length_error("text longer than its WCHAR array");
+    wide(off, s);
   }
   void bytes(size_t off, const Bytes& v) { std::copy(v.begin(), v.end(), b.begin() + static_cast<long>(off)); }
   Bytes b;
@@ -197,6 +205,85 @@ inline Bytes serverInfoStatusReply(uint32_t status) {
   s.u32(0);
   s.u32(status);
   return s.b;
+}
+
+// A reply of the flat enumerations (opnums 1, 4, 20): DIM_INFORMATION_CONTAINER {dwBufferSize,
+// pBuffer} with the conformant bytes padded to 4, entries read, total, the [unique] resume pointer
+// (NULL when `resume` is empty), status. Referents numbered as Wine's NDR engine does: 0x20000
+// first, then 0x20004.
+inline Bytes flatReply(const Bytes& buffer, uint32_t entries, uint32_t total, std::optional<uint32_t> resume,
+                       uint32_t status) {
+  Stub s;
+  uint32_t referent = 0x00020000;
+  s.u32(static_cast<uint32_t>(buffer.size()));
+  if (buffer.empty()) {
+    s.u32(0);
+  } else {
+    s.u32(referent);
+    referent += 4;
+    s.u32(static_cast<uint32_t>(buffer.size()));
+    s.raw(buffer);
+    s.pad(4);
+  }
+  s.u32(entries);
+  s.u32(total);
+  if (resume) {
+    s.u32(referent);
+    s.u32(*resume);
+  } else {
+    s.u32(0);
+  }
+  s.u32(status);
+  return s.b;
+}
+
+inline Bytes concat(const std::vector<Bytes>& parts) {
+  Bytes out;
+  for (const auto& p : parts) out.insert(out.end(), p.begin(), p.end());
+  return out;
+}
+
+// MPRI_INTERFACE_0 (2.2.1.2.81), 540 bytes: wszInterfaceName WCHAR[257] at 0 (514 bytes, then 2
+// alignment bytes), dwInterface 516, fEnabled 520, dwIfType 524, dwConnectionState 528,
+// fUnReachabilityReasons 532, dwLastError 536.
+struct InterfaceEntry {
+  uint32_t handle = 0;
+  std::u16string name = u"if";
+  uint32_t enabled = 1, type = 2, state = 3, unreachability = 0, last_error = 0;
+};
+
+inline Bytes interfaceEntry(const InterfaceEntry& x) {
+  Blob e(540);
+  e.wide(0, x.name, 257);
+  e.u32(516, x.handle);
+  e.u32(520, x.enabled);
+  e.u32(524, x.type);
+  e.u32(528, x.state);
+  e.u32(532, x.unreachability);
+  e.u32(536, x.last_error);
+  return e.b;
+}
+
+// RASI_PORT_0 (2.2.1.2.75), 380 bytes: dwPort 0, dwConnection 4, dwPortCondition 8,
+// dwTotalNumberOfCalls 12, dwConnectDuration 16, wszPortName WCHAR[17] 20, wszMediaName[17] 54,
+// wszDeviceName[129] 88, wszDeviceType[17] 346.
+struct PortEntry {
+  uint32_t handle = 0, connection = 0, condition = 3, calls = 0, duration = 0;
+  std::u16string name = u"VPN2-0", media = u"rastapi", device_name = u"WAN Miniport (SSTP)", device_type = u"vpn";
+};
+
+inline Bytes portEntry(const PortEntry& x) {
+  Blob e(380);
+  e.u32(0, x.handle);
+  e.u32(4, x.connection);
+  e.u32(8, x.condition);
+  e.u32(12, x.calls);
+  e.u32(16, x.duration);
+  e.wide(20, x.name, 17);
+  e.wide(54, x.media, 17);
+  e.wide(88, x.device_name, 129);
+  e.wide(346, x.device_type, 17);
+  return e.b;
 }
 
 }  // namespace rras::rrasm::replies

@@ -1,7 +1,8 @@
 // Golden-byte tests of the DIMSVC codec (src/sources/rrasm/dimsvc_codec.h): requests byte for
-// byte as MS-RRASM lays them out, replies built here at the offsets of research/rrasm.md §2.3
-// and rrasm-real.md §5.2 (independently of the decoder), and hostile replies that must be
-// refused with MalformedReply, never read out of bounds. Links the codec only: no Samba.
+// byte as MS-RRASM lays them out, replies built here at the offsets of research/rrasm.md §2.3,
+// rrasm-real.md §5.2 and [MS-RRASM] 2.2.1.2.75 / 2.2.1.2.81 (independently of the decoder), and
+// hostile replies that must be refused with MalformedReply, never read out of bounds. Links the
+// codec only: no Samba.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -298,6 +299,257 @@ TEST(RrasmCodec, ConnectionEnumExEmptyAndErrors) {
   EXPECT_EQ(empty.status, 0u);
   EXPECT_TRUE(empty.page.entries.empty());
   EXPECT_EQ(decodeConnectionEnumEx(exReply({}, 0, 0, 127)).status, 127u);
+}
+
+// ---- opnums 20 and 4 ----
+
+TEST(RrasmCodec, InterfaceEnumRequestMatchesTheSpecLayout) {
+  // RRouterInterfaceEnum (3.1.4.21): dwLevel 0, empty container (size 0, NULL pBuffer),
+  // dwPreferedMaximumLength, unique resume pointer (referent, value).
+  EXPECT_EQ(encodeInterfaceEnum(0xFFFFFFFF, 0), hex("00000000 00000000 00000000 ffffffff 00000200 00000000"));
+  EXPECT_EQ(encodeInterfaceEnum(1080, 5), hex("00000000 00000000 00000000 38040000 00000200 05000000"));
+}
+
+TEST(RrasmCodec, PortEnumRequestMatchesTheSpecLayout) {
+  // RRasAdminPortEnum (3.1.4.5): dwLevel 0, hRasConnection (INVALID_HANDLE_VALUE: every port), then
+  // as opnum 20.
+  EXPECT_EQ(encodePortEnum(0xFFFFFFFF, 0), hex("00000000 ffffffff 00000000 00000000 ffffffff 00000200 00000000"));
+  EXPECT_EQ(encodePortEnum(760, 3), hex("00000000 ffffffff 00000000 00000000 f8020000 00000200 03000000"));
+  EXPECT_EQ(encodePortEnum(760, 3, 0x102), hex("00000000 02010000 00000000 00000000 f8020000 00000200 03000000"));
+}
+
+TEST(RrasmCodec, FlatEntrySizesAreTheSpecStructs) {
+  EXPECT_EQ(interfaceEntry({}).size(), 540u);
+  EXPECT_EQ(portEntry({}).size(), 380u);
+}
+
+// Every field distinct, every ROUTER_CONNECTION_STATE (and one past them), BOOL TRUE as 1 and as
+// another positive value, names non-ASCII and filling their WCHAR[257] (256 units and a NUL, and
+// all 257 without a terminator).
+std::vector<InterfaceEntry> distinctInterfaces() {
+  std::vector<InterfaceEntry> out;
+  const std::u16string names[] = {u"Zweigstelle-K\u00f6ln", u"\u5206\u652f-\u4e0a\u6d77", std::u16string(256, u'x'),
+                                  u"dod \U0001F310", std::u16string(257, u'\u00e9')};
+  for (uint32_t n = 0; n < 5; ++n) {
+    InterfaceEntry x;
+    x.handle = 0x11 + n * 0x01010101;
+    x.name = names[n];
+    x.enabled = n == 2 ? 0 : (n == 3 ? 7 : 1);
+    x.type = n + 1;
+    x.state = n;  // 0..3 and 4 (not a ROUTER_CONNECTION_STATE)
+    x.unreachability = n == 0 ? 0 : (1u << (n + 1)) | 1u;
+    x.last_error = n == 0 ? 0 : 600 + n;
+    out.push_back(x);
+  }
+  return out;
+}
+
+void expectInterface(const RouterInterface& i, const InterfaceEntry& x) {
+  SCOPED_TRACE("interface " + std::to_string(x.handle));
+  EXPECT_EQ(i.handle, x.handle);
+  EXPECT_EQ(i.name, utf8(x.name));
+  EXPECT_EQ(i.enabled, x.enabled != 0);
+  EXPECT_EQ(static_cast<uint32_t>(i.type), x.type);
+  EXPECT_EQ(i.state, x.state <= 3 ? static_cast<InterfaceState>(x.state) : InterfaceState::kUnknown);
+  EXPECT_EQ(i.unreachability_reasons, x.unreachability);
+  EXPECT_EQ(i.last_error, x.last_error);
+}
+
+TEST(RrasmCodec, InterfaceEnumDecodesEveryField) {
+  const auto entries = distinctInterfaces();
+  std::vector<Bytes> raw;
+  for (const auto& x : entries) raw.push_back(interfaceEntry(x));
+  const auto r = decodeInterfaceEnum(flatReply(concat(raw), 5, 5, 0, 0));
+  ASSERT_EQ(r.status, 0u);
+  EXPECT_EQ(r.page.entries_read, 5u);
+  EXPECT_EQ(r.page.total_entries, 5u);
+  EXPECT_EQ(r.resume_handle, 0u);
+  ASSERT_EQ(r.page.entries.size(), 5u);
+  for (size_t k = 0; k < entries.size(); ++k) expectInterface(r.page.entries[k], entries[k]);
+  // The states in wire order, and the ones named in the spec's text: spot checks independent of
+  // the model's enum order.
+  EXPECT_EQ(interfaceStateLabel(r.page.entries[0].state), "unreachable");
+  EXPECT_EQ(interfaceStateLabel(r.page.entries[1].state), "disconnected");
+  EXPECT_EQ(interfaceStateLabel(r.page.entries[2].state), "connecting");
+  EXPECT_EQ(interfaceStateLabel(r.page.entries[3].state), "connected");
+  EXPECT_EQ(interfaceStateLabel(r.page.entries[4].state), "unknown");
+  EXPECT_EQ(interfaceTypeLabel(r.page.entries[1].type), "full_router");
+  EXPECT_EQ(r.page.entries[2].name, std::string(256, 'x'));
+  EXPECT_EQ(r.page.entries[4].name.size(), 257u * 2);  // no terminator: the whole array, no more
+}
+
+// Every RAS_PORT_CONDITION (0..6) and one past them, names non-ASCII and filling their arrays.
+std::vector<PortEntry> distinctPorts() {
+  std::vector<PortEntry> out;
+  for (uint32_t n = 0; n < 8; ++n) {
+    PortEntry x;
+    x.handle = 0x301 + n * 0x00010001;
+    x.connection = n % 3 ? 0x7000 + n : 0;
+    x.condition = n;
+    x.calls = 1000 * n + 7;
+    x.duration = 60 * n + 1;
+    x.name = u"VPN" + std::u16string(1, static_cast<char16_t>(u'0' + n)) + u"-" + std::u16string(1, u'\u00e4');
+    x.media = n == 1 ? std::u16string(17, u'm') : u"rastapi";
+    x.device_name = n == 2 ? std::u16string(128, u'\u00f6') : u"WAN Miniport (IKEv2)";
+    x.device_type = n == 3 ? std::u16string(16, u't') : u"vpn";
+    if (n == 4) x.name = std::u16string(16, u'\u7aef');
+    out.push_back(x);
+  }
+  return out;
+}
+
+void expectPort(const Port& p, const PortEntry& x) {
+  SCOPED_TRACE("port " + std::to_string(x.handle));
+  EXPECT_EQ(p.handle, x.handle);
+  EXPECT_EQ(p.connection, x.connection);
+  EXPECT_EQ(p.condition, x.condition <= 6 ? static_cast<PortCondition>(x.condition) : PortCondition::kUnknown);
+  EXPECT_EQ(p.total_calls, x.calls);
+  EXPECT_EQ(p.duration_seconds, x.duration);
+  EXPECT_EQ(p.name, utf8(x.name));
+  EXPECT_EQ(p.media, utf8(x.media));
+  EXPECT_EQ(p.device_name, utf8(x.device_name));
+  EXPECT_EQ(p.device_type, utf8(x.device_type));
+}
+
+TEST(RrasmCodec, PortEnumDecodesEveryField) {
+  const auto entries = distinctPorts();
+  std::vector<Bytes> raw;
+  for (const auto& x : entries) raw.push_back(portEntry(x));
+  const auto r = decodePortEnum(flatReply(concat(raw), 8, 8, 0, 0));
+  ASSERT_EQ(r.status, 0u);
+  EXPECT_EQ(r.page.entries_read, 8u);
+  ASSERT_EQ(r.page.entries.size(), 8u);
+  for (size_t k = 0; k < entries.size(); ++k) expectPort(r.page.entries[k], entries[k]);
+  const char* conditions[] = {"non_operational", "disconnected",  "calling_back", "listening",
+                              "authenticating",  "authenticated", "initializing", "unknown"};
+  for (size_t k = 0; k < 8; ++k) EXPECT_EQ(portConditionLabel(r.page.entries[k].condition), conditions[k]) << k;
+  EXPECT_EQ(r.page.entries[1].media, std::string(17, 'm'));  // fills WCHAR[17]: no terminator
+  EXPECT_EQ(r.page.entries[4].name, utf8(std::u16string(16, u'\u7aef')));
+}
+
+// ERROR_MORE_DATA: the page, the total from the resume position and the resume handle; the last
+// page answers success without one.
+TEST(RrasmCodec, InterfaceAndPortPagingCarriesTheResumeHandle) {
+  const auto ifaces = distinctInterfaces();
+  const auto first = decodeInterfaceEnum(
+      flatReply(concat({interfaceEntry(ifaces[0]), interfaceEntry(ifaces[1])}), 2, 5, 2, status::kMoreData));
+  EXPECT_EQ(first.status, status::kMoreData);
+  EXPECT_EQ(first.resume_handle, 2u);
+  EXPECT_EQ(first.page.total_entries, 5u);
+  ASSERT_EQ(first.page.entries.size(), 2u);
+  expectInterface(first.page.entries[1], ifaces[1]);
+  const auto last = decodeInterfaceEnum(flatReply(interfaceEntry(ifaces[4]), 1, 1, 0, 0));
+  EXPECT_EQ(last.status, 0u);
+  expectInterface(last.page.entries.at(0), ifaces[4]);
+
+  const auto ports = distinctPorts();
+  const auto page = decodePortEnum(
+      flatReply(concat({portEntry(ports[5]), portEntry(ports[6]), portEntry(ports[7])}), 3, 4, 7, status::kMoreData));
+  EXPECT_EQ(page.status, status::kMoreData);
+  EXPECT_EQ(page.resume_handle, 7u);
+  EXPECT_EQ(page.page.total_entries, 4u);
+  ASSERT_EQ(page.page.entries.size(), 3u);
+  expectPort(page.page.entries[2], ports[7]);
+  // Fewer bytes asked for than one entry: no entries, ERROR_MORE_DATA, the resume handle kept.
+  const auto none = decodePortEnum(flatReply({}, 0, 9, 4, status::kMoreData));
+  EXPECT_EQ(none.status, status::kMoreData);
+  EXPECT_EQ(none.resume_handle, 4u);
+  EXPECT_TRUE(none.page.entries.empty());
+}
+
+TEST(RrasmCodec, InterfaceAndPortMoreDataWithoutResumeIsRefused) {
+  const Bytes i = interfaceEntry({});
+  const Bytes p = portEntry({});
+  EXPECT_THROW(decodeInterfaceEnum(flatReply(i, 1, 2, std::nullopt, status::kMoreData)), MalformedReply);
+  EXPECT_THROW(decodeInterfaceEnum(flatReply(i, 1, 2, 0, status::kMoreData)), MalformedReply);
+  EXPECT_THROW(decodePortEnum(flatReply(p, 1, 2, std::nullopt, status::kMoreData)), MalformedReply);
+  EXPECT_THROW(decodePortEnum(flatReply(p, 1, 2, 0, status::kMoreData)), MalformedReply);
+  // Success needs none.
+  EXPECT_EQ(decodePortEnum(flatReply(p, 1, 1, std::nullopt, 0)).page.entries.size(), 1u);
+}
+
+TEST(RrasmCodec, InterfaceAndPortErrorStatusesAreReturnedAsIs) {
+  for (const uint32_t code : {5u, 87u, 124u, 903u, 1745u}) {
+    const auto i = decodeInterfaceEnum(flatReply({}, 0, 0, 0, code));
+    EXPECT_EQ(i.status, code);
+    EXPECT_TRUE(i.page.entries.empty());
+    const auto p = decodePortEnum(flatReply({}, 0, 0, std::nullopt, code));
+    EXPECT_EQ(p.status, code);
+    EXPECT_TRUE(p.page.entries.empty());
+  }
+  EXPECT_TRUE(decodeInterfaceEnum(flatReply({}, 0, 0, 0, 0)).page.entries.empty());
+}
+
+// A buffer shorter than one entry, a stride other than the struct's (the x64 SDK sizes 552 and
+// 392 included), and counts that disagree with the buffer are refused.
+TEST(RrasmCodec, InterfaceAndPortStrideMustBeTheStructSize) {
+  auto refused = [](uint32_t size, uint32_t bytes, uint32_t entries) {
+    const Bytes reply = flatReply(Bytes(bytes, 0x41), entries, entries, 0, 0);
+    if (size == 540) {
+      EXPECT_THROW(decodeInterfaceEnum(reply), MalformedReply) << bytes << " bytes, " << entries << " entries";
+    } else {
+      EXPECT_THROW(decodePortEnum(reply), MalformedReply) << bytes << " bytes, " << entries << " entries";
+    }
+  };
+  for (const uint32_t size : {540u, 380u}) {
+    for (const uint32_t bytes : {4u, 100u, size / 2, size - 4, size - 1}) refused(size, bytes, 1);
+    refused(size, size + 4, 1);
+    refused(size, size == 540 ? 552 : 392, 1);        // the x64 struct
+    refused(size, 2 * (size == 540 ? 552 : 392), 2);  // x64 stride, two entries
+    refused(size, 2 * size, 3);                       // two entries claimed as three
+    refused(size, 3 * size, 2);                       // three entries claimed as two
+    refused(size, 2 * size, 0xFFFFFFFF);              // a huge count
+  }
+  EXPECT_EQ(decodeInterfaceEnum(flatReply(Bytes(540, 0), 1, 1, 0, 0)).page.entries.size(), 1u);
+  EXPECT_EQ(decodePortEnum(flatReply(Bytes(380, 0), 1, 1, 0, 0)).page.entries.size(), 1u);
+}
+
+TEST(RrasmCodec, InterfaceAndPortEveryTruncationIsRefused) {
+  const Bytes ifaces = flatReply(concat({interfaceEntry({}), interfaceEntry({})}), 2, 3, 2, status::kMoreData);
+  for (size_t n = 0; n < ifaces.size(); ++n) {
+    EXPECT_THROW(decodeInterfaceEnum(std::span(ifaces.data(), n)), MalformedReply) << n;
+  }
+  const Bytes ports = flatReply(concat({portEntry({}), portEntry({})}), 2, 3, 2, status::kMoreData);
+  for (size_t n = 0; n < ports.size(); ++n) {
+    EXPECT_THROW(decodePortEnum(std::span(ports.data(), n)), MalformedReply) << n;
+  }
+}
+
+TEST(RrasmCodec, InterfaceAndPortConformanceAndTrailingBytes) {
+  Bytes reply = flatReply(portEntry({}), 1, 1, 0, 0);
+  reply[8] = 0x7d;  // max_count 381, dwBufferSize 380
+  EXPECT_THROW(decodePortEnum(reply), MalformedReply);
+  reply = flatReply(interfaceEntry({}), 1, 1, 0, 0);
+  reply[0] = 0x1d;  // dwBufferSize 541, max_count 540
+  EXPECT_THROW(decodeInterfaceEnum(reply), MalformedReply);
+  // dwBufferSize with a NULL pBuffer.
+  EXPECT_THROW(decodeInterfaceEnum(hex("1c020000 00000000 00000000 00000000 00000000 00000000")), MalformedReply);
+  // A buffer size larger than the stub.
+  EXPECT_THROW(decodePortEnum(hex("ffffff7f 00000200 ffffff7f 00")), MalformedReply);
+  reply = flatReply(portEntry({}), 1, 1, 0, 0);
+  reply.resize(reply.size() + 4, 0);  // alignment padding is accepted ...
+  EXPECT_EQ(decodePortEnum(reply).page.entries.size(), 1u);
+  reply.resize(reply.size() + 4, 0);  // ... more is not
+  EXPECT_THROW(decodePortEnum(reply), MalformedReply);
+}
+
+TEST(RrasmCodec, InterfaceAndPortStringsStayBounded) {
+  PortEntry x;
+  x.name = std::u16string(17, u'P');                   // fills WCHAR[17], no terminator ...
+  x.media = u"\xD800m";                                // lone high surrogate
+  x.device_name = std::u16string(129, u'\U0000FFFD');  // fills WCHAR[129]
+  x.device_type = u"";
+  const auto r = decodePortEnum(flatReply(portEntry(x), 1, 1, 0, 0));
+  const Port& p = r.page.entries.at(0);
+  EXPECT_EQ(p.name, std::string(17, 'P'));  // ... and does not run into wszMediaName
+  EXPECT_EQ(p.media, "\xef\xbf\xbdm");
+  EXPECT_EQ(p.device_name.size(), 129u * 3);
+  EXPECT_EQ(p.device_type, "");
+  InterfaceEntry i;
+  i.name = std::u16string(257, u'N');  // no terminator: stops at the array, not at dwInterface
+  i.handle = 0x00410041;               // "AA" in UTF-16 if it were read as text
+  EXPECT_EQ(decodeInterfaceEnum(flatReply(interfaceEntry(i), 1, 1, 0, 0)).page.entries.at(0).name,
+            std::string(257, 'N'));
 }
 
 // ---- transport status ----
