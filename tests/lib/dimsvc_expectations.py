@@ -96,3 +96,117 @@ def diff(got, want, limit=3):
     extra = sorted(set(got) - set(want))[:limit]
     wrong = [(k, got[k], want[k]) for k in want if k in got and got[k] != want[k]][:limit]
     return f"missing {missing} extra {extra} wrong {wrong}"
+
+
+# ---- site-to-site interfaces (opnum 20, MPRI_INTERFACE_0) and ports (opnum 4, RASI_PORT_0) ----
+
+INTERFACE_STATES = ["unreachable", "disconnected", "connecting", "connected"]  # ROUTER_CONNECTION_STATE 0..3
+PORT_CONDITIONS = ["non_operational", "disconnected", "calling_back", "listening", "authenticating",
+                   "authenticated", "initializing"]  # RAS_PORT_CONDITION 0..6
+# fUnReachabilityReasons bits ([MS-RRASM] 2.2.1.2.81: MPR_INTERFACE_*, lower case, no prefix).
+UNREACHABILITY_REASONS = {0x1: "out_of_resources", 0x2: "admin_disabled", 0x4: "connection_failure",
+                          0x8: "service_paused", 0x10: "dialout_hours_restriction", 0x20: "no_media_sense",
+                          0x40: "no_device"}
+# The Win32/RPC codes the exporter calls by name (docs: "Errors carry the numeric code and its symbolic
+# name"); every other code is "0x%08X". Values from winerror.h / raserror.h.
+API_CODE_NAMES = {0: "NO_ERROR", 5: "ERROR_ACCESS_DENIED", 13: "ERROR_INVALID_DATA", 50: "ERROR_NOT_SUPPORTED",
+                  87: "ERROR_INVALID_PARAMETER", 120: "ERROR_CALL_NOT_IMPLEMENTED", 124: "ERROR_INVALID_LEVEL",
+                  127: "ERROR_PROC_NOT_FOUND", 234: "ERROR_MORE_DATA", 903: "ERROR_DDM_NOT_RUNNING",
+                  1062: "ERROR_SERVICE_NOT_ACTIVE", 1460: "ERROR_TIMEOUT", 1223: "ERROR_CANCELLED",
+                  995: "ERROR_OPERATION_ABORTED", 1818: "RPC_S_CALL_CANCELLED", 1702: "RPC_S_INVALID_BINDING",
+                  1722: "RPC_S_SERVER_UNAVAILABLE", 1726: "RPC_S_CALL_FAILED", 1745: "RPC_S_PROCNUM_OUT_OF_RANGE",
+                  1717: "RPC_S_UNKNOWN_IF", 1326: "ERROR_LOGON_FAILURE", 1312: "ERROR_NO_SUCH_LOGON_SESSION",
+                  1783: "RPC_X_BAD_STUB_DATA"}
+# The tunnel protocols of "WAN Miniport (<protocol>)" device names.
+PORT_PROTOCOLS = ("sstp", "ikev2", "l2tp", "pptp", "gre", "pppoe")
+INTERFACE_FAMILIES = ("rras_interface_info", "rras_interface_enabled", "rras_interface_state",
+                      "rras_interface_unreachable_reason", "rras_interface_last_error_info", "rras_interfaces")
+PORT_FAMILIES = ("rras_ports_by_condition", "rras_port_calls_total", "rras_configured_ports")
+
+
+def api_code_name(code):
+    return API_CODE_NAMES.get(code, f"0x{code:08X}")
+
+
+def wchar_field(text, chars):
+    """What a WCHAR[chars] field of the doubles keeps of `text` (they cut to chars - 1 UTF-16 units)."""
+    return text.encode("utf-16-le")[:2 * (chars - 1)].decode("utf-16-le")
+
+
+def port_protocol(device_name):
+    """The tunnel protocol of a RAS port from its device name: "WAN Miniport (SSTP)" is sstp, and so
+    for IKEv2, L2TP, PPTP, GRE and PPPoE; any other device (a modem, ...) is other."""
+    m = re.match(r"^WAN Miniport \(([^)]*)\)", device_name)
+    name = m.group(1).lower() if m else ""
+    return name if name in PORT_PROTOCOLS else "other"
+
+
+def expected_interface_series(router, interfaces):
+    """Every rras_interface* / rras_interfaces sample the scenario's `interfaces` imply."""
+    out, counts = {}, {}
+    for x in interfaces:
+        name = esc(wchar_field(x.get("name", ""), 257))
+        typ = x.get("type", 0)
+        typ = INTERFACE_TYPES[typ] if typ < len(INTERFACE_TYPES) else "unknown"
+        state = x.get("state", 0)
+        state = INTERFACE_STATES[state] if state < len(INTERFACE_STATES) else "unknown"
+        iface = (("interface", name), ("router", router))
+        out[("rras_interface_info", tuple(sorted(iface + (("type", typ),))))] = 1.0
+        out[("rras_interface_enabled", iface)] = 1.0 if x.get("enabled", True) else 0.0
+        for s in INTERFACE_STATES:
+            out[("rras_interface_state", tuple(sorted(iface + (("state", s),))))] = 1.0 if s == state else 0.0
+        bits = x.get("unreachability", 0)
+        for bit in (1 << k for k in range(32)):
+            if bits & bit:
+                reason = UNREACHABILITY_REASONS.get(bit, f"0x{bit:08X}")
+                out[("rras_interface_unreachable_reason", tuple(sorted(iface + (("reason", reason),))))] = 1.0
+        if x.get("last_error", 0):
+            error = api_code_name(x["last_error"])
+            out[("rras_interface_last_error_info", tuple(sorted(iface + (("error", error),))))] = 1.0
+        counts[(typ, state)] = counts.get((typ, state), 0) + 1
+    for (typ, state), n in counts.items():
+        out[("rras_interfaces", (("router", router), ("state", state), ("type", typ)))] = float(n)
+    return out
+
+
+def server_info_level(scenario):
+    """The MPR_SERVER_n level the exporter's server info lands on for a scenario (both doubles answer
+    up to server_info_level, default 2): the highest one not refused; None when level 0 (uptime and
+    ports, always read) does not answer or decode."""
+    level = scenario.get("server_info_level", 2)
+    refused = scenario.get("refuse", {})
+    while level >= 0 and f"info{level}" in refused:
+        level -= 1
+    bad0 = "info0" in refused or "info0" in scenario.get("short_buffer", {}) or scenario.get("status")
+    if level < 0 or bad0 or f"info{level}" in scenario.get("short_buffer", {}):
+        return None
+    return level
+
+
+def expected_port_series(router, ports, server=None, server_info_level=None):
+    """rras_ports_by_condition (every condition of every protocol present, 0 included),
+    rras_port_calls_total and, with server info at level 1 or 2 (MPR_SERVER_1: PPTP and L2TP ports,
+    MPR_SERVER_2: also SSTP), rras_configured_ports."""
+    out, protocols = {}, {}
+    for p in ports:
+        proto = port_protocol(wchar_field(p.get("device_name", ""), 129))
+        conditions, calls = protocols.setdefault(proto, ({}, [0]))
+        c = p.get("condition", 0)
+        label = PORT_CONDITIONS[c] if c < len(PORT_CONDITIONS) else "unknown"
+        conditions[label] = conditions.get(label, 0) + 1
+        calls[0] += p.get("calls", 0)
+    for proto, (conditions, calls) in protocols.items():
+        for c in PORT_CONDITIONS:
+            key = (("condition", c), ("protocol", proto), ("router", router))
+            out[("rras_ports_by_condition", key)] = float(conditions.get(c, 0))
+        out[("rras_port_calls_total", (("protocol", proto), ("router", router)))] = float(calls[0])
+    if server and server_info_level in (1, 2):
+        configured = [("pptp", "pptp"), ("l2tp", "l2tp")] + ([("sstp", "sstp")] if server_info_level == 2 else [])
+        for proto, key in configured:
+            out[("rras_configured_ports", (("protocol", proto), ("router", router)))] = float(server.get(key, 0))
+    return out
+
+
+def family_series(samples, router, families):
+    """The samples of `families` for `router`."""
+    return {k: v for k, v in samples.items() if k[0] in families and ("router", router) in k[1]}

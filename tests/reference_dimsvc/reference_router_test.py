@@ -46,8 +46,9 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 sys.path.insert(0, HERE)
-from dimsvc_expectations import (TestFailure, connection_series, diff,  # noqa: E402  tests/lib
-                                 expected_connection_series, parse_metrics)
+from dimsvc_expectations import (INTERFACE_FAMILIES, PORT_FAMILIES, TestFailure,  # noqa: E402  tests/lib
+                                 connection_series, diff, expected_connection_series, expected_interface_series,
+                                 expected_port_series, family_series, parse_metrics, server_info_level)
 import scenario as scenario_file  # noqa: E402  tests/reference_dimsvc/scenario.py
 
 HARD_TIMEOUT_S = 240
@@ -188,6 +189,52 @@ S2S_CASES = [
     {"name": "s2s-unsorted", "scenario": s2s_scenario(unsorted=True)},
     {"name": "s2s-scripted", "scenario": s2s_scenario(fault={"interfaces0": 1722}, short_buffer={"interfaces0": 100},
                                                       refuse={"ports0": 5})},
+]
+
+
+# Site-to-site interfaces and ports polled by the exporter itself (RrasmRouter::enumInterfaces and
+# enumPorts, the interfaces and ports collectors): the S2S lists plus interfaces in every state, an
+# unknown type and state, every unreachability bit and unknown ones, last errors with and without
+# a name, and a port in an unknown condition.
+POLL_INTERFACES = S2S_INTERFACES + [
+    {"handle": 0x21, "name": "all-reasons", "enabled": False, "type": 2, "state": 0, "unreachability": 0x7F,
+     "last_error": 5},
+    {"handle": 0x22, "name": "odd-bits", "type": 9, "state": 7, "unreachability": 0x80000080, "last_error": 1722},
+    {"handle": 0x23, "name": "quote \"q\\b", "type": 6, "state": 3, "unreachability": 0x8 | 0x20 | 0x40},
+]
+POLL_PORTS = S2S_PORTS + [
+    {"handle": 0x30A, "condition": 9, "calls": 5, "name": "VPN3-9", "media": "rastapi",
+     "device_name": "WAN Miniport (SSTP)", "device_type": "vpn"},
+]
+
+
+def s2s_poll(name, failed=(), unchecked=(), level="ex", **extra):
+    """A healthy router with interfaces and ports, polled by the exporter (the ladder lands on
+    `level`): the collectors in `failed` must fail (and show no series of their kind), the others
+    succeed; `unchecked` ones are only reported."""
+    s = scenario(level, interfaces=copy.deepcopy(POLL_INTERFACES), ports=copy.deepcopy(POLL_PORTS))
+    s.update(extra)
+    return {"name": name, "scenario": s, "level": level, "failed_collectors": set(failed), "unchecked": set(unchecked)}
+
+
+S2S_POLL_CASES = [
+    s2s_poll("s2s-all"),
+    s2s_poll("s2s-paged", page_entries=2),
+    s2s_poll("s2s-unsorted-paged", unsorted=True, page_entries=3),
+    s2s_poll("s2s-l0", level="0", server_info_level=1),
+    s2s_poll("s2s-empty", interfaces=[], ports=[]),
+    # A refused call fails only its collector: rras_up stays 1 with the connections.
+    s2s_poll("s2s-interfaces-denied", ["interfaces"], refuse={"interfaces0": 5}),
+    s2s_poll("s2s-ports-denied", ["ports"], refuse={"ports0": 5}),
+    s2s_poll("s2s-no-opnum20", ["interfaces"], refuse={"interfaces0": 1745}),
+    s2s_poll("s2s-no-opnum4", ["ports"], refuse={"ports0": 1745}),
+    s2s_poll("s2s-no-opnum20-or-4", ["interfaces", "ports"], refuse={"interfaces0": 1745, "ports0": 1745}),
+    # Replies that do not decode (one entry claimed, fewer bytes than one struct): RPC_X_BAD_STUB_DATA.
+    s2s_poll("s2s-short-interfaces", ["interfaces"], short_buffer={"interfaces0": 100}),
+    s2s_poll("s2s-short-ports", ["ports"], short_buffer={"ports0": 379}),
+    # A fault that loses the binding: the interfaces collector fails; what the ports collector does
+    # after it (the poller drops the binding) is reported, not required.
+    s2s_poll("s2s-fault-interfaces", ["interfaces"], ["ports"], fault={"interfaces0": 1722}),
 ]
 
 
@@ -691,8 +738,11 @@ def check_healthy(samples, c, failures):
     info = [k for k in samples if k[0] == "rras_router_info" and ("router", name) in k[1]]
     if not info or ("level", c["level"]) not in info[0][1]:
         failures.append(f"{name}: rras_router_info {info} does not have level {c['level']}")
-    for collector in ("connections", "server"):
-        want_ok = 0 if c.get("failed_collector") == collector else 1
+    failed = set(c.get("failed_collectors", ())) | ({c["failed_collector"]} if "failed_collector" in c else set())
+    for collector in ("connections", "server", "interfaces", "ports"):
+        if collector in c.get("unchecked", ()):
+            continue
+        want_ok = 0 if collector in failed else 1
         got_ok = samples.get(("rras_collector_success", (("collector", collector), ("router", name))))
         if got_ok != want_ok:
             failures.append(f"{name}: rras_collector_success{{collector=\"{collector}\"}} is {got_ok}, "
@@ -701,6 +751,17 @@ def check_healthy(samples, c, failures):
     want = expected_connection_series(name, c["level"], c["scenario"]["connections"])
     if got != want:
         failures.append(f"{name}: per-connection series differ from the scenario; {diff(got, want)}")
+    s = c["scenario"]
+    for kind, families, expected in (
+            ("interfaces", INTERFACE_FAMILIES, lambda: expected_interface_series(name, s.get("interfaces", []))),
+            ("ports", PORT_FAMILIES, lambda: expected_port_series(name, s.get("ports", []), s.get("server"),
+                                                                  server_info_level(s)))):
+        if kind in c.get("unchecked", ()):
+            continue
+        got = family_series(samples, name, families)
+        want = {} if kind in failed else expected()
+        if got != want:
+            failures.append(f"{name}: {kind} series differ from the scenario; {diff(got, want)}")
 
 
 def check_failing(samples, c, failures):
@@ -738,6 +799,26 @@ def check_parity(samples, name, failures):
                         f"(got = fake, want = reference); {diff(fake, ref)}")
 
 
+def check_s2s_parity(samples, name, failures):
+    """The interfaces and ports series and every collector's success: the same on both doubles."""
+    families = INTERFACE_FAMILIES + PORT_FAMILIES + ("rras_collector_success", "rras_up")
+    ref = family_series(router_label(samples, name, "x"), "x", families)
+    fake = family_series(router_label(samples, "fake-" + name, "x"), "x", families)
+    if ref != fake:
+        failures.append(f"parity {name}: the Python fake's interfaces/ports series differ from the reference's "
+                        f"(got = fake, want = reference); {diff(fake, ref)}")
+
+
+def collector_report(samples, c):
+    """What the `unchecked` collectors of a case did, on both doubles (logged, never required)."""
+    out = []
+    for router in (c["name"], "fake-" + c["name"]):
+        for collector in sorted(c.get("unchecked", ())):
+            got = samples.get(("rras_collector_success", (("collector", collector), ("router", router))))
+            out.append(f"{router} {collector}={got}")
+    return ", ".join(out)
+
+
 def dump_logs(tmp):
     for f in sorted(os.listdir(tmp)):
         if f.endswith(".log"):
@@ -759,7 +840,7 @@ def run(exporter, root, exe):
         routers = []
         spec_exe = os.path.join(os.path.dirname(exe), "reference_dimsvc_spec_layout.exe")
         pending = []
-        for c in CASES + FAILURES:
+        for c in CASES + FAILURES + S2S_POLL_CASES:
             proc, json_path = start_reference(wine, exe, tmp, c["name"], c["scenario"])
             procs.append(proc)
             pending.append((c["name"], proc, "reference " + c["name"]))
@@ -795,12 +876,18 @@ def run(exporter, root, exe):
         log(f"opnums 20 and 4 on {len(S2S_CASES)} scenarios, reference and fake: {time.monotonic() - started:.1f} s, "
             f"{len(failures)} failures")
         samples, result = poll_once(exporter, tmp, routers)
-        for c in CASES:
+        for c in CASES + S2S_POLL_CASES:
             check_healthy(samples, c, failures)
         for c in FAILURES:
             check_failing(samples, c, failures)
-        for name in PARITY:
+        for name in PARITY + [c["name"] for c in S2S_POLL_CASES]:
             check_parity(samples, name, failures)
+        for c in CASES + S2S_POLL_CASES:
+            check_healthy(samples, dict(c, name="fake-" + c["name"]), failures)
+            check_s2s_parity(samples, c["name"], failures)
+        for c in S2S_POLL_CASES:
+            if c["unchecked"]:
+                log(f"informational: {c['name']}: {collector_report(samples, c)}")
         for c in FAILURES:
             check_failing(samples, dict(c, name="fake-" + c["name"]), failures)
         if result.returncode == 0:
@@ -822,7 +909,8 @@ def run(exporter, root, exe):
             raise TestFailure("\n  ".join(failures))
         log(f"{len(CASES)} healthy scenarios match at their levels, {len(FAILURES)} failing ones report their "
             f"errors, the Python fake agrees on all {len(CASES) + len(FAILURES)}; opnums 20 and 4 agree on "
-            f"{len(S2S_CASES)} scenarios")
+            f"{len(S2S_CASES)} scenarios called directly; the exporter's interfaces and ports series match "
+            f"{len(S2S_POLL_CASES)} scenarios on both doubles")
         print("1 passed, 0 failed")
         return 0
     except (TestFailure, subprocess.SubprocessError, OSError) as e:
