@@ -19,7 +19,11 @@ With a second reference build that keeps the spec's declarations as printed
 unmodified marshalling does to the exporter (informational, never fails the test).
 
 Site-to-site interfaces and ports (RRouterInterfaceEnum opnum 20, RRasAdminPortEnum opnum 4;
-issue 14): the exporter does not call them yet, so this test calls them itself with impacket's
+issue 14), two ways. The exporter polls them (S2S_POLL_CASES, on a reference and a fake each):
+its rras_interface*, rras_interfaces, rras_ports_by_condition, rras_port_calls_total and
+rras_configured_ports series must equal what tests/lib/dimsvc_expectations.py derives from the
+scenario, on both doubles alike, and a refused, short or faulted call fails only its collector
+(rras_up stays 1 with the connections). And this test calls them itself with impacket's
 DCE/RPC client (hand-encoded request stubs) on a reference and a fake serving the same JSON,
 pages through with small pages, and requires every reply to follow the paging rule, the raw
 flat buffers of the two doubles to be byte-identical entry by entry, and the decoded entries
