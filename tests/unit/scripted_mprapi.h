@@ -1,8 +1,8 @@
 // mprapi.dll's MprAdmin* functions scripted in process (Windows build, run under Wine): the fault
-// matrix drives the real MprapiRouter, its decoding and buffer handling, and the Enumerator with
-// what a DLL could do wrong or a remote router could answer. One script at a time (the matrix
-// runs its rows one after the other); every buffer handed out is tracked, so a row can require
-// that MprAdminBufferFree got each one back exactly once.
+// matrix drives the real MprapiRouter, its decoding and buffer handling, the Enumerator and the
+// interfaces and ports collectors with what a DLL could do wrong or a remote router could answer.
+// One script at a time (the matrix runs its rows one after the other); every buffer handed out is
+// tracked, so a row can require that MprAdminBufferFree got each one back exactly once.
 #pragma once
 
 #include <windows.h>
@@ -25,20 +25,31 @@ struct Script {
   DWORD per_page = 2;       // entries per page, whatever dwPrefMaxLen says
   bool enum_ex = true;      // export MprAdminConnectionEnumEx (Windows 7 / 2008 R2 and later)
   DWORD max_level = 3;      // MprAdminConnectionEnum levels above: ERROR_INVALID_LEVEL
-  bool running = true;      // MprAdminIsServiceRunning
+  bool running = true;      // MprAdminIsServiceRunning; false: every call after connect answers
+                            // ERROR_DDM_NOT_RUNNING
   DWORD connect_error = 0;  // MprAdminServerConnect's answer
   // EnumEx: an error for its call number n (0-based over the router's life), or 0 to answer.
   std::function<DWORD(int call)> enum_ex_error = [](int) { return DWORD{0}; };
   bool resume_stuck = false;         // EnumEx: ERROR_MORE_DATA with the same resume handle each time
   bool read_without_buffer = false;  // EnumEx: dwEntriesRead > 0 and no buffer
   bool hang = false;                 // EnumEx blocks in synchronous I/O until CancelSynchronousIo
+  // MprAdminInterfaceEnum / MprAdminPortEnum (level 0; per_page entries a page, the mock DLL's
+  // interfaces and ports of mock_connections.h). Not exported: the table has no such function
+  // and MprapiRouter answers ERROR_PROC_NOT_FOUND.
+  bool interface_enum = true, port_enum = true;
+  DWORD interfaces = mock_connections::kDefaultInterfaces;
+  DWORD listening_ports = mock_connections::kDefaultListeningPorts;  // per protocol, besides one per connection
+  // An error for call number n (0-based over the router's life), or 0 to answer.
+  std::function<DWORD(int call)> interface_error = [](int) { return DWORD{0}; };
+  std::function<DWORD(int call)> port_error = [](int) { return DWORD{0}; };
+  bool interface_hang = false, port_hang = false;  // block in synchronous I/O until CancelSynchronousIo
 };
 
 struct State {
   std::mutex mu;
   Script script;
   std::set<void*> buffers;  // handed out, not yet freed
-  int connects = 0, enum_ex_calls = 0, bad_frees = 0;
+  int connects = 0, enum_ex_calls = 0, interface_calls = 0, port_calls = 0, bad_frees = 0;
   std::atomic<bool> hang_aborted{false};  // the blocked ReadFile ended with ERROR_OPERATION_ABORTED
 };
 
@@ -122,6 +133,7 @@ inline DWORD WINAPI connectionEnum(RAS_SERVER_HANDLE, DWORD level, LPBYTE* buffe
     std::lock_guard lock(state().mu);
     s = state().script;
   }
+  if (!s.running) return ERROR_DDM_NOT_RUNNING;
   if (level > s.max_level) return ERROR_INVALID_LEVEL;
   if (level != 0) return ERROR_NOT_SUPPORTED;  // the rows that need levels 1-3 use the mock DLL's suite
   return mock_connections::page<RAS_CONNECTION_0>(s.connections, s.per_page, allocate, mock_connections::fillLevel0,
@@ -142,6 +154,7 @@ inline DWORD WINAPI connectionEnumEx(RAS_SERVER_HANDLE, PMPRAPI_OBJECT_HEADER he
   }
   if (s.hang) return hangInSynchronousIo();
   if (const DWORD error = s.enum_ex_error(call)) return error;
+  if (!s.running) return ERROR_DDM_NOT_RUNNING;
   if (s.read_without_buffer) {
     *read = *total = 2;
     return NO_ERROR;
@@ -154,13 +167,53 @@ inline DWORD WINAPI connectionEnumEx(RAS_SERVER_HANDLE, PMPRAPI_OBJECT_HEADER he
   return code;
 }
 
+inline DWORD WINAPI interfaceEnum(MPR_SERVER_HANDLE, DWORD level, LPBYTE* buffer, DWORD, LPDWORD read, LPDWORD total,
+                                  LPDWORD resume) {
+  *buffer = nullptr;
+  *read = *total = 0;
+  Script s;
+  int call = 0;
+  {
+    std::lock_guard lock(state().mu);
+    s = state().script;
+    call = state().interface_calls++;
+  }
+  if (s.interface_hang) return hangInSynchronousIo();
+  if (const DWORD error = s.interface_error(call)) return error;
+  if (!s.running) return ERROR_DDM_NOT_RUNNING;
+  if (level != 0) return ERROR_INVALID_LEVEL;
+  return mock_connections::page<MPR_INTERFACE_0>(s.interfaces, s.per_page, allocate, mock_connections::fillInterface0,
+                                                 buffer, read, total, resume);
+}
+
+inline DWORD WINAPI portEnum(RAS_SERVER_HANDLE, DWORD level, HANDLE connection, LPBYTE* buffer, DWORD, LPDWORD read,
+                             LPDWORD total, LPDWORD resume) {
+  *buffer = nullptr;
+  *read = *total = 0;
+  Script s;
+  int call = 0;
+  {
+    std::lock_guard lock(state().mu);
+    s = state().script;
+    call = state().port_calls++;
+  }
+  if (s.port_hang) return hangInSynchronousIo();
+  if (const DWORD error = s.port_error(call)) return error;
+  if (!s.running) return ERROR_DDM_NOT_RUNNING;
+  if (level != 0 || connection != INVALID_HANDLE_VALUE) return ERROR_INVALID_PARAMETER;  // every port, or a bug
+  return mock_connections::page<RAS_PORT_0>(
+      mock_connections::portCount(s.connections, s.listening_ports), s.per_page, allocate,
+      [&](DWORD p, RAS_PORT_0& port) { mock_connections::fillPort0(s.connections, p, port); }, buffer, read, total,
+      resume);
+}
+
 // Resets the state to `script` and returns the function table MprapiRouter uses.
 inline MprapiFunctions start(Script script) {
   {
     std::lock_guard lock(state().mu);
     for (void* p : state().buffers) std::free(p);
     state().buffers.clear();
-    state().connects = state().enum_ex_calls = state().bad_frees = 0;
+    state().connects = state().enum_ex_calls = state().interface_calls = state().port_calls = state().bad_frees = 0;
     state().hang_aborted = false;
     state().script = std::move(script);
   }
@@ -172,6 +225,8 @@ inline MprapiFunctions start(Script script) {
   f.connectionEnum = connectionEnum;
   f.bufferFree = bufferFree;
   f.connectionEnumEx = state().script.enum_ex ? connectionEnumEx : nullptr;
+  f.interfaceEnum = state().script.interface_enum ? interfaceEnum : nullptr;
+  f.portEnum = state().script.port_enum ? portEnum : nullptr;
   return f;
 }
 

@@ -127,4 +127,30 @@ Connection decodeConnectionEx(const RAS_CONNECTION_EX& in) {
   return c;
 }
 
+RouterInterface decodeInterface0(const MPR_INTERFACE_0& in) {
+  RouterInterface i;
+  i.handle = handleValue(in.hInterface);
+  i.name = text(in.wszInterfaceName);
+  i.type = interfaceTypeFromWire(static_cast<uint32_t>(in.dwIfType));
+  i.enabled = in.fEnabled != FALSE;
+  i.state = interfaceStateFromWire(static_cast<uint32_t>(in.dwConnectionState));
+  i.unreachability_reasons = in.fUnReachabilityReasons;
+  i.last_error = in.dwLastError;
+  return i;
+}
+
+Port decodePort0(const RAS_PORT_0& in) {
+  Port p;
+  p.handle = handleValue(in.hPort);
+  p.connection = handleValue(in.hConnection);
+  p.condition = portConditionFromWire(static_cast<uint32_t>(in.dwPortCondition));
+  p.total_calls = in.dwTotalNumberOfCalls;
+  p.duration_seconds = in.dwConnectDuration;
+  p.name = text(in.wszPortName);
+  p.media = text(in.wszMediaName);
+  p.device_name = text(in.wszDeviceName);
+  p.device_type = text(in.wszDeviceType);
+  return p;
+}
+
 }  // namespace rras

@@ -43,6 +43,8 @@ MprapiLibrary::MprapiLibrary(const std::string& dll_path) {
     resolve(module_, "MprAdminConnectionEnum", f.connectionEnum, path_, true);
     resolve(module_, "MprAdminBufferFree", f.bufferFree, path_, true);
     resolve(module_, "MprAdminConnectionEnumEx", f.connectionEnumEx, path_, false);
+    resolve(module_, "MprAdminInterfaceEnum", f.interfaceEnum, path_, false);
+    resolve(module_, "MprAdminPortEnum", f.portEnum, path_, false);
   } catch (...) {
     FreeLibrary(module_);
     throw;

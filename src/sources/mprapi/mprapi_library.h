@@ -1,7 +1,9 @@
 // mprapi.dll, loaded at run time from System32 only (a stray mprapi.dll beside the exe or on the
 // PATH is never picked up), or from the test-only `mprapi_dll_path`. Every entry point comes from
 // GetProcAddress: mingw's import library lacks MprAdminConnectionEnumEx, and a DLL of Windows
-// Server 2008 or older has no such export at all.
+// Server 2008 or older has no such export at all. MprAdminConnectionEnumEx, MprAdminInterfaceEnum
+// and MprAdminPortEnum are optional: a DLL without one loads, and the call answers
+// ERROR_PROC_NOT_FOUND.
 #pragma once
 
 #include <windows.h>
@@ -20,6 +22,10 @@ struct MprapiFunctions {
   decltype(&MprAdminConnectionEnum) connectionEnum = nullptr;
   decltype(&MprAdminBufferFree) bufferFree = nullptr;
   decltype(&MprAdminConnectionEnumEx) connectionEnumEx = nullptr;  // nullptr before Windows 7 / 2008 R2
+  // Optional: a DLL without them (or a table without them) fails only the interfaces / ports
+  // collector, with ERROR_PROC_NOT_FOUND.
+  decltype(&MprAdminInterfaceEnum) interfaceEnum = nullptr;
+  decltype(&MprAdminPortEnum) portEnum = nullptr;
 };
 
 class MprapiLibrary {

@@ -27,8 +27,8 @@ class BufferGuard {
 
 HANDLE toHandle(RouterHandle h) { return reinterpret_cast<HANDLE>(static_cast<ULONG_PTR>(h)); }
 
-template <typename Entry>
-void decodeAll(const BYTE* buffer, DWORD read, Connection (*decode)(const Entry&), ConnectionPage& page) {
+template <typename Entry, typename Record>
+void decodeAll(const BYTE* buffer, DWORD read, Record (*decode)(const Entry&), Page<Record>& page) {
   const auto* entries = reinterpret_cast<const Entry*>(buffer);
   page.entries.reserve(read);
   for (DWORD i = 0; i < read; ++i) page.entries.push_back(decode(entries[i]));
@@ -167,6 +167,44 @@ ApiCode MprapiRouter::enumConnectionsEx(RouterHandle handle, uint32_t pref_max_l
   page.entries_read = read;
   page.total_entries = total;
   if (buffer) decodeAll<RAS_CONNECTION_EX>(reinterpret_cast<const BYTE*>(buffer), read, decodeConnectionEx, page);
+  resume_handle = resume;
+  return code;
+}
+
+ApiCode MprapiRouter::enumInterfaces(RouterHandle handle, uint32_t pref_max_len, uint32_t& resume_handle,
+                                     InterfacePage& page) {
+  const auto& f = library_.functions();
+  if (!f.interfaceEnum) return ERROR_PROC_NOT_FOUND;
+  CallScope scope(*this);
+  LPBYTE buffer = nullptr;
+  DWORD read = 0, total = 0, resume = resume_handle;
+  // MprAdminInterfaceEnum takes the MPR_SERVER_HANDLE MprAdminServerConnect gave.
+  const DWORD code = f.interfaceEnum(toHandle(handle), 0, &buffer, pref_max_len, &read, &total, &resume);
+  BufferGuard guard(f, buffer);
+  if (code != NO_ERROR && code != ERROR_MORE_DATA) return code;
+  page = InterfacePage{};
+  page.entries_read = read;  // entries without a buffer: the pager reports MALFORMED_REPLY
+  page.total_entries = total;
+  if (buffer) decodeAll<MPR_INTERFACE_0>(buffer, read, decodeInterface0, page);
+  resume_handle = resume;
+  return code;
+}
+
+ApiCode MprapiRouter::enumPorts(RouterHandle handle, uint32_t pref_max_len, uint32_t& resume_handle, PortPage& page) {
+  const auto& f = library_.functions();
+  if (!f.portEnum) return ERROR_PROC_NOT_FOUND;
+  CallScope scope(*this);
+  LPBYTE buffer = nullptr;
+  DWORD read = 0, total = 0, resume = resume_handle;
+  // hRasConnection INVALID_HANDLE_VALUE: "all the ports in use or available for use by RRAS".
+  const DWORD code =
+      f.portEnum(toHandle(handle), 0, INVALID_HANDLE_VALUE, &buffer, pref_max_len, &read, &total, &resume);
+  BufferGuard guard(f, buffer);
+  if (code != NO_ERROR && code != ERROR_MORE_DATA) return code;
+  page = PortPage{};
+  page.entries_read = read;
+  page.total_entries = total;
+  if (buffer) decodeAll<RAS_PORT_0>(buffer, read, decodePort0, page);
   resume_handle = resume;
   return code;
 }

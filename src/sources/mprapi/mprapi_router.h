@@ -32,6 +32,12 @@ class MprapiRouter final : public RouterApi {
                           ConnectionPage& page) override;
   ApiCode enumConnectionsEx(RouterHandle handle, uint32_t pref_max_len, uint32_t& resume_handle,
                             ConnectionPage& page) override;
+  // MprAdminInterfaceEnum level 0 (MPR_INTERFACE_0); ERROR_PROC_NOT_FOUND when the DLL lacks it.
+  ApiCode enumInterfaces(RouterHandle handle, uint32_t pref_max_len, uint32_t& resume_handle,
+                         InterfacePage& page) override;
+  // MprAdminPortEnum level 0 (RAS_PORT_0) of every port, in use or not (hRasConnection
+  // INVALID_HANDLE_VALUE); ERROR_PROC_NOT_FOUND when the DLL lacks it.
+  ApiCode enumPorts(RouterHandle handle, uint32_t pref_max_len, uint32_t& resume_handle, PortPage& page) override;
   // Cancels the synchronous I/O (the RPC to a remote router) of a call in flight.
   void cancel() override;
 

@@ -1,6 +1,7 @@
 // What the test doubles of mprapi.dll serve (the mock DLL under Wine and the fault matrix's
-// scripted MprAdmin functions): deterministic, varied connections at every level, and the paging
-// rule of MprAdminConnectionEnum(Ex).
+// scripted MprAdmin functions): deterministic, varied connections at every level, the router
+// interfaces (MPR_INTERFACE_0) and RAS ports (RAS_PORT_0) that go with them, and the paging rule
+// of MprAdminConnectionEnum(Ex), MprAdminInterfaceEnum and MprAdminPortEnum.
 #pragma once
 
 #include <windows.h>
@@ -117,7 +118,96 @@ inline void fillEx(DWORD i, RAS_CONNECTION_EX& c) {
   c.hInterface = interfaceHandle(i);
 }
 
-// Which connection is served at position `p` of `n`: a fixed permutation that is never handle
+// ---- router interfaces (MprAdminInterfaceEnum level 0) ----
+// The first five: the LAN ("Ethernet", dedicated), the internal interface, and three site-to-site
+// (full router, demand-dial) interfaces: one connected, one unreachable after a failed connect
+// (connection_failure | no_device, dwLastError 678 ERROR_NO_ANSWER), one disabled by the
+// administrator. Interface 5 and beyond: "site-<i>", enabled and disconnected.
+inline constexpr DWORD kDefaultInterfaces = 5;
+inline constexpr DWORD kUnreachableLastError = 678;  // ERROR_NO_ANSWER (raserror.h)
+inline HANDLE routerInterfaceHandle(DWORD i) {
+  return reinterpret_cast<HANDLE>(static_cast<ULONG_PTR>(0x7000 + i * 4));
+}
+
+inline void fillInterface0(DWORD i, MPR_INTERFACE_0& x) {
+  x.hInterface = routerInterfaceHandle(i);
+  x.fEnabled = TRUE;
+  x.dwIfType = ROUTER_IF_TYPE_FULL_ROUTER;
+  x.dwConnectionState = ROUTER_IF_STATE_CONNECTED;
+  x.fUnReachabilityReasons = 0;
+  x.dwLastError = NO_ERROR;
+  switch (i) {
+    case 0:
+      fill(x.wszInterfaceName, 257, L"Ethernet");
+      x.dwIfType = ROUTER_IF_TYPE_DEDICATED;
+      break;
+    case 1:
+      fill(x.wszInterfaceName, 257, L"Internal");
+      x.dwIfType = ROUTER_IF_TYPE_INTERNAL;
+      break;
+    case 2:
+      fill(x.wszInterfaceName, 257, L"Zweigstelle-K\u00f6ln");
+      break;
+    case 3:
+      fill(x.wszInterfaceName, 257, L"\u5206\u652f-\u4e0a\u6d77");  // "分支-上海"
+      x.dwConnectionState = ROUTER_IF_STATE_UNREACHABLE;
+      x.fUnReachabilityReasons = MPR_INTERFACE_CONNECTION_FAILURE | MPR_INTERFACE_NO_DEVICE;
+      x.dwLastError = kUnreachableLastError;
+      break;
+    case 4:
+      fill(x.wszInterfaceName, 257, L"Filiale-Paris");
+      x.fEnabled = FALSE;
+      x.dwConnectionState = ROUTER_IF_STATE_UNREACHABLE;
+      x.fUnReachabilityReasons = MPR_INTERFACE_ADMIN_DISABLED;
+      break;
+    default:
+      std::swprintf(x.wszInterfaceName, 257, L"site-%lu", i);
+      x.dwConnectionState = ROUTER_IF_STATE_DISCONNECTED;
+      break;
+  }
+}
+
+// ---- RAS ports (MprAdminPortEnum level 0) ----
+// Port p < connections is connection p's (authenticated, its handle and duration; IKEv2 for every
+// third connection as EnumEx says, else SSTP, L2TP or PPTP); then `listening` listening ports of
+// each protocol (SSTP, IKEv2, L2TP, PPTP), without a connection.
+inline constexpr DWORD kDefaultListeningPorts = 2;
+inline constexpr const wchar_t* kPortDevices[] = {L"WAN Miniport (SSTP)", L"WAN Miniport (IKEv2)",
+                                                  L"WAN Miniport (L2TP)", L"WAN Miniport (PPTP)"};
+inline HANDLE portHandle(DWORD p) { return reinterpret_cast<HANDLE>(static_cast<ULONG_PTR>(0x5000 + p * 4)); }
+inline DWORD portCount(DWORD connections, DWORD listening) { return connections + 4 * listening; }
+
+// The index in kPortDevices of connection i's port.
+inline DWORD connectionDevice(DWORD i) {
+  if (i % 3 == 0) return 1;   // IKEv2
+  if (i % 3 == 1) return 0;   // SSTP
+  return i % 2 == 0 ? 2 : 3;  // L2TP, PPTP
+}
+
+inline void fillPort0(DWORD connections, DWORD p, RAS_PORT_0& x) {
+  x.hPort = portHandle(p);
+  DWORD device = 0;
+  if (p < connections) {
+    device = connectionDevice(p);
+    x.hConnection = connectionHandle(p);
+    x.dwPortCondition = RAS_PORT_AUTHENTICATED;
+    x.dwTotalNumberOfCalls = p + 1;
+    x.dwConnectDuration = 60 * (p + 1);  // the connection's dwConnectDuration
+  } else {
+    const DWORD k = p - connections;
+    device = k % 4;
+    x.hConnection = nullptr;
+    x.dwPortCondition = RAS_PORT_LISTENING;
+    x.dwTotalNumberOfCalls = 10 + k;
+    x.dwConnectDuration = 0;
+  }
+  std::swprintf(x.wszPortName, MAX_PORT_NAME + 1, L"VPN%lu-%lu", device + 1, p);
+  fill(x.wszMediaName, MAX_MEDIA_NAME + 1, L"rastapi");
+  fill(x.wszDeviceName, MAX_DEVICE_NAME + 1, kPortDevices[device]);
+  fill(x.wszDeviceType, MAX_DEVICETYPE_NAME + 1, L"vpn");
+}
+
+// Which entry is served at position `p` of `n`: a fixed permutation that is never handle
 // order (odd indices from the end, then even ones), the same at every level and page. The API
 // promises no order, so the doubles do not give one.
 inline DWORD servedAt(DWORD p, DWORD n) {
@@ -125,24 +215,25 @@ inline DWORD servedAt(DWORD p, DWORD n) {
   return p < odd ? 2 * (odd - 1 - p) + 1 : 2 * (p - odd);
 }
 
-// One page of `connections` entries from *resume, at most `max_entries` of them, in a buffer from
-// `allocate`: ERROR_MORE_DATA while more remain, the resume handle is the position of the next
-// entry and 0 once the enumeration completes.
-template <typename Entry, typename Allocate>
-DWORD page(DWORD connections, DWORD max_entries, Allocate allocate, void (*fill_entry)(DWORD, Entry&), LPBYTE* buffer,
-           LPDWORD read, LPDWORD total, LPDWORD resume) {
+// One page of `entries` entries (connections, interfaces or ports) from *resume, at most
+// `max_entries` of them, in a buffer from `allocate`, each filled by `fill_entry(index, entry)`:
+// ERROR_MORE_DATA while more remain, the resume handle is the position of the next entry and 0
+// once the enumeration completes.
+template <typename Entry, typename Allocate, typename Fill>
+DWORD page(DWORD entries, DWORD max_entries, Allocate allocate, Fill fill_entry, LPBYTE* buffer, LPDWORD read,
+           LPDWORD total, LPDWORD resume) {
   const DWORD start = resume ? *resume : 0;
-  if (start > connections) return ERROR_INVALID_PARAMETER;
-  const DWORD remaining = connections - start;
+  if (start > entries) return ERROR_INVALID_PARAMETER;
+  const DWORD remaining = entries - start;
   const DWORD count = std::min(max_entries, remaining);
   *total = remaining;
   if (count > 0) {
-    auto* entries = static_cast<Entry*>(allocate(sizeof(Entry) * count));
-    for (DWORD k = 0; k < count; ++k) fill_entry(servedAt(start + k, connections), entries[k]);
-    *buffer = reinterpret_cast<LPBYTE>(entries);
+    auto* out = static_cast<Entry*>(allocate(sizeof(Entry) * count));
+    for (DWORD k = 0; k < count; ++k) fill_entry(servedAt(start + k, entries), out[k]);
+    *buffer = reinterpret_cast<LPBYTE>(out);
   }
   *read = count;
-  const bool more = start + count < connections;
+  const bool more = start + count < entries;
   if (resume) *resume = more ? start + count : 0;
   return more ? ERROR_MORE_DATA : NO_ERROR;
 }

@@ -4,7 +4,8 @@
 //     none when fewer bytes than one entry), ERROR_MORE_DATA while more remain, the resume handle
 //     is the position of the next entry and 0 once enumeration completes;
 //   - levels above MOCK_RRAS_MAX_LEVEL answer ERROR_INVALID_LEVEL;
-//   - faults: the service stopped, connect errors (e.g. access denied), enumeration errors
+//   - faults: the service stopped (ERROR_DDM_NOT_RUNNING from server info and every enumeration),
+//     connect errors (e.g. access denied), enumeration errors
 //     (e.g. ERROR_DDM_NOT_RUNNING);
 //   - every buffer is tracked: MprAdminBufferFree rejects unknown and double frees, and
 //     MockRras_OutstandingBuffers() tells the tests how many are still held.
@@ -13,9 +14,16 @@
 //   MOCK_RRAS_RUNNING (1), MOCK_RRAS_CONNECT_ERROR (0), MOCK_RRAS_ENUM_ERROR (0),
 //   MOCK_RRAS_TOTAL_PORTS (128), MOCK_RRAS_LEVEL_ERROR (124: what a level above the maximum answers,
 //   e.g. 50 or 120), MOCK_RRAS_EX_ERROR (0: what the exported MprAdminConnectionEnumEx answers,
-//   e.g. 120 ERROR_CALL_NOT_IMPLEMENTED as Windows does from entry points it does not implement).
+//   e.g. 120 ERROR_CALL_NOT_IMPLEMENTED as Windows does from entry points it does not implement),
+//   MOCK_RRAS_INTERFACES (5: MprAdminInterfaceEnum's interfaces, mock_connections.h),
+//   MOCK_RRAS_LISTENING_PORTS (2: listening ports per protocol besides one port per connection),
+//   MOCK_RRAS_INTERFACES_ERROR / MOCK_RRAS_PORTS_ERROR (0: what MprAdminInterfaceEnum /
+//   MprAdminPortEnum answer instead, e.g. 5 ERROR_ACCESS_DENIED).
+// MprAdminInterfaceEnum and MprAdminPortEnum serve level 0 only (others: ERROR_INVALID_LEVEL, the
+// mock's choice), paged like the connections; MprAdminPortEnum's hRasConnection is
+// INVALID_HANDLE_VALUE (every port) or a connection's handle (its port; none for an unknown one).
 // Built twice: mprapi_mock.dll exports MprAdminConnectionEnumEx, mprapi_mock_noex.dll does not
-// (a Windows Server 2008 or older mprapi.dll).
+// (a Windows Server 2008 or older mprapi.dll); both export the interface and port calls.
 #include <windows.h>
 #include <mprapi.h>
 #include <mprerror.h>
@@ -40,13 +48,15 @@ using mock_connections::fillLevel3;
 struct Settings {
   DWORD connections = 5, max_level = 3, server_level = 2, connect_error = 0, enum_error = 0, total_ports = 128;
   DWORD level_error = ERROR_INVALID_LEVEL, ex_error = 0;
+  DWORD interfaces = mock_connections::kDefaultInterfaces, listening_ports = mock_connections::kDefaultListeningPorts;
+  DWORD interfaces_error = 0, ports_error = 0;
   bool running = true;
 };
 
 std::mutex g_mu;
 Settings g_settings;
 std::set<void*> g_buffers;
-LONG g_enum_calls = 0;
+LONG g_enum_calls = 0, g_interface_enum_calls = 0, g_port_enum_calls = 0;
 int g_servers = 0;    // open server handles
 char g_server_token;  // its address is the one valid server handle
 
@@ -67,6 +77,10 @@ Settings readSettings() {
   s.running = envNumber("MOCK_RRAS_RUNNING", 1) != 0;
   s.level_error = envNumber("MOCK_RRAS_LEVEL_ERROR", ERROR_INVALID_LEVEL);
   s.ex_error = envNumber("MOCK_RRAS_EX_ERROR", 0);
+  s.interfaces = envNumber("MOCK_RRAS_INTERFACES", mock_connections::kDefaultInterfaces);
+  s.listening_ports = envNumber("MOCK_RRAS_LISTENING_PORTS", mock_connections::kDefaultListeningPorts);
+  s.interfaces_error = envNumber("MOCK_RRAS_INTERFACES_ERROR", 0);
+  s.ports_error = envNumber("MOCK_RRAS_PORTS_ERROR", 0);
   return s;
 }
 
@@ -78,6 +92,12 @@ void* allocate(size_t bytes) {
 }
 
 bool validServer(HANDLE h) { return h == &g_server_token && g_servers > 0; }
+
+// A page holds dwPrefMaxLen / sizeof(entry) entries: all for (DWORD)-1, none when fewer bytes than one.
+template <typename Entry>
+DWORD fitting(DWORD pref_max_len) {
+  return pref_max_len == MAXDWORD ? MAXDWORD : pref_max_len / static_cast<DWORD>(sizeof(Entry));
+}
 
 template <typename Entry>
 DWORD enumerate(HANDLE server, LPBYTE* buffer, DWORD pref_max_len, LPDWORD read, LPDWORD total, LPDWORD resume,
@@ -94,9 +114,29 @@ DWORD enumerate(HANDLE server, LPBYTE* buffer, DWORD pref_max_len, LPDWORD read,
   *read = 0;
   *total = 0;
   if (s.enum_error) return s.enum_error;
-  // A page holds dwPrefMaxLen / sizeof(entry) entries: all for (DWORD)-1, none when fewer bytes than one.
-  const DWORD fits = pref_max_len == MAXDWORD ? MAXDWORD : pref_max_len / static_cast<DWORD>(sizeof(Entry));
-  return mock_connections::page<Entry>(s.connections, fits, allocate, fill_entry, buffer, read, total, resume);
+  if (!s.running) return ERROR_DDM_NOT_RUNNING;  // as MprAdminConnectionEnum's documentation lists
+  return mock_connections::page<Entry>(s.connections, fitting<Entry>(pref_max_len), allocate, fill_entry, buffer, read,
+                                       total, resume);
+}
+
+// The checks MprAdminInterfaceEnum and MprAdminPortEnum share: parameters, level 0, the server
+// handle, the service, the injected error. Counts the call; NO_ERROR to go on with `s`.
+DWORD beginObjectEnum(HANDLE server, DWORD level, LPBYTE* buffer, LPDWORD read, LPDWORD total, LONG& calls,
+                      DWORD Settings::*error, Settings& s) {
+  if (!buffer || !read || !total) return ERROR_INVALID_PARAMETER;
+  {
+    std::lock_guard lock(g_mu);
+    if (!validServer(server)) return ERROR_INVALID_HANDLE;
+    s = g_settings;
+    ++calls;
+  }
+  *buffer = nullptr;
+  *read = 0;
+  *total = 0;
+  if (s.*error) return s.*error;
+  if (!s.running) return ERROR_DDM_NOT_RUNNING;
+  if (level != 0) return ERROR_INVALID_LEVEL;
+  return NO_ERROR;
 }
 
 }  // namespace
@@ -196,6 +236,41 @@ DWORD WINAPI MprAdminConnectionEnumEx(RAS_SERVER_HANDLE server, PMPRAPI_OBJECT_H
                                       fillEx);
 }
 
+DWORD WINAPI MprAdminInterfaceEnum(MPR_SERVER_HANDLE server, DWORD level, LPBYTE* buffer, DWORD pref_max_len,
+                                   LPDWORD read, LPDWORD total, LPDWORD resume) {
+  Settings s;
+  if (const DWORD code =
+          beginObjectEnum(server, level, buffer, read, total, g_interface_enum_calls, &Settings::interfaces_error, s)) {
+    return code;
+  }
+  return mock_connections::page<MPR_INTERFACE_0>(s.interfaces, fitting<MPR_INTERFACE_0>(pref_max_len), allocate,
+                                                 mock_connections::fillInterface0, buffer, read, total, resume);
+}
+
+DWORD WINAPI MprAdminPortEnum(RAS_SERVER_HANDLE server, DWORD level, HANDLE connection, LPBYTE* buffer,
+                              DWORD pref_max_len, LPDWORD read, LPDWORD total, LPDWORD resume) {
+  Settings s;
+  if (const DWORD code =
+          beginObjectEnum(server, level, buffer, read, total, g_port_enum_calls, &Settings::ports_error, s)) {
+    return code;
+  }
+  const DWORD fits = fitting<RAS_PORT_0>(pref_max_len);
+  if (connection == INVALID_HANDLE_VALUE) {
+    return mock_connections::page<RAS_PORT_0>(
+        mock_connections::portCount(s.connections, s.listening_ports), fits, allocate,
+        [&](DWORD p, RAS_PORT_0& port) { mock_connections::fillPort0(s.connections, p, port); }, buffer, read, total,
+        resume);
+  }
+  // One connection's ports: its own port, or none for a handle no connection has.
+  DWORD owner = 0;
+  while (owner < s.connections && mock_connections::connectionHandle(owner) != connection) ++owner;
+  const DWORD entries = owner < s.connections ? 1 : 0;
+  return mock_connections::page<RAS_PORT_0>(
+      entries, fits, allocate,
+      [&](DWORD, RAS_PORT_0& port) { mock_connections::fillPort0(s.connections, owner, port); }, buffer, read, total,
+      resume);
+}
+
 // Test hooks.
 LONG WINAPI MockRras_OutstandingBuffers() {
   std::lock_guard lock(g_mu);
@@ -205,6 +280,16 @@ LONG WINAPI MockRras_OutstandingBuffers() {
 LONG WINAPI MockRras_EnumCalls() {
   std::lock_guard lock(g_mu);
   return g_enum_calls;
+}
+
+LONG WINAPI MockRras_InterfaceEnumCalls() {
+  std::lock_guard lock(g_mu);
+  return g_interface_enum_calls;
+}
+
+LONG WINAPI MockRras_PortEnumCalls() {
+  std::lock_guard lock(g_mu);
+  return g_port_enum_calls;
 }
 
 }  // extern "C"
