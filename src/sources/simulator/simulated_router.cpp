@@ -7,6 +7,7 @@
 #include <cmath>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 
 #include "router/wire_sizes.h"
@@ -152,10 +153,14 @@ SimulatedRouter::SimulatedRouter(SimulatorConfig config, WallClock clock)
   boot_time_ = now - 3 * 86400.0 - static_cast<double>(mix(config_.seed ^ 0xB007) % 86400);
   sizePorts();
   members_.reserve(config_.connections);
+  // The same arrivals one by one would give the same population, in quadratic time.
+  std::unordered_set<uint32_t> initial;
+  initial.reserve(config_.connections);
   for (uint32_t i = 0; i < config_.connections; ++i) {
     // Sessions of up to eight hours that started before the exporter did.
-    if (!addMember(now - static_cast<double>(nextRandom() % (uint64_t{8} * 3600)))) break;
+    if (!addMember(now - static_cast<double>(nextRandom() % (uint64_t{8} * 3600)), &initial)) break;
   }
+  std::sort(members_.begin(), members_.end(), [](const Member& a, const Member& b) { return a.handle < b.handle; });
 }
 
 uint64_t SimulatedRouter::nextRandom() {
@@ -268,7 +273,7 @@ void SimulatedRouter::releasePort(uint8_t device, uint32_t port) {
   block.first_free_word = std::min<size_t>(block.first_free_word, port / 64);
 }
 
-bool SimulatedRouter::addMember(double start) {
+bool SimulatedRouter::addMember(double start, std::unordered_set<uint32_t>* unsorted) {
   // A connection needs a port of its protocol; an arrival that finds none is refused, as RRAS
   // refuses it, and the next caller tries (at most 64 times).
   static constexpr std::array<uint32_t, kDevices> kNoneTaken{};
@@ -276,9 +281,14 @@ bool SimulatedRouter::addMember(double start) {
     // Handles are random 32-bit values, so an arrival can sort before the resume position: the
     // duplicates across pages that a real router produces when sessions come and go.
     const auto handle = static_cast<uint32_t>(nextRandom() | 1u);
-    auto it = std::lower_bound(members_.begin(), members_.end(), handle,
-                               [](const Member& m, uint32_t h) { return m.handle < h; });
-    if (it != members_.end() && it->handle == handle) continue;
+    auto it = members_.end();
+    if (unsorted) {
+      if (unsorted->count(handle) != 0) continue;
+    } else {
+      it = std::lower_bound(members_.begin(), members_.end(), handle,
+                            [](const Member& m, uint32_t h) { return m.handle < h; });
+      if (it != members_.end() && it->handle == handle) continue;
+    }
     const auto device = deviceFor(memberKey(handle), kNoneTaken);
     if (!device) {
       ++attempts;
@@ -286,7 +296,13 @@ bool SimulatedRouter::addMember(double start) {
     }
     const uint32_t port = nthFreePort(ports_[*device], 0);
     occupyPort(*device, port, handle);
-    members_.insert(it, Member{handle, start, *device, port});
+    Member m{};
+    m.handle = handle;
+    m.device = *device & 7u;
+    m.port = port & 0x1FFFFFFFu;  // at most 300000 ports a device
+    m.start = start;
+    if (unsorted) unsorted->insert(handle);
+    members_.insert(it, m);
     return true;
   }
   return false;

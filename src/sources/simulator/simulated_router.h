@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "model/wall_clock.h"
@@ -50,9 +51,9 @@ class SimulatedRouter : public RouterApi {
  private:
   struct Member {
     uint32_t handle;
-    double start;    // wall-clock seconds
-    uint8_t device;  // the WAN Miniport whose port the connection occupies
-    uint32_t port;   // that port's index on its device
+    uint32_t device : 3;  // the WAN Miniport whose port the connection occupies
+    uint32_t port : 29;   // that port's index on its device
+    double start;         // wall-clock seconds
   };
   // The ports of one WAN Miniport device.
   struct PortBlock {
@@ -78,7 +79,9 @@ class SimulatedRouter : public RouterApi {
   ApiCode checkHandle(RouterHandle handle) const;
   bool hang(std::unique_lock<std::mutex>& lock);
   void advanceClock(double now);
-  bool addMember(double start);
+  // One arrival; false when no port of its protocol is free. During construction `unsorted`
+  // holds the handles so far and members_ is sorted once at the end.
+  bool addMember(double start, std::unordered_set<uint32_t>* unsorted = nullptr);
   void removeRandomMember();
   Connection describe(const Member& m, int level, double now) const;
   uint64_t nextRandom();
