@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -464,6 +465,17 @@ TEST_F(MprapiTest, InterfaceAndPortDecodingStaysWithinTheArrays) {
   EXPECT_EQ(port.device_type, std::string(17, 't'));
   EXPECT_EQ(port.condition, PortCondition::kUnknown);
   EXPECT_EQ(port.connection, 0u);
+}
+
+// The x64 sizes the interfaces and ports kinds assume for "at least one entry a page"
+// (kinds/interfaces: 552, kinds/ports: 392; the 32-bit MS-RRASM layouts are 540 and 380).
+TEST_F(MprapiTest, NativeInterfaceAndPortSizesAreTheKindsAssumptions) {
+  EXPECT_EQ(sizeof(MPR_INTERFACE_0), 552u);
+  EXPECT_EQ(offsetof(MPR_INTERFACE_0, hInterface), 520u);
+  EXPECT_EQ(offsetof(MPR_INTERFACE_0, dwLastError), 544u);
+  EXPECT_EQ(sizeof(RAS_PORT_0), 392u);
+  EXPECT_EQ(offsetof(RAS_PORT_0, wszPortName), 28u);
+  EXPECT_EQ(offsetof(RAS_PORT_0, wszDeviceType), 354u);
 }
 
 // Paging by bytes: dwPrefMaxLen / sizeof(entry) entries a page, the resume handle from the DLL.
