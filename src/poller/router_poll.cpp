@@ -81,17 +81,19 @@ void RouterPoll::noteCollector(RouterSnapshot& s, std::string name, double start
 }
 
 void RouterPoll::collectOtherKinds(RouterSnapshot& s) {
-  const auto handle = enumerator_.handle();
-  if (!handle) return;
   for (const KindDescriptor& kind : kindTable()) {
     if (!kind.collect || !wants(kind.name)) continue;
     const double start = steady_();
-    const CollectContext context{
-        api_, *handle, config_.poll.page_size_bytes, kMaxPagesPerLevel,
-        [this](ApiCode code, const std::string& call) { return enumerator_.describe(code, call); }};
-    std::optional<PollError> error = kind.collect(context, s);
-    // A lost binding: the next poll connects again (the connections were read, so this one stands).
-    if (error && isBindingLost(error->code)) enumerator_.reset();
+    // A collector before this one lost the binding: connect again once for the rest.
+    std::optional<PollError> error = enumerator_.handle() ? std::nullopt : enumerator_.connect();
+    if (!error) {
+      const CollectContext context{
+          api_, *enumerator_.handle(), config_.poll.page_size_bytes, kMaxPagesPerLevel,
+          [this](ApiCode code, const std::string& call) { return enumerator_.describe(code, call); }};
+      error = kind.collect(context, s);
+      // A lost binding is dropped; the next collector (or poll) connects again.
+      if (error && isBindingLost(error->code)) enumerator_.reset();
+    }
     noteCollector(s, std::string(kind.name), start, std::move(error));
   }
 }

@@ -46,6 +46,9 @@ class Enumerator {
   void reset();
   // The binding of the last successful poll, for the other kinds' collectors; empty after a failure.
   std::optional<RouterHandle> handle() const { return handle_; }
+  // MprAdminServerConnect when there is no binding (a collector after a lost one); the level ladder
+  // is probed again at the next poll.
+  std::optional<PollError> connect() { return ensureConnected(); }
   // A failed call as a poll error: the code's name and what to do about it.
   PollError describe(ApiCode code, const std::string& call);
 
