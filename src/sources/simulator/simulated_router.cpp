@@ -240,18 +240,16 @@ std::optional<uint8_t> SimulatedRouter::deviceFor(uint64_t key, const std::array
   return std::nullopt;
 }
 
-uint32_t SimulatedRouter::nthFreePort(const PortBlock& block, uint32_t n) const {
-  for (size_t w = block.first_free_word; w < block.free_bits.size(); ++w) {
-    uint64_t bits = block.free_bits[w];
-    const auto here = static_cast<uint32_t>(std::popcount(bits));
-    if (n >= here) {
-      n -= here;
-      continue;
+// The first `n` free ports of a device, lowest first (fewer when fewer are free), in one pass.
+std::vector<uint32_t> SimulatedRouter::firstFreePorts(const PortBlock& block, uint32_t n) const {
+  std::vector<uint32_t> out;
+  out.reserve(n);
+  for (size_t w = block.first_free_word; w < block.free_bits.size() && out.size() < n; ++w) {
+    for (uint64_t bits = block.free_bits[w]; bits != 0 && out.size() < n; bits &= bits - 1) {
+      out.push_back(static_cast<uint32_t>(w * 64 + static_cast<size_t>(std::countr_zero(bits))));
     }
-    for (; n > 0; --n) bits &= bits - 1;
-    return static_cast<uint32_t>(w * 64 + static_cast<size_t>(std::countr_zero(bits)));
   }
-  return kNoPort;
+  return out;
 }
 
 void SimulatedRouter::occupyPort(uint8_t device, uint32_t port, uint32_t connection) {
@@ -294,7 +292,7 @@ bool SimulatedRouter::addMember(double start, std::unordered_set<uint32_t>* unso
       ++attempts;
       continue;
     }
-    const uint32_t port = nthFreePort(ports_[*device], 0);
+    const uint32_t port = firstFreePorts(ports_[*device], 1).front();
     occupyPort(*device, port, handle);
     Member m{};
     m.handle = handle;
@@ -384,14 +382,24 @@ std::vector<SimulatedRouter::PendingCall> SimulatedRouter::pendingCalls(double n
   const uint64_t h = mix(config_.seed ^ 0xA07E ^ (bucket * 0x9E3779B97F4A7C15ull));
   const double u = static_cast<double>(h >> 11) * 0x1p-53;
   const auto n = static_cast<uint32_t>(std::min(1000.0, config_.churn_per_minute * kAuthenticationSeconds / 60.0 + u));
+  // Each call's protocol as for an arrival, then the next free ports of each device in turn.
   std::array<uint32_t, kDevices> taken{};
+  std::vector<std::pair<uint8_t, uint32_t>> calls;  // device, seconds since the call came in
   for (uint32_t j = 0; j < n; ++j) {
     const uint64_t key = mix(h + j + 1);
     const auto device = deviceFor(key, taken);
     if (!device) continue;
-    const uint32_t port = nthFreePort(ports_[*device], taken[*device]++);
-    out.push_back(PendingCall{*device, port, static_cast<uint32_t>(1 + (key >> 40) % 4)});
+    ++taken[*device];
+    calls.emplace_back(*device, static_cast<uint32_t>(1 + (key >> 40) % 4));
   }
+  std::array<std::vector<uint32_t>, kDevices> free;
+  std::array<size_t, kDevices> next{};
+  for (size_t d = 0; d < kDevices; ++d) free[d] = firstFreePorts(ports_[d], taken[d]);
+  out.reserve(calls.size());
+  for (const auto& [device, seconds] : calls) out.push_back(PendingCall{device, free[device][next[device]++], seconds});
+  std::sort(out.begin(), out.end(), [](const PendingCall& a, const PendingCall& b) {
+    return std::pair(a.device, a.port) < std::pair(b.device, b.port);
+  });
   return out;
 }
 
@@ -553,11 +561,13 @@ Port SimulatedRouter::describePort(size_t position, const std::vector<PendingCal
     }
     return p;
   }
-  for (const PendingCall& call : pending) {
-    if (call.device == device && call.port == port) {
-      p.condition = PortCondition::kAuthenticating;
-      p.duration_seconds = call.seconds;
-    }
+  const auto call = std::lower_bound(pending.begin(), pending.end(), std::pair(device, port),
+                                     [](const PendingCall& c, const std::pair<size_t, uint32_t>& at) {
+                                       return std::pair<size_t, uint32_t>(c.device, c.port) < at;
+                                     });
+  if (call != pending.end() && call->device == device && call->port == port) {
+    p.condition = PortCondition::kAuthenticating;
+    p.duration_seconds = call->seconds;
   }
   return p;
 }

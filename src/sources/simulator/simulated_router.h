@@ -89,9 +89,10 @@ class SimulatedRouter : public RouterApi {
 
   void sizePorts();
   std::optional<uint8_t> deviceFor(uint64_t key, const std::array<uint32_t, kDevices>& taken) const;
-  uint32_t nthFreePort(const PortBlock& block, uint32_t n) const;
+  std::vector<uint32_t> firstFreePorts(const PortBlock& block, uint32_t n) const;
   void occupyPort(uint8_t device, uint32_t port, uint32_t connection);
   void releasePort(uint8_t device, uint32_t port);
+  // Sorted by device and port.
   std::vector<PendingCall> pendingCalls(double now) const;
   Port describePort(size_t position, const std::vector<PendingCall>& pending, double now) const;
   std::vector<RouterInterface> interfacesAt(double now) const;
