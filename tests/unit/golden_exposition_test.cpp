@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "app/exporter.h"
@@ -43,6 +44,36 @@ TEST(GoldenExpositionTest, EveryLevelAtAFixedClock) {
   std::stringstream expected;
   expected << in.rdbuf();
   EXPECT_EQ(stable, expected.str()) << "the exposition changed; review it and regenerate with RRAS_UPDATE_GOLDEN=1";
+}
+
+std::string readFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// docs/metrics.md and what the exporter serves list the same rras_* families, so the list is not
+// kept by hand in two places: the golden fixture (every kind, every level) is the served side.
+TEST(GoldenExpositionTest, DocumentedFamiliesAreTheServedFamilies) {
+  const std::string root = RRAS_SOURCE_DIR;
+  std::set<std::string> served, documented;
+  std::istringstream golden(readFile(root + "/tests/fixtures/golden.prom"));
+  for (std::string line; std::getline(golden, line);) {
+    if (line.rfind("# TYPE rras_", 0) == 0) served.insert(line.substr(7, line.find(' ', 7) - 7));
+  }
+  // A table row whose first cell is a metric name: | `rras_xxx` | ...
+  std::istringstream doc(readFile(root + "/docs/metrics.md"));
+  for (std::string line; std::getline(doc, line);) {
+    if (line.rfind("| `rras_", 0) != 0) continue;
+    documented.insert(line.substr(3, line.find('`', 3) - 3));
+  }
+  ASSERT_FALSE(served.empty());
+  for (const auto& name : served)
+    EXPECT_TRUE(documented.count(name)) << name << " is served but not in docs/metrics.md";
+  for (const auto& name : documented) {
+    EXPECT_TRUE(served.count(name)) << name << " is in docs/metrics.md but the golden exposition has no such family";
+  }
 }
 
 }  // namespace
