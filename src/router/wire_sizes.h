@@ -13,6 +13,10 @@ inline constexpr std::array<uint32_t, 4> kRasiConnectionSize = {1116, 272, 828, 
 inline constexpr std::array<uint32_t, 4> kX64RasConnectionSize = {1128, 296, 848, 792};
 // sizeof(RAS_CONNECTION_EX) as mingw-w64 mprapi.h declares it on x64 (MPRAPI_OBJECT_HEADER.size).
 inline constexpr uint32_t kRasConnectionExSize = 1672;
+// MPR_INTERFACE_0 and RAS_PORT_0: the 32-bit layouts MS-RRASM carries (MPRI_INTERFACE_0,
+// RASI_PORT_0) and the x64 ones of a local mprapi.dll (8-byte handles).
+inline constexpr uint32_t kInterface0Size = 540, kX64Interface0Size = 552;
+inline constexpr uint32_t kPort0Size = 380, kX64Port0Size = 392;
 
 // Entries a page may hold for dwPrefMaxLen (MS-RRASM 3.1.4.46): -1 means all; fewer bytes than
 // one entry gives zero entries; otherwise one more than what fits.

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "router/pager.h"
+#include "router/wire_sizes.h"
 
 namespace rras {
 
@@ -13,16 +14,13 @@ namespace {
 
 using prometheus::MetricType;
 
-// MPR_INTERFACE_0: 540 bytes in the 32-bit layout MS-RRASM carries, 552 on x64 (8-byte handle).
-constexpr uint32_t kWireSize = 540, kNativeSize = 552;
-
 constexpr InterfaceState kStates[] = {InterfaceState::kUnreachable, InterfaceState::kDisconnected,
                                       InterfaceState::kConnecting, InterfaceState::kConnected};
 
 std::optional<PollError> collect(const CollectContext& c, RouterSnapshot& snapshot) {
   std::vector<RouterInterface> interfaces;
   PageStats stats;
-  const uint32_t pref = c.prefMaxLen(kWireSize, kNativeSize);
+  const uint32_t pref = c.prefMaxLen(wire::kInterface0Size, wire::kX64Interface0Size);
   auto error = readAllPages<RouterInterface>(
       [&](uint32_t& resume, InterfacePage& page) { return c.api.enumInterfaces(c.handle, pref, resume, page); },
       [&](ApiCode code) { return c.describe(code, "MprAdminInterfaceEnum"); }, "MprAdminInterfaceEnum", c.max_pages,

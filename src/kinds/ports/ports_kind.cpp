@@ -4,15 +4,13 @@
 #include <utility>
 
 #include "router/pager.h"
+#include "router/wire_sizes.h"
 
 namespace rras {
 
 namespace {
 
 using prometheus::MetricType;
-
-// RAS_PORT_0: 380 bytes in the 32-bit layout MS-RRASM carries, 392 on x64 (8-byte handles).
-constexpr uint32_t kWireSize = 380, kNativeSize = 392;
 
 constexpr PortCondition kConditions[] = {PortCondition::kNonOperational, PortCondition::kDisconnected,
                                          PortCondition::kCallingBack,    PortCondition::kListening,
@@ -22,7 +20,7 @@ constexpr PortCondition kConditions[] = {PortCondition::kNonOperational, PortCon
 std::optional<PollError> collect(const CollectContext& c, RouterSnapshot& snapshot) {
   std::vector<Port> ports;
   PageStats stats;
-  const uint32_t pref = c.prefMaxLen(kWireSize, kNativeSize);
+  const uint32_t pref = c.prefMaxLen(wire::kPort0Size, wire::kX64Port0Size);
   auto error = readAllPages<Port>(
       [&](uint32_t& resume, PortPage& page) { return c.api.enumPorts(c.handle, pref, resume, page); },
       [&](ApiCode code) { return c.describe(code, "MprAdminPortEnum"); }, "MprAdminPortEnum", c.max_pages, ports,

@@ -51,11 +51,6 @@ std::string ipv4For(uint64_t key) {
 
 bool isIkev2(bool enum_ex, uint64_t key) { return enum_ex && key % 3 == 0; }
 
-// Entry sizes dwPrefMaxLen counts for interfaces and ports: the 32-bit layouts MS-RRASM carries
-// (MPRI_INTERFACE_0 540 bytes, RASI_PORT_0 380; on x64 552 and 392), as for connections.
-constexpr uint32_t kMprInterface0Size = 540;
-constexpr uint32_t kRasPort0Size = 380;
-
 // The paging rule of every enumeration (MS-RRASM 3.1.4.46): from the resume position, as many
 // entries as wire::entriesPerPage allows; ERROR_MORE_DATA and the next position while entries
 // remain (unless the resume handle is stuck), success and resume 0 at the end.
@@ -478,7 +473,7 @@ ApiCode SimulatedRouter::enumInterfaces(RouterHandle handle, uint32_t pref_max_l
   double now = 0;
   if (ApiCode code = beginEnumeration(lock, handle, simulatorFaultCode(config_.interfaces_error), now)) return code;
   std::vector<RouterInterface> all = interfacesAt(now);
-  return fillPage(all.size(), kMprInterface0Size, pref_max_len, config_.resume_stuck, resume_handle, page,
+  return fillPage(all.size(), wire::kInterface0Size, pref_max_len, config_.resume_stuck, resume_handle, page,
                   [&](size_t i) { return std::move(all[i]); });
 }
 
@@ -489,7 +484,7 @@ ApiCode SimulatedRouter::enumPorts(RouterHandle handle, uint32_t pref_max_len, u
   double now = 0;
   if (ApiCode code = beginEnumeration(lock, handle, simulatorFaultCode(config_.ports_error), now)) return code;
   const std::vector<PendingCall> pending = pendingCalls(now);
-  return fillPage(total_ports_, kRasPort0Size, pref_max_len, config_.resume_stuck, resume_handle, page,
+  return fillPage(total_ports_, wire::kPort0Size, pref_max_len, config_.resume_stuck, resume_handle, page,
                   [&](size_t i) { return describePort(i, pending, now); });
 }
 
