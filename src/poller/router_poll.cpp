@@ -90,7 +90,12 @@ void RouterPoll::collectOtherKinds(RouterSnapshot& s) {
       const CollectContext context{
           api_, *enumerator_.handle(), config_.poll.page_size_bytes, kMaxPagesPerLevel,
           [this](ApiCode code, const std::string& call) { return enumerator_.describe(code, call); }};
-      error = kind.collect(context, s);
+      try {
+        error = kind.collect(context, s);
+      } catch (const std::exception& e) {  // a decoder bug fails this collector only
+        error = PollError::guard("INTERNAL_ERROR", std::string("the collector raised an exception: ") + e.what());
+        enumerator_.reset();
+      }
       // A lost binding is dropped; the next collector (or poll) connects again.
       if (error && isBindingLost(error->code)) enumerator_.reset();
     }

@@ -80,9 +80,8 @@ EnumerationResult Enumerator::poll() {
       result.server_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       // A refusal of server info fails only the server collector; a lost binding fails the poll.
       if (error && !isBindingLost(error->code)) {
-        result.server_error = std::move(error);
+        result.server_error = std::exchange(error, std::nullopt);
         result.server_info = ServerInfo{};
-        error.reset();
       }
     }
     if (!error) error = readConnections(result);

@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <stdexcept>
+#include <string>
 
 #include "fake_router_api.h"
 
@@ -117,6 +119,35 @@ TEST(RouterPollTest, AnExceptionFailsThePollAndTheNextOneReconnects) {
   s = poll.collect();
   EXPECT_FALSE(s.error);
   EXPECT_EQ(api.connects, 2);  // the binding of the failed poll was not reused
+}
+
+class ThrowingPortsApi : public FakeRouterApi {
+ public:
+  ApiCode enumPorts(RouterHandle, uint32_t, uint32_t&, PortPage&) override { throw std::runtime_error("port bug"); }
+};
+
+TEST(RouterPollTest, ACollectorThatThrowsFailsAloneAndTheNextOneStillRuns) {
+  ThrowingPortsApi api;
+  api.pages[-1] = {{status::kSuccess, {1, 2}, 0}};
+  api.interface_pages = {{status::kSuccess, {5}, 0}};
+  Clocks clocks;
+  RouterConfig c = config();
+  c.poll.collectors = {"connections", "interfaces", "ports"};
+  RouterPoll poll(c, api, clocks.wallFn(), clocks.steadyFn());
+  const RouterSnapshot s = poll.succeeded(poll.collect(), 0.1);
+  EXPECT_TRUE(s.up);
+  EXPECT_EQ(s.connections.size(), 2u);
+  std::map<std::string, const CollectorStatus*> by_name;
+  for (const auto& status : s.collectors) by_name[status.name] = &status;
+  ASSERT_TRUE(by_name.count("ports"));
+  EXPECT_FALSE(by_name["ports"]->success);
+  EXPECT_EQ(by_name["ports"]->error->name, "INTERNAL_ERROR");
+  ASSERT_TRUE(by_name.count("interfaces"));
+  EXPECT_TRUE(by_name["interfaces"]->success);
+  ASSERT_TRUE(s.interfaces);
+  EXPECT_EQ(s.interfaces->size(), 1u);
+  EXPECT_FALSE(by_name.count("server"));  // not in collectors:
+  EXPECT_FALSE(s.ports);
 }
 
 }  // namespace

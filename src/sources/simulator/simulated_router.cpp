@@ -86,7 +86,6 @@ constexpr std::array<DeviceInfo, SimulatedRouter::kDevices> kDeviceInfo = {{{"pp
                                                                             {"ikev2", "WAN Miniport (IKEv2)"},
                                                                             {"gre", "WAN Miniport (GRE)"}}};
 constexpr uint32_t kDefaultPortsPerProtocol = 128;
-constexpr uint32_t kNoPort = 0xFFFFFFFFu;
 // Connections still authenticating: arrivals take about this long, and which ones are in
 // progress changes every bucket of the clock.
 constexpr double kAuthenticationSeconds = 4;
