@@ -15,8 +15,10 @@
 
 #include "metrics/family_builder.h"
 #include "poller/snapshot.h"
+#include "router/pager.h"
 #include "router/poll_error.h"
 #include "router/router_api.h"
+#include "router/wire_sizes.h"
 
 namespace rras {
 
@@ -29,13 +31,21 @@ struct CollectContext {
   // A failed call as the poll error people read ("MprAdminPortEnum failed with ...: what to do").
   std::function<PollError(ApiCode code, const std::string& call)> describe;
 
-  // dwPrefMaxLen for entries of `wire_size` bytes (x64: `native_size`): at least one entry.
-  uint32_t prefMaxLen(uint32_t wire_size, uint32_t native_size) const;
+  // Every page of one enumeration into `out` on the shared pager: `call(pref_max_len, resume, page)`
+  // makes one call; `name` is the MprAdmin call in messages; entries are `wire_size` bytes on the
+  // wire and `native_size` in a local x64 mprapi.dll.
+  template <class Entry, class Call>
+  std::optional<PollError> readAll(const std::string& name, uint32_t wire_size, uint32_t native_size, Call&& call,
+                                   std::vector<Entry>& out) const {
+    const uint32_t pref = wire::prefMaxLen(page_size_bytes, wire_size, native_size);
+    PageStats stats;
+    return readAllPages<Entry>([&](uint32_t& resume, Page<Entry>& page) { return call(pref, resume, page); },
+                               [&](ApiCode code) { return describe(code, name); }, name, max_pages, out, stats);
+  }
 };
 
 struct KindDescriptor {
   std::string_view name;  // the `collector` label and the name in `collectors:`
-  std::string_view doc;   // docs/kinds/<name>.md
   // Reads the kind into `snapshot`; null for connections and server, which the Enumerator reads.
   std::optional<PollError> (*collect)(const CollectContext& context, RouterSnapshot& snapshot) = nullptr;
   // Declares the kind's families and fills them from every published router's snapshot; null for

@@ -10,16 +10,12 @@
 
 namespace rras {
 
-namespace {
-constexpr uint32_t kMaxPagesPerLevel = 100000;  // EnumeratorOptions' default: a router that pages forever
-}  // namespace
-
 RouterPoll::RouterPoll(RouterConfig config, RouterApi& api, Clock wall, Clock steady)
     : api_(api),
       config_(std::move(config)),
       wall_(std::move(wall)),
       steady_(std::move(steady)),
-      enumerator_(api, EnumeratorOptions{config_.poll.page_size_bytes, config_.poll.max_level, kMaxPagesPerLevel}) {}
+      enumerator_(api, EnumeratorOptions{config_.poll.page_size_bytes, config_.poll.max_level}) {}
 
 RouterSnapshot RouterPoll::identity() const {
   RouterSnapshot s;
@@ -51,9 +47,9 @@ RouterSnapshot RouterPoll::collect() {
     s.dropped_between_levels = result.dropped_between_levels;
     s.server_info = result.server_info;
     s.totals = tracker_.totals();
-    noteCollector(s, "connections", steady_start, std::nullopt);
-    s.collectors.back().duration_seconds -= result.server_seconds;
-    if (wants("server")) noteCollector(s, "server", steady_() - result.server_seconds, result.server_error);
+    // The Enumerator reads server info first and times it; the rest of its poll is the connections'.
+    noteCollector(s, "connections", steady_() - steady_start - result.server_seconds, std::nullopt);
+    if (wants("server")) noteCollector(s, "server", result.server_seconds, result.server_error);
     collectOtherKinds(s);
   } catch (const std::exception& e) {
     enumerator_.reset();
@@ -68,7 +64,7 @@ bool RouterPoll::wants(std::string_view kind) const {
   return std::find(c.begin(), c.end(), kind) != c.end();
 }
 
-void RouterPoll::noteCollector(RouterSnapshot& s, std::string name, double start, std::optional<PollError> error) {
+void RouterPoll::noteCollector(RouterSnapshot& s, std::string name, double duration, std::optional<PollError> error) {
   bool& failing = collector_failing_[name];
   if (error && !failing) {
     logging::warn("collector failed",
@@ -77,7 +73,7 @@ void RouterPoll::noteCollector(RouterSnapshot& s, std::string name, double start
     logging::info("collector succeeded again", {{"router", config_.name}, {"collector", name}});
   }
   failing = error.has_value();
-  s.collectors.push_back(CollectorStatus{std::move(name), !error, steady_() - start, std::move(error)});
+  s.collectors.push_back(CollectorStatus{std::move(name), !error, duration, std::move(error)});
 }
 
 void RouterPoll::collectOtherKinds(RouterSnapshot& s) {
@@ -88,7 +84,7 @@ void RouterPoll::collectOtherKinds(RouterSnapshot& s) {
     std::optional<PollError> error = enumerator_.handle() ? std::nullopt : enumerator_.connect();
     if (!error) {
       const CollectContext context{
-          api_, *enumerator_.handle(), config_.poll.page_size_bytes, kMaxPagesPerLevel,
+          api_, *enumerator_.handle(), config_.poll.page_size_bytes, kDefaultMaxPages,
           [this](ApiCode code, const std::string& call) { return enumerator_.describe(code, call); }};
       try {
         error = kind.collect(context, s);
@@ -99,7 +95,7 @@ void RouterPoll::collectOtherKinds(RouterSnapshot& s) {
       // A lost binding is dropped; the next collector (or poll) connects again.
       if (error && isBindingLost(error->code)) enumerator_.reset();
     }
-    noteCollector(s, std::string(kind.name), start, std::move(error));
+    noteCollector(s, std::string(kind.name), steady_() - start, std::move(error));
   }
 }
 

@@ -44,7 +44,7 @@ class RouterPoll {
 
   // The kinds other than connections and server, collected after them on the same binding.
   void collectOtherKinds(RouterSnapshot& s);
-  void noteCollector(RouterSnapshot& s, std::string name, double start, std::optional<PollError> error);
+  void noteCollector(RouterSnapshot& s, std::string name, double duration, std::optional<PollError> error);
 
   RouterApi& api_;
   RouterConfig config_;

@@ -175,12 +175,10 @@ std::optional<PollError> Enumerator::readServerInfo(EnumerationResult& result) {
 }
 
 uint32_t Enumerator::prefMaxLen(int level) const {
-  if (options_.page_size_bytes < 0) return kPrefMaxAll;
-  const uint32_t entry = level < 0 ? wire::kRasConnectionExSize
-                                   : std::max(wire::kRasiConnectionSize[static_cast<size_t>(level)],
-                                              wire::kX64RasConnectionSize[static_cast<size_t>(level)]);
-  // Fewer bytes than one entry would make the router answer zero entries forever.
-  return static_cast<uint32_t>(std::clamp<int64_t>(options_.page_size_bytes, entry, int64_t{0xFFFFFFFE}));
+  if (level < 0)
+    return wire::prefMaxLen(options_.page_size_bytes, wire::kRasConnectionExSize, wire::kRasConnectionExSize);
+  const auto l = static_cast<size_t>(level);
+  return wire::prefMaxLen(options_.page_size_bytes, wire::kRasiConnectionSize[l], wire::kX64RasConnectionSize[l]);
 }
 
 std::optional<PollError> Enumerator::readLevel(int level, std::vector<Connection>& out, EnumerationResult& result) {

@@ -2,6 +2,7 @@
 // MS-RRASM carries; research/rrasm.md §2.3). dwPrefMaxLen is measured in these bytes.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 
@@ -17,6 +18,15 @@ inline constexpr uint32_t kRasConnectionExSize = 1672;
 // RASI_PORT_0) and the x64 ones of a local mprapi.dll (8-byte handles).
 inline constexpr uint32_t kInterface0Size = 540, kX64Interface0Size = 552;
 inline constexpr uint32_t kPort0Size = 380, kX64Port0Size = 392;
+
+// dwPrefMaxLen for a configured page size (-1: everything) and entries of `wire_size` bytes
+// (`native_size` in a local x64 mprapi.dll): at least one entry in either layout, since fewer bytes
+// than one entry would make the router answer zero entries forever.
+inline uint32_t prefMaxLen(int64_t page_size_bytes, uint32_t wire_size, uint32_t native_size) {
+  if (page_size_bytes < 0) return 0xFFFFFFFFu;
+  return static_cast<uint32_t>(
+      std::clamp<int64_t>(page_size_bytes, std::max(wire_size, native_size), int64_t{0xFFFFFFFE}));
+}
 
 // Entries a page may hold for dwPrefMaxLen (MS-RRASM 3.1.4.46): -1 means all; fewer bytes than
 // one entry gives zero entries; otherwise one more than what fits.

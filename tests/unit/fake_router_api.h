@@ -87,24 +87,16 @@ class FakeRouterApi : public RouterApi {
  private:
   ApiCode serve(int level, uint32_t& resume, ConnectionPage& page) {
     calls.emplace_back(level, resume);
-    if (auto it = refuse.find(level); it != refuse.end()) return it->second;
-    auto& queue = pages[level];
-    if (queue.empty()) return status::kSuccess;  // nothing scripted: an empty router
-    ScriptedPage p = queue.front();
-    queue.pop_front();
-    page = ConnectionPage{};
-    for (auto h : p.handles) page.entries.push_back(make(h, level));
-    page.entries_read =
-        p.claimed_entries < 0 ? static_cast<uint32_t>(p.handles.size()) : static_cast<uint32_t>(p.claimed_entries);
-    resume = p.next_resume;
-    return p.code;
+    const auto it = refuse.find(level);
+    return serveKind(it == refuse.end() ? std::nullopt : std::optional<ApiCode>(it->second), pages[level], resume, page,
+                     [&](uint64_t h) { return make(h, level); });
   }
 
   template <class Entry, class Make>
   static ApiCode serveKind(const std::optional<ApiCode>& refuse, std::deque<ScriptedPage>& queue, uint32_t& resume,
                            Page<Entry>& page, Make make_entry) {
     if (refuse) return *refuse;
-    if (queue.empty()) return status::kSuccess;
+    if (queue.empty()) return status::kSuccess;  // nothing scripted: an empty router
     ScriptedPage p = queue.front();
     queue.pop_front();
     page = Page<Entry>{};

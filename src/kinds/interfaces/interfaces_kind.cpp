@@ -5,9 +5,6 @@
 #include <string>
 #include <utility>
 
-#include "router/pager.h"
-#include "router/wire_sizes.h"
-
 namespace rras {
 
 namespace {
@@ -19,12 +16,12 @@ constexpr InterfaceState kStates[] = {InterfaceState::kUnreachable, InterfaceSta
 
 std::optional<PollError> collect(const CollectContext& c, RouterSnapshot& snapshot) {
   std::vector<RouterInterface> interfaces;
-  PageStats stats;
-  const uint32_t pref = c.prefMaxLen(wire::kInterface0Size, wire::kX64Interface0Size);
-  auto error = readAllPages<RouterInterface>(
-      [&](uint32_t& resume, InterfacePage& page) { return c.api.enumInterfaces(c.handle, pref, resume, page); },
-      [&](ApiCode code) { return c.describe(code, "MprAdminInterfaceEnum"); }, "MprAdminInterfaceEnum", c.max_pages,
-      interfaces, stats);
+  auto error = c.readAll(
+      "MprAdminInterfaceEnum", wire::kInterface0Size, wire::kX64Interface0Size,
+      [&](uint32_t pref, uint32_t& resume, InterfacePage& page) {
+        return c.api.enumInterfaces(c.handle, pref, resume, page);
+      },
+      interfaces);
   if (error) return error;
   std::sort(interfaces.begin(), interfaces.end(),
             [](const RouterInterface& a, const RouterInterface& b) { return a.name < b.name; });
@@ -75,6 +72,6 @@ void families(FamilyBuilder& f, std::span<const RouterSnapshot* const> routers) 
 
 }  // namespace
 
-KindDescriptor interfacesKind() { return {"interfaces", "docs/kinds/interfaces.md", collect, families}; }
+KindDescriptor interfacesKind() { return {"interfaces", collect, families}; }
 
 }  // namespace rras

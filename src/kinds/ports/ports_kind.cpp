@@ -3,9 +3,6 @@
 #include <string>
 #include <utility>
 
-#include "router/pager.h"
-#include "router/wire_sizes.h"
-
 namespace rras {
 
 namespace {
@@ -19,12 +16,10 @@ constexpr PortCondition kConditions[] = {PortCondition::kNonOperational, PortCon
 
 std::optional<PollError> collect(const CollectContext& c, RouterSnapshot& snapshot) {
   std::vector<Port> ports;
-  PageStats stats;
-  const uint32_t pref = c.prefMaxLen(wire::kPort0Size, wire::kX64Port0Size);
-  auto error = readAllPages<Port>(
-      [&](uint32_t& resume, PortPage& page) { return c.api.enumPorts(c.handle, pref, resume, page); },
-      [&](ApiCode code) { return c.describe(code, "MprAdminPortEnum"); }, "MprAdminPortEnum", c.max_pages, ports,
-      stats);
+  auto error = c.readAll(
+      "MprAdminPortEnum", wire::kPort0Size, wire::kX64Port0Size,
+      [&](uint32_t pref, uint32_t& resume, PortPage& page) { return c.api.enumPorts(c.handle, pref, resume, page); },
+      ports);
   if (error) return error;
   snapshot.ports = countPorts(ports);
   return std::nullopt;
@@ -74,6 +69,6 @@ PortCounts countPorts(const std::vector<Port>& ports) {
   return out;
 }
 
-KindDescriptor portsKind() { return {"ports", "docs/kinds/ports.md", collect, families}; }
+KindDescriptor portsKind() { return {"ports", collect, families}; }
 
 }  // namespace rras

@@ -27,11 +27,24 @@ class BufferGuard {
 
 HANDLE toHandle(RouterHandle h) { return reinterpret_cast<HANDLE>(static_cast<ULONG_PTR>(h)); }
 
+// What every enumeration does with the DLL's answer, right after the call: the buffer is freed on
+// every path; on success or ERROR_MORE_DATA its entries are decoded into the page and the resume
+// handle is taken.
 template <typename Entry, typename Record>
-void decodeAll(const BYTE* buffer, DWORD read, Record (*decode)(const Entry&), Page<Record>& page) {
-  const auto* entries = reinterpret_cast<const Entry*>(buffer);
-  page.entries.reserve(read);
-  for (DWORD i = 0; i < read; ++i) page.entries.push_back(decode(entries[i]));
+DWORD adoptPage(const MprapiFunctions& f, DWORD code, void* buffer, DWORD read, DWORD total, DWORD resume,
+                Record (*decode)(const Entry&), uint32_t& resume_handle, Page<Record>& page) {
+  BufferGuard guard(f, buffer);
+  if (code != NO_ERROR && code != ERROR_MORE_DATA) return code;
+  page = Page<Record>{};
+  page.entries_read = read;  // entries without a buffer: the pager reports MALFORMED_REPLY
+  page.total_entries = total;
+  if (buffer) {
+    const auto* entries = static_cast<const Entry*>(buffer);
+    page.entries.reserve(read);
+    for (DWORD i = 0; i < read; ++i) page.entries.push_back(decode(entries[i]));
+  }
+  resume_handle = resume;
+  return code;
 }
 
 }  // namespace
@@ -122,31 +135,16 @@ ApiCode MprapiRouter::enumConnections(RouterHandle handle, int level, uint32_t p
   DWORD read = 0, total = 0, resume = resume_handle;
   const DWORD code =
       f.connectionEnum(toHandle(handle), static_cast<DWORD>(level), &buffer, pref_max_len, &read, &total, &resume);
-  BufferGuard guard(f, buffer);
-  if (code != NO_ERROR && code != ERROR_MORE_DATA) return code;
-  page = ConnectionPage{};
-  page.entries_read = read;  // entries without a buffer: the Enumerator reports MALFORMED_REPLY
-  page.total_entries = total;
-  if (!buffer) {
-    resume_handle = resume;
-    return code;
-  }
   switch (level) {
     case 0:
-      decodeAll<RAS_CONNECTION_0>(buffer, read, decodeConnection0, page);
-      break;
+      return adoptPage(f, code, buffer, read, total, resume, decodeConnection0, resume_handle, page);
     case 1:
-      decodeAll<RAS_CONNECTION_1>(buffer, read, decodeConnection1, page);
-      break;
+      return adoptPage(f, code, buffer, read, total, resume, decodeConnection1, resume_handle, page);
     case 2:
-      decodeAll<RAS_CONNECTION_2>(buffer, read, decodeConnection2, page);
-      break;
+      return adoptPage(f, code, buffer, read, total, resume, decodeConnection2, resume_handle, page);
     default:
-      decodeAll<RAS_CONNECTION_3>(buffer, read, decodeConnection3, page);
-      break;
+      return adoptPage(f, code, buffer, read, total, resume, decodeConnection3, resume_handle, page);
   }
-  resume_handle = resume;
-  return code;
 }
 
 ApiCode MprapiRouter::enumConnectionsEx(RouterHandle handle, uint32_t pref_max_len, uint32_t& resume_handle,
@@ -161,14 +159,7 @@ ApiCode MprapiRouter::enumConnectionsEx(RouterHandle handle, uint32_t pref_max_l
   RAS_CONNECTION_EX* buffer = nullptr;
   DWORD read = 0, total = 0, resume = resume_handle;
   const DWORD code = f.connectionEnumEx(toHandle(handle), &header, pref_max_len, &read, &total, &buffer, &resume);
-  BufferGuard guard(f, buffer);
-  if (code != NO_ERROR && code != ERROR_MORE_DATA) return code;
-  page = ConnectionPage{};
-  page.entries_read = read;
-  page.total_entries = total;
-  if (buffer) decodeAll<RAS_CONNECTION_EX>(reinterpret_cast<const BYTE*>(buffer), read, decodeConnectionEx, page);
-  resume_handle = resume;
-  return code;
+  return adoptPage(f, code, buffer, read, total, resume, decodeConnectionEx, resume_handle, page);
 }
 
 ApiCode MprapiRouter::enumInterfaces(RouterHandle handle, uint32_t pref_max_len, uint32_t& resume_handle,
@@ -180,14 +171,7 @@ ApiCode MprapiRouter::enumInterfaces(RouterHandle handle, uint32_t pref_max_len,
   DWORD read = 0, total = 0, resume = resume_handle;
   // MprAdminInterfaceEnum takes the MPR_SERVER_HANDLE MprAdminServerConnect gave.
   const DWORD code = f.interfaceEnum(toHandle(handle), 0, &buffer, pref_max_len, &read, &total, &resume);
-  BufferGuard guard(f, buffer);
-  if (code != NO_ERROR && code != ERROR_MORE_DATA) return code;
-  page = InterfacePage{};
-  page.entries_read = read;  // entries without a buffer: the pager reports MALFORMED_REPLY
-  page.total_entries = total;
-  if (buffer) decodeAll<MPR_INTERFACE_0>(buffer, read, decodeInterface0, page);
-  resume_handle = resume;
-  return code;
+  return adoptPage(f, code, buffer, read, total, resume, decodeInterface0, resume_handle, page);
 }
 
 ApiCode MprapiRouter::enumPorts(RouterHandle handle, uint32_t pref_max_len, uint32_t& resume_handle, PortPage& page) {
@@ -199,14 +183,7 @@ ApiCode MprapiRouter::enumPorts(RouterHandle handle, uint32_t pref_max_len, uint
   // hRasConnection INVALID_HANDLE_VALUE: "all the ports in use or available for use by RRAS".
   const DWORD code =
       f.portEnum(toHandle(handle), 0, INVALID_HANDLE_VALUE, &buffer, pref_max_len, &read, &total, &resume);
-  BufferGuard guard(f, buffer);
-  if (code != NO_ERROR && code != ERROR_MORE_DATA) return code;
-  page = PortPage{};
-  page.entries_read = read;
-  page.total_entries = total;
-  if (buffer) decodeAll<RAS_PORT_0>(buffer, read, decodePort0, page);
-  resume_handle = resume;
-  return code;
+  return adoptPage(f, code, buffer, read, total, resume, decodePort0, resume_handle, page);
 }
 
 void MprapiRouter::cancel() {
