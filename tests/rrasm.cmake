@@ -1,5 +1,4 @@
-# utf16.cpp: the model's own converter checks the codec's strings.
-add_executable(rras_rrasm_codec_tests unit/rrasm_codec_test.cpp ${CMAKE_SOURCE_DIR}/src/model/utf16.cpp)
+add_executable(rras_rrasm_codec_tests unit/rrasm_codec_test.cpp)
 target_link_libraries(rras_rrasm_codec_tests PRIVATE rras_rrasm_codec GTest::gtest GTest::gtest_main)
 gtest_discover_tests(rras_rrasm_codec_tests PROPERTIES LABELS unit DISCOVERY_TIMEOUT 60)
 

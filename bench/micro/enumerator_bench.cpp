@@ -3,7 +3,7 @@
 #include <benchmark/benchmark.h>
 
 #include "poll_fixture.h"
-#include "poller/snapshot.h"
+#include "snapshot/router_snapshot.h"
 
 namespace rras::bench {
 namespace {

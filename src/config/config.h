@@ -6,8 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "sources/rrasm/rrasm_config.h"
-#include "sources/simulator/simulator_config.h"
+#include "sources/router_target.h"
 
 namespace rras {
 
@@ -39,17 +38,9 @@ struct GlobalConfig {
   bool operator==(const GlobalConfig&) const = default;
 };
 
-struct RouterConfig {
-  std::string name;
-  std::string source;  // simulator, mprapi, rrasm
-  std::string server;  // "" = local machine (mprapi)
-  PollSettings poll;   // global values unless the router overrides them
-  SimulatorConfig simulator;
-  RrasmConfig rrasm;  // source: rrasm only
-  // Test-only: load this DLL instead of %SystemRoot%\System32\mprapi.dll (source mprapi).
-  std::string mprapi_dll_path;
-  std::string location;  // "file:line:column" of the router entry, for messages
-
+// A router entry: the target its source reaches (sources/router_target.h) and how it is polled.
+struct RouterConfig : RouterTarget {
+  PollSettings poll;  // global values unless the router overrides them
   bool operator==(const RouterConfig&) const = default;
   // Same router, same settings: where the entry sits in the file does not matter.
   bool sameSettings(const RouterConfig& other) const;

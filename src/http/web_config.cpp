@@ -10,9 +10,9 @@
 #include <string_view>
 #include <vector>
 
-#include "config/config_file.h"
-#include "config/yaml_documents.h"
-#include "config/yaml_reader.h"
+#include "yaml/config_file.h"
+#include "yaml/yaml_documents.h"
+#include "yaml/yaml_reader.h"
 
 namespace rras {
 

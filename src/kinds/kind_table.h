@@ -13,12 +13,12 @@
 #include <string_view>
 #include <vector>
 
-#include "metrics/family_builder.h"
-#include "poller/snapshot.h"
+#include "kinds/family_builder.h"
 #include "router/pager.h"
 #include "router/poll_error.h"
 #include "router/router_api.h"
 #include "router/wire_sizes.h"
+#include "snapshot/router_snapshot.h"
 
 namespace rras {
 

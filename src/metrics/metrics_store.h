@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "metrics/connection_renderer.h"
-#include "poller/snapshot.h"
+#include "snapshot/router_snapshot.h"
 
 namespace rras {
 

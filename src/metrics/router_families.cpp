@@ -2,8 +2,8 @@
 
 #include <string>
 
+#include "kinds/family_builder.h"
 #include "kinds/kind_table.h"
-#include "metrics/family_builder.h"
 
 namespace rras {
 

@@ -10,8 +10,8 @@
 
 #include "config/config.h"
 #include "model/wall_clock.h"
-#include "poller/snapshot.h"
 #include "router/router_api.h"
+#include "snapshot/router_snapshot.h"
 
 namespace rras {
 

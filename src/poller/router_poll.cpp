@@ -4,9 +4,9 @@
 #include <exception>
 #include <utility>
 
-#include "config/config_loader.h"
 #include "kinds/kind_table.h"
 #include "log/logger.h"
+#include "model/duration_text.h"
 
 namespace rras {
 

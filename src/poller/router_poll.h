@@ -11,10 +11,10 @@
 #include <string_view>
 
 #include "config/config.h"
-#include "poller/snapshot.h"
 #include "router/connection_tracker.h"
 #include "router/enumerator.h"
 #include "router/router_api.h"
+#include "snapshot/router_snapshot.h"
 
 namespace rras {
 

@@ -27,7 +27,7 @@ std::string sourceUnavailableReason(const std::string& source) {
   return s->make ? std::string() : std::string(s->unavailable);
 }
 
-std::unique_ptr<RouterApi> makeRouterApi(const RouterConfig& router, const WallClock& clock) {
+std::unique_ptr<RouterApi> makeRouterApi(const RouterTarget& router, const WallClock& clock) {
   const SourceDescriptor* s = findSource(router.source);
   if (s == nullptr || s->make == nullptr) {
     throw std::runtime_error(router.location + ": router " + router.name + ": " +

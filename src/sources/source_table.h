@@ -11,9 +11,9 @@
 #include <string_view>
 #include <vector>
 
-#include "config/config.h"
 #include "model/wall_clock.h"
 #include "router/router_api.h"
+#include "sources/router_target.h"
 
 namespace rras {
 
@@ -24,9 +24,9 @@ struct SourceDescriptor {
   std::vector<std::string_view> keys;  // the router keys this source owns
   // Reads this source's keys of the router mapping `node` into `router`, and checks what the
   // source needs (a server name, credentials); fails through `r` with file:line:col.
-  void (*read)(const ConfigReader& r, const YAML::Node& node, const std::string& path, RouterConfig& router);
+  void (*read)(const ConfigReader& r, const YAML::Node& node, const std::string& path, RouterTarget& router);
   // Null when the source is not built into this binary; `unavailable` then says why.
-  std::unique_ptr<RouterApi> (*make)(const RouterConfig& router, const WallClock& clock);
+  std::unique_ptr<RouterApi> (*make)(const RouterTarget& router, const WallClock& clock);
   std::string_view unavailable;
 };
 
@@ -39,6 +39,6 @@ const SourceDescriptor* findSource(std::string_view name);
 std::string sourceUnavailableReason(const std::string& source);
 
 // Throws std::runtime_error for a source not built into this binary.
-std::unique_ptr<RouterApi> makeRouterApi(const RouterConfig& router, const WallClock& clock);
+std::unique_ptr<RouterApi> makeRouterApi(const RouterTarget& router, const WallClock& clock);
 
 }  // namespace rras

@@ -1,5 +1,5 @@
 // Regression tests for what the fuzzers found (tests/fuzz/corpus/*/regression-*).
-#include "config/yaml_documents.h"
+#include "yaml/yaml_documents.h"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // The mprapi source's row of the source table: its test-only key `mprapi_dll_path`, and its maker
 // in the Windows build.
-#include "config/config_reader.h"
 #include "sources/source_table.h"
+#include "yaml/config_reader.h"
 #ifdef RRAS_HAVE_MPRAPI
 #include "sources/mprapi/mprapi_router.h"
 #endif
@@ -10,7 +10,7 @@ namespace rras {
 
 namespace {
 
-void readMprapi(const ConfigReader& r, const YAML::Node& node, const std::string& path, RouterConfig& router) {
+void readMprapi(const ConfigReader& r, const YAML::Node& node, const std::string& path, RouterTarget& router) {
   if (auto n = node["mprapi_dll_path"]) {
     router.mprapi_dll_path = r.string(n, path + ".mprapi_dll_path");
     if (router.mprapi_dll_path.empty()) r.fail(n, path + ".mprapi_dll_path", "must not be empty");
@@ -18,7 +18,7 @@ void readMprapi(const ConfigReader& r, const YAML::Node& node, const std::string
 }
 
 #ifdef RRAS_HAVE_MPRAPI
-std::unique_ptr<RouterApi> makeMprapi(const RouterConfig& router, const WallClock&) {
+std::unique_ptr<RouterApi> makeMprapi(const RouterTarget& router, const WallClock&) {
   return std::make_unique<MprapiRouter>(router.server, router.mprapi_dll_path);
 }
 #else

@@ -12,20 +12,18 @@ set(RRASM_CODEC_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/rrasm_binding.cpp)
 
 # The codec alone, without Samba: golden-byte tests and fuzzers decode byte spans with it.
-add_library(rras_rrasm_codec STATIC ${RRASM_CODEC_SOURCES}
-  ${PROJECT_SOURCE_DIR}/src/model/connection.cpp
-  ${PROJECT_SOURCE_DIR}/src/model/ras_codes.cpp
-  ${PROJECT_SOURCE_DIR}/src/model/router_objects.cpp
-  ${PROJECT_SOURCE_DIR}/src/router/api_status.cpp)
-target_include_directories(rras_rrasm_codec PUBLIC ${PROJECT_SOURCE_DIR}/src)
+add_library(rras_rrasm_codec STATIC ${RRASM_CODEC_SOURCES})
+target_link_libraries(rras_rrasm_codec PUBLIC rras_router)
+add_dependencies(rras_rrasm_codec rras_layer_check)
 
-# In the exporter: codec, transport and the RouterApi implementation.
+# In the exporter (the sources layer): codec, transport and the RouterApi implementation.
 enable_language(C)
-target_sources(rras_core PRIVATE ${RRASM_CODEC_SOURCES}
+target_link_libraries(rras_sources PUBLIC rras_rrasm_codec)
+target_sources(rras_sources PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/dce_shim.c
   ${CMAKE_CURRENT_LIST_DIR}/dce_transport.cpp
   ${CMAKE_CURRENT_LIST_DIR}/rrasm_router.cpp)
 # Samba's headers are C with unused parameters: only the shim sees them, as system headers.
 set_source_files_properties(${CMAKE_CURRENT_LIST_DIR}/dce_shim.c PROPERTIES COMPILE_OPTIONS "-Wno-pedantic")
-target_link_libraries(rras_core PUBLIC PkgConfig::SAMBA_DCERPC ${SAMBA_ERRORS_LIBRARY})
-target_compile_definitions(rras_core PUBLIC RRAS_WITH_RRASM=1)
+target_link_libraries(rras_sources PUBLIC PkgConfig::SAMBA_DCERPC ${SAMBA_ERRORS_LIBRARY})
+target_compile_definitions(rras_sources PUBLIC RRAS_WITH_RRASM=1)

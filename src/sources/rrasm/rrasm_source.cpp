@@ -2,8 +2,8 @@
 // kerberos, timeout), how it reads and checks them, and its maker where Samba is built in.
 #include <cstdlib>
 
-#include "config/config_reader.h"
 #include "sources/source_table.h"
+#include "yaml/config_reader.h"
 #ifdef RRAS_WITH_RRASM
 #include "sources/rrasm/rrasm_router.h"
 #endif
@@ -24,7 +24,7 @@ std::string expandCredentialsDirectory(const ConfigReader& r, const YAML::Node& 
   return std::string(dir) + file.substr(kVar.size());
 }
 
-void readRrasm(const ConfigReader& r, const YAML::Node& node, const std::string& path, RouterConfig& router) {
+void readRrasm(const ConfigReader& r, const YAML::Node& node, const std::string& path, RouterTarget& router) {
   RrasmConfig& rrasm = router.rrasm;
   if (router.server.empty()) r.fail(node, path, "source rrasm needs server: the RRAS server's DNS name or IP address");
   if (router.server.find_first_of("[],\\/ \t\"'") != std::string::npos) {
@@ -79,7 +79,7 @@ void readRrasm(const ConfigReader& r, const YAML::Node& node, const std::string&
 }
 
 #ifdef RRAS_WITH_RRASM
-std::unique_ptr<RouterApi> makeRrasm(const RouterConfig& router, const WallClock&) {
+std::unique_ptr<RouterApi> makeRrasm(const RouterTarget& router, const WallClock&) {
   return std::make_unique<rrasm::RrasmRouter>(router.name, router.server, router.rrasm);
 }
 #else

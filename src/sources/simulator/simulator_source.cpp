@@ -2,9 +2,9 @@
 #include <limits>
 #include <string_view>
 
-#include "config/config_reader.h"
 #include "sources/simulator/simulated_router.h"
 #include "sources/source_table.h"
+#include "yaml/config_reader.h"
 
 namespace rras {
 
@@ -71,11 +71,11 @@ void readSimulatorMap(const ConfigReader& r, const YAML::Node& node, const std::
   }
 }
 
-void readSimulator(const ConfigReader& r, const YAML::Node& node, const std::string& path, RouterConfig& router) {
+void readSimulator(const ConfigReader& r, const YAML::Node& node, const std::string& path, RouterTarget& router) {
   if (auto n = node["simulator"]) readSimulatorMap(r, n, path + ".simulator", router.simulator);
 }
 
-std::unique_ptr<RouterApi> makeSimulator(const RouterConfig& router, const WallClock& clock) {
+std::unique_ptr<RouterApi> makeSimulator(const RouterTarget& router, const WallClock& clock) {
   return std::make_unique<SimulatedRouter>(router.simulator, clock);
 }
 

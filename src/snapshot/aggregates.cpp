@@ -1,6 +1,6 @@
 #include <unordered_map>
 
-#include "poller/snapshot.h"
+#include "snapshot/router_snapshot.h"
 
 namespace rras {
 

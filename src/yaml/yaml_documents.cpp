@@ -1,4 +1,4 @@
-#include "config/yaml_documents.h"
+#include "yaml/yaml_documents.h"
 
 #include <yaml-cpp/eventhandler.h>
 

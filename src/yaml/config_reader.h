@@ -12,14 +12,21 @@
 #include <fstream>
 #include <initializer_list>
 #include <iterator>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
-#include "config/config_loader.h"
-#include "config/yaml_reader.h"
+#include "model/duration_text.h"
 #include "model/utf8.h"
+#include "yaml/yaml_reader.h"
 
 namespace rras {
+
+// What the exporter's configuration loader throws: "file:line:col: key.path: what".
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 class ConfigReader : public YamlReader<ConfigError> {
  public:

@@ -1,4 +1,4 @@
-#include "config/config_file.h"
+#include "yaml/config_file.h"
 
 #include <filesystem>
 #include <fstream>
