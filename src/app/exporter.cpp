@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <stdexcept>
+#include <utility>
 
 #include "build_info.h"
 #include "log/logger.h"
@@ -20,6 +21,11 @@ void checkSourcesAvailable(const Config& config) {
   for (const auto& r : config.routers) {
     if (auto why = sourceUnavailableReason(r.source); !why.empty()) {
       throw std::runtime_error(r.location + ": router " + r.name + ": " + why);
+    }
+  }
+  for (const auto& m : config.modules) {
+    if (auto why = sourceUnavailableReason(m.router.source); !why.empty()) {
+      throw std::runtime_error(m.router.location + ": module " + m.name + ": " + why);
     }
   }
 }
@@ -60,6 +66,15 @@ std::vector<PollTarget> pollTargets(const std::vector<RouterConfig>& routers, co
   return targets;
 }
 
+// The /probe targets of the configuration's modules; null without modules.
+std::shared_ptr<ProbeTargets> makeProbes(const Config& config, const MetricsStore& store, const WallClock& clock) {
+  if (config.modules.empty()) return nullptr;
+  const GlobalConfig global = config.global;
+  return std::make_shared<ProbeTargets>(
+      config.modules, global.max_probe_targets, config.routers, store,
+      [global](MetricsStore& probe_store) { return makeRenderer(global, probe_store); }, clock);
+}
+
 }  // namespace
 
 Exporter::Exporter(const Config& config, const WallClock& clock)
@@ -77,6 +92,7 @@ Exporter::Exporter(const Config& config, const WallClock& clock)
   checkSourcesAvailable(config);
   poller_ = std::make_unique<Poller>(
       pollTargets(config.routers, clock), [this](RouterSnapshot s) { publish(std::move(s)); }, clock);
+  probes_ = makeProbes(config, store_, clock);
   reloadSucceeded();
 }
 
@@ -100,6 +116,7 @@ std::string Exporter::pollOnce(bool& all_up) {
 
 void Exporter::serve(const std::vector<std::string>& listen_addresses, std::shared_ptr<WebSecurity> security) {
   http_ = std::make_unique<HttpServer>(exposition_, store_, std::move(security));
+  http_->setProbes(probes_);
   http_->start(listen_addresses);
   poller_->start();
 }
@@ -132,6 +149,14 @@ void Exporter::reload(const Config& config) {
     }
     store_.reconfigure(routerNames(config), kept);
     poller_->add(std::move(targets));
+    // Probed targets restart (and are probed again) only when what they are made from changed.
+    if (!same_global || config.modules != config_.modules) {
+      auto old = std::exchange(probes_, makeProbes(config, store_, clock_));
+      if (http_) http_->setProbes(probes_);
+      if (old) old->stop();
+    } else if (probes_) {
+      probes_->setStaticRouters(config.routers);
+    }
     config_ = config;
     logging::info("configuration reloaded", {{"routers", std::to_string(config.routers.size())},
                                              {"unchanged", std::to_string(kept.size())},
@@ -155,6 +180,7 @@ bool Exporter::healthy() const { return http_ && http_->serving() && poller_->se
 
 void Exporter::stop() {
   if (http_) http_->stop();
+  if (probes_) probes_->stop();
   if (poller_) poller_->stop();
 }
 

@@ -14,6 +14,7 @@
 #include "metrics/exposition.h"
 #include "metrics/metrics_store.h"
 #include "poller/poller.h"
+#include "probe/probe_targets.h"
 
 namespace rras {
 
@@ -59,6 +60,7 @@ class Exporter {
   std::shared_ptr<Renderer> renderer_;  // replaced when a reload changes the global settings
   Exposition exposition_;
   std::unique_ptr<Poller> poller_;
+  std::shared_ptr<ProbeTargets> probes_;  // /probe (config modules); null without modules
   std::unique_ptr<HttpServer> http_;
 };
 

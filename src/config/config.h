@@ -35,6 +35,7 @@ struct GlobalConfig {
   bool per_connection_metrics = true;
   uint32_t max_connections_per_router = 20000;
   PrivacyConfig privacy;
+  uint32_t max_probe_targets = 1000;  // live /probe targets at once (modules)
   bool operator==(const GlobalConfig&) const = default;
 };
 
@@ -46,10 +47,22 @@ struct RouterConfig : RouterTarget {
   bool sameSettings(const RouterConfig& other) const;
 };
 
+// A /probe module (multi-target, as blackbox_exporter's): a router template without name or server
+// (source, credentials, poll settings, collectors) and the targets it may reach. A probe of an
+// allowed target starts a router from the template with name and server set to the target.
+struct ModuleConfig {
+  std::string name;
+  RouterConfig router;                       // name and server empty
+  std::vector<std::string> allowed_targets;  // config/target_allow_list.h
+  double target_idle_seconds = 0;            // a target not probed this long is stopped and forgotten
+  bool operator==(const ModuleConfig&) const = default;
+};
+
 struct Config {
   std::string file;
   GlobalConfig global;
   std::vector<RouterConfig> routers;
+  std::vector<ModuleConfig> modules;
 };
 
 }  // namespace rras

@@ -13,6 +13,7 @@
 #include <limits>
 #include <map>
 
+#include "config/target_allow_list.h"
 #include "kinds/kind_table.h"
 #include "sources/source_table.h"
 #include "yaml/config_file.h"
@@ -80,26 +81,104 @@ void readPoll(const ConfigReader& r, const YAML::Node& map, const std::string& p
   if (auto n = map["collectors"]) poll.collectors = readCollectors(r, n, path + ".collectors");
 }
 
+// The keys a router entry and a module share: the source, its own keys, the poll settings.
+// `router.server` is set before: a source checks its keys against it.
+const SourceDescriptor& readSourceAndPoll(const ConfigReader& r, const YAML::Node& node, const std::string& path,
+                                          RouterConfig& router) {
+  const YAML::Node source = node["source"];
+  if (!source) r.fail(node, path, "missing key \"source\" (one of " + sourceNames() + ")");
+  const std::string source_name = r.string(source, path + ".source");
+  const SourceDescriptor* descriptor = findSource(source_name);
+  if (descriptor == nullptr) {
+    r.fail(source, path + ".source", "\"" + source_name + "\" is not one of: " + sourceNames());
+  }
+  router.source = source_name;
+  readPoll(r, node, path, router.poll);
+  // Each source reads its own keys; another source's keys are a mistake worth naming.
+  for (const auto& other : sourceTable()) {
+    if (&other == descriptor) continue;
+    for (std::string_view key : other.keys) {
+      const std::string k(key);
+      if (node[k]) r.fail(node[k], path + "." + k, "only allowed with source: " + std::string(other.name));
+    }
+  }
+  descriptor->read(r, node, path, router);
+  return *descriptor;
+}
+
+// A module: a router template without name or server, and the targets it may reach (issue 17).
+ModuleConfig readModule(const ConfigReader& r, const std::string& name, const YAML::Node& node,
+                        const GlobalConfig& global) {
+  const std::string path = "modules." + name;
+  std::vector<std::string_view> keys = routerKeys();
+  std::erase_if(keys, [](std::string_view k) { return k == "name" || k == "server"; });
+  keys.insert(keys.end(), {"allowed_targets", "target_idle_timeout"});
+  r.expectMap(node, path, keys);
+  ModuleConfig module;
+  module.name = name;
+  module.router.poll = global.poll;
+  module.router.location = r.where(node);
+  // A well-formed stand-in for the targets to come, so the source checks its keys as for a router.
+  module.router.server = "probe-target.invalid";
+  const SourceDescriptor& source = readSourceAndPoll(r, node, path, module.router);
+  module.router.server.clear();
+
+  const YAML::Node targets = node["allowed_targets"];
+  if (!targets) {
+    r.fail(node, path,
+           "missing key \"allowed_targets\": a probe connects with this module's credentials, so list the "
+           "names, DNS suffixes (*.vpn.corp.example) or CIDRs it may reach");
+  }
+  if (!targets.IsSequence() || targets.size() == 0) {
+    r.fail(targets, path + ".allowed_targets", "expected a non-empty list of names, DNS suffixes or CIDRs");
+  }
+  const auto width = source.relayable_credentials && source.relayable_credentials(module.router)
+                         ? TargetAllowList::Width::kNarrow
+                         : TargetAllowList::Width::kWide;
+  for (size_t i = 0; i < targets.size(); ++i) {
+    const std::string item_path = path + ".allowed_targets[" + std::to_string(i) + "]";
+    std::string entry = r.string(targets[i], item_path);
+    try {
+      TargetAllowList({entry}, width);
+    } catch (const std::invalid_argument& e) {
+      r.fail(targets[i], item_path, e.what());
+    }
+    module.allowed_targets.push_back(std::move(entry));
+  }
+  module.target_idle_seconds = 10 * module.router.poll.interval_seconds;
+  if (auto n = node["target_idle_timeout"]) {
+    module.target_idle_seconds = r.duration(n, path + ".target_idle_timeout", 7 * kMaxPollSeconds);
+    if (module.target_idle_seconds < module.router.poll.interval_seconds) {
+      r.fail(n, path + ".target_idle_timeout",
+             "must not be shorter than poll_interval (" + formatDuration(module.router.poll.interval_seconds) + ")");
+    }
+  }
+  return module;
+}
+
 }  // namespace
 
 Config parseConfig(const std::string& text, const std::string& name, const std::string& base_dir) {
   const ConfigReader r(name, base_dir);
   const YAML::Node root = loadOneYamlDocument<ConfigError>(text, name, "; the configuration is one document");
   if (!root || root.IsNull()) throw ConfigError(name + ": the file is empty; it needs at least a routers: list");
-  r.expectMap(root, "", {"global", "routers"});
+  r.expectMap(root, "", {"global", "routers", "modules"});
 
   Config config;
   config.file = name;
   if (auto g = root["global"]) {
     r.expectMap(g, "global",
                 {"poll_interval", "poll_timeout", "page_size_bytes", "max_level", "collectors",
-                 "per_connection_metrics", "max_connections_per_router", "privacy"});
+                 "per_connection_metrics", "max_connections_per_router", "privacy", "max_probe_targets"});
     readPoll(r, g, "global", config.global.poll);
     if (auto n = g["per_connection_metrics"])
       config.global.per_connection_metrics = r.boolean(n, "global.per_connection_metrics");
     if (auto n = g["max_connections_per_router"]) {
       config.global.max_connections_per_router =
           static_cast<uint32_t>(r.integer(n, "global.max_connections_per_router", 0, 1000000));
+    }
+    if (auto n = g["max_probe_targets"]) {
+      config.global.max_probe_targets = static_cast<uint32_t>(r.integer(n, "global.max_probe_targets", 1, 100000));
     }
     if (auto p = g["privacy"]) {
       auto& privacy = config.global.privacy;
@@ -126,12 +205,35 @@ Config parseConfig(const std::string& text, const std::string& name, const std::
     }
   }
 
+  if (auto m = root["modules"]) {
+    if (!m.IsMap() || m.size() == 0) {
+      r.fail(m, "modules", "expected a mapping of module names to modules (for /probe), got " + ConfigReader::kind(m));
+    }
+    for (const auto& item : m) {
+      const std::string module_name = r.string(item.first, "modules");
+      if (module_name.empty() ||
+          module_name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") !=
+              std::string::npos) {
+        r.fail(item.first, "modules", "\"" + module_name + "\" is not a module name (letters, digits, _ and - only)");
+      }
+      for (const auto& seen : config.modules) {
+        if (seen.name == module_name) r.fail(item.first, "modules", "duplicate module \"" + module_name + "\"");
+      }
+      config.modules.push_back(readModule(r, module_name, item.second, config.global));
+    }
+  }
+
   const YAML::Node routers = root["routers"];
-  if (!routers) r.fail(root, "", "missing key \"routers\" (the list of RRAS routers to poll)");
-  if (!routers.IsSequence()) r.fail(routers, "routers", "expected a list, got " + ConfigReader::kind(routers));
-  if (routers.size() == 0) r.fail(routers, "routers", "the list is empty; configure at least one router");
+  if (!routers && config.modules.empty()) {
+    r.fail(root, "", "missing key \"routers\" (the list of RRAS routers to poll) or \"modules\" (for /probe)");
+  }
+  if (routers && !routers.IsSequence())
+    r.fail(routers, "routers", "expected a list, got " + ConfigReader::kind(routers));
+  if (routers && routers.size() == 0 && config.modules.empty()) {
+    r.fail(routers, "routers", "the list is empty; configure at least one router (or modules for /probe)");
+  }
   std::map<std::string, std::string> names;
-  for (size_t i = 0; i < routers.size(); ++i) {
+  for (size_t i = 0; routers && i < routers.size(); ++i) {
     const YAML::Node node = routers[i];
     if (node.IsNull())
       r.fail(routers, "routers[" + std::to_string(i) + "]", "empty list entry; expected a router mapping");
@@ -149,25 +251,8 @@ Config parseConfig(const std::string& text, const std::string& name, const std::
              "duplicate router name \"" + router.name + "\" (first defined at " + it->second + ")");
     }
     path = "routers[" + router.name + "]";
-    const YAML::Node source = node["source"];
-    if (!source) r.fail(node, path, "missing key \"source\" (one of " + sourceNames() + ")");
-    const std::string source_name = r.string(source, path + ".source");
-    const SourceDescriptor* descriptor = findSource(source_name);
-    if (descriptor == nullptr) {
-      r.fail(source, path + ".source", "\"" + source_name + "\" is not one of: " + sourceNames());
-    }
-    router.source = source_name;
     if (auto n = node["server"]) router.server = r.string(n, path + ".server");
-    readPoll(r, node, path, router.poll);
-    // Each source reads its own keys; another source's keys are a mistake worth naming.
-    for (const auto& other : sourceTable()) {
-      if (&other == descriptor) continue;
-      for (std::string_view key : other.keys) {
-        const std::string k(key);
-        if (node[k]) r.fail(node[k], path + "." + k, "only allowed with source: " + std::string(other.name));
-      }
-    }
-    descriptor->read(r, node, path, router);
+    readSourceAndPoll(r, node, path, router);
     config.routers.push_back(std::move(router));
   }
   return config;

@@ -14,6 +14,43 @@ namespace {
 constexpr char kMetricsContentType[] = "text/plain; version=0.0.4; charset=utf-8";
 
 double wallNow() { return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count(); }
+
+// A body of pieces (metrics/exposition.h), written as the client reads.
+void sendBody(httplib::Response& res, std::shared_ptr<const Body> body, bool gzip) {
+  if (gzip) res.set_header("Content-Encoding", "gzip");
+  res.set_header("Vary", "Accept-Encoding");
+  res.set_content_provider(body->length, kMetricsContentType,
+                           [body](size_t offset, size_t length, httplib::DataSink& sink) {
+                             // Write the pieces that cover [offset, offset + length).
+                             size_t at = 0;
+                             for (auto piece : body->pieces) {
+                               if (length == 0) break;
+                               if (offset >= at + piece.size()) {
+                                 at += piece.size();
+                                 continue;
+                               }
+                               const size_t from = offset - at;
+                               const size_t n = std::min(piece.size() - from, length);
+                               if (!sink.write(piece.data() + from, n)) return false;
+                               offset += n;
+                               length -= n;
+                               at += piece.size();
+                             }
+                             return true;
+                           });
+}
+
+// How long a probe may wait for a new target's first poll: the scrape timeout Prometheus sends,
+// less a margin to answer in (10 s, Prometheus' default, without the header).
+double probeTimeout(const std::string& header) {
+  double seconds = 10;
+  try {
+    if (!header.empty()) seconds = std::stod(header);
+  } catch (const std::exception&) {
+  }
+  if (!(seconds > 0) || seconds > 3600) seconds = 10;
+  return std::max(0.1, seconds - std::min(0.5, seconds / 10));
+}
 }  // namespace
 
 ListenAddress parseListenAddress(const std::string& text) {
@@ -67,6 +104,11 @@ HttpServer::HttpServer(const Exposition& exposition, const MetricsStore& store, 
 
 HttpServer::~HttpServer() { stop(); }
 
+void HttpServer::setProbes(std::shared_ptr<ProbeTargets> probes) {
+  std::lock_guard lock(probes_mu_);
+  probes_ = std::move(probes);
+}
+
 void HttpServer::install(httplib::Server& server) {
   // httplib's default also sets SO_REUSEPORT, which would let a second exporter share the port
   // silently; a port already in use must be an error.
@@ -90,32 +132,47 @@ void HttpServer::install(httplib::Server& server) {
   }
   server.Get("/metrics", [this](const httplib::Request& req, httplib::Response& res) {
     const bool gzip = acceptsGzip(req.get_header_value("Accept-Encoding"));
-    auto body = exposition_.build(gzip);
-    if (gzip) res.set_header("Content-Encoding", "gzip");
-    res.set_header("Vary", "Accept-Encoding");
-    res.set_content_provider(body->length, kMetricsContentType,
-                             [body](size_t offset, size_t length, httplib::DataSink& sink) {
-                               // Write the pieces that cover [offset, offset + length).
-                               size_t at = 0;
-                               for (auto piece : body->pieces) {
-                                 if (length == 0) break;
-                                 if (offset >= at + piece.size()) {
-                                   at += piece.size();
-                                   continue;
-                                 }
-                                 const size_t from = offset - at;
-                                 const size_t n = std::min(piece.size() - from, length);
-                                 if (!sink.write(piece.data() + from, n)) return false;
-                                 offset += n;
-                                 length -= n;
-                                 at += piece.size();
-                               }
-                               return true;
-                             });
+    sendBody(res, exposition_.build(gzip), gzip);
+  });
+  server.Get("/probe", [this](const httplib::Request& req, httplib::Response& res) {
+    std::shared_ptr<ProbeTargets> probes;
+    {
+      std::lock_guard lock(probes_mu_);
+      probes = probes_;
+    }
+    if (!probes) {
+      res.status = 404;
+      res.set_content("Not found: /probe needs modules: in the configuration file (see the README, Fleets).\n",
+                      "text/plain; charset=utf-8");
+      return;
+    }
+    const bool gzip = acceptsGzip(req.get_header_value("Accept-Encoding"));
+    const ProbeResult result =
+        probes->probe(req.get_param_value("module"), req.get_param_value("target"),
+                      probeTimeout(req.get_header_value("X-Prometheus-Scrape-Timeout-Seconds")), gzip);
+    if (result.status != 200) {
+      res.status = result.status;
+      res.set_content(result.message + "\n", "text/plain; charset=utf-8");
+      if (result.status == 403) {
+        logging::warn("probe refused", {{"module", req.get_param_value("module")},
+                                        {"target", req.get_param_value("target")},
+                                        {"client", req.remote_addr},
+                                        {"detail", result.message}});
+      }
+      return;
+    }
+    sendBody(res, result.body, gzip);
   });
   server.Get("/", [this](const httplib::Request&, httplib::Response& res) {
     const auto [names, routers] = store_.currentWithNames();
-    res.set_content(renderLandingPage(routers, names, wallNow()), "text/html; charset=utf-8");
+    std::shared_ptr<ProbeTargets> probes;
+    {
+      std::lock_guard lock(probes_mu_);
+      probes = probes_;
+    }
+    res.set_content(probes ? renderLandingPage(routers, names, wallNow(), probes->moduleNames(), probes->targets())
+                           : renderLandingPage(routers, names, wallNow()),
+                    "text/html; charset=utf-8");
   });
   server.Get("/-/healthy", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("Healthy.\n", "text/plain; charset=utf-8");

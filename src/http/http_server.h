@@ -1,8 +1,10 @@
 // The HTTP side (cpp-httplib): /metrics (gzip when asked, from pieces compressed at poll time),
-// / (landing page), /-/healthy, /-/ready; one listener per --web.listen-address.
+// /probe (multi-target, config modules), / (landing page), /-/healthy, /-/ready; one listener per
+// --web.listen-address.
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -10,6 +12,7 @@
 #include "http/web_security.h"
 #include "metrics/exposition.h"
 #include "metrics/metrics_store.h"
+#include "probe/probe_targets.h"
 
 namespace httplib {
 class Server;
@@ -38,6 +41,8 @@ class HttpServer {
   void stop();
   // Every listener still accepts connections (for the service manager's watchdog).
   bool serving() const;
+  // The /probe targets (config modules); nullptr: /probe answers 404. Replaced on reload.
+  void setProbes(std::shared_ptr<ProbeTargets> probes);
   // The ports actually bound (for port 0 in tests).
   const std::vector<int>& boundPorts() const { return ports_; }
 
@@ -47,6 +52,8 @@ class HttpServer {
   const Exposition& exposition_;
   const MetricsStore& store_;
   std::shared_ptr<WebSecurity> security_;
+  mutable std::mutex probes_mu_;
+  std::shared_ptr<ProbeTargets> probes_;
   std::vector<std::unique_ptr<httplib::Server>> servers_;
   std::vector<std::thread> threads_;
   std::vector<int> ports_;

@@ -39,7 +39,8 @@ std::string isoTime(double t) { return utcTimestamp(std::floor(t)); }
 
 }  // namespace
 
-std::string renderLandingPage(const PublishedRouters& routers, const std::vector<std::string>& names, double now) {
+std::string renderLandingPage(const PublishedRouters& routers, const std::vector<std::string>& names, double now,
+                              const std::vector<std::string>& modules, const std::vector<ProbedTarget>& probed) {
   std::string page =
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>RRAS Exporter</title>\n"
       "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
@@ -74,7 +75,19 @@ std::string renderLandingPage(const PublishedRouters& routers, const std::vector
             " s ago)</td>";
     page += "<td>" + (s.error ? html(s.error->name + ": " + s.error->message) : std::string()) + "</td></tr>\n";
   }
-  page += "</table>\n</body></html>\n";
+  page += "</table>\n";
+  if (!modules.empty()) {
+    page += "<h2>Probes</h2>\n<p>Modules for <code>/probe?module=&lt;module&gt;&amp;target=&lt;server&gt;</code>: ";
+    for (size_t i = 0; i < modules.size(); ++i) page += (i ? ", " : "") + html(modules[i]);
+    page += ".</p>\n<table>\n<tr><th>Target</th><th>Module</th><th>Last probed</th></tr>\n";
+    for (const auto& t : probed) {
+      page += "<tr><td><a href=\"probe?module=" + html(t.module) + "&amp;target=" + html(t.target) + "\">" +
+              html(t.target) + "</a></td><td>" + html(t.module) + "</td><td>" +
+              std::to_string(static_cast<long>(t.seconds_since_probe)) + " s ago</td></tr>\n";
+    }
+    page += "</table>\n";
+  }
+  page += "</body></html>\n";
   return page;
 }
 

@@ -25,15 +25,18 @@ Exposition::Exposition(const MetricsStore& store, std::shared_ptr<prometheus::Re
 }
 
 std::string Exposition::smallFamilies(const PublishedRouters& routers) const {
-  auto families = registry_->Collect();
-  for (auto& f : processFamilies()) families.push_back(std::move(f));
+  std::vector<prometheus::MetricFamily> families;
+  if (registry_) {
+    families = registry_->Collect();
+    for (auto& f : processFamilies()) families.push_back(std::move(f));
+  }
   for (auto& f : routerFamilies(routers)) families.push_back(std::move(f));
   return prometheus::TextSerializer().Serialize(families);
 }
 
-std::shared_ptr<const Body> Exposition::build(bool gzip) const {
+std::shared_ptr<const Body> Exposition::build(bool gzip, PublishedRouters routers) const {
   auto body = std::make_shared<Body>();
-  body->routers = store_.current();
+  body->routers = std::move(routers);
   const std::string small = smallFamilies(body->routers);
   if (!gzip) {
     body->small_part = small;

@@ -30,8 +30,12 @@ struct Body {
 
 class Exposition {
  public:
+  // `exporter_registry` null: no exporter or process families (a /probe answer).
   Exposition(const MetricsStore& store, std::shared_ptr<prometheus::Registry> exporter_registry);
-  std::shared_ptr<const Body> build(bool gzip) const;
+  // Every router of the store.
+  std::shared_ptr<const Body> build(bool gzip) const { return build(gzip, store_.current()); }
+  // Only these routers.
+  std::shared_ptr<const Body> build(bool gzip, PublishedRouters routers) const;
 
  private:
   std::string smallFamilies(const PublishedRouters& routers) const;

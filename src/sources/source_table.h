@@ -28,6 +28,13 @@ struct SourceDescriptor {
   // Null when the source is not built into this binary; `unavailable` then says why.
   std::unique_ptr<RouterApi> (*make)(const RouterTarget& router, const WallClock& clock);
   std::string_view unavailable;
+  // /probe (config modules): fits a module's template to the target now in `router.server` (the
+  // simulator seeds its data with the name); throws std::invalid_argument when the source cannot
+  // reach that target. Null: nothing to fit.
+  void (*fit_target)(RouterTarget& router) = nullptr;
+  // Whether the credentials the router sends could be relayed or captured (NTLM): the allow-list of
+  // its modules then takes narrow entries only. Null: it sends none.
+  bool (*relayable_credentials)(const RouterTarget& router) = nullptr;
 };
 
 // Every source, built in or not (a configuration is checked the same everywhere).

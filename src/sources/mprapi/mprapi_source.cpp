@@ -27,9 +27,13 @@ constexpr auto makeMprapi = nullptr;
 
 }  // namespace
 
+// The service account's logon (Negotiate) may fall back to NTLM.
+bool mprapiRelayable(const RouterTarget&) { return true; }
+
 SourceDescriptor mprapiSource() {
   return {
-      "mprapi", {"mprapi_dll_path"}, readMprapi, makeMprapi, "source mprapi needs the Windows build of rras_exporter"};
+      "mprapi", {"mprapi_dll_path"}, readMprapi, makeMprapi, "source mprapi needs the Windows build of rras_exporter",
+      nullptr,  mprapiRelayable};
 }
 
 }  // namespace rras

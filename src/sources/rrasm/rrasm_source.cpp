@@ -1,6 +1,7 @@
 // The rrasm source's row of the source table: its keys (transport, port, auth_level, credentials,
 // kerberos, timeout), how it reads and checks them, and its maker where Samba is built in.
 #include <cstdlib>
+#include <stdexcept>
 
 #include "sources/source_table.h"
 #include "yaml/config_reader.h"
@@ -23,6 +24,15 @@ std::string expandCredentialsDirectory(const ConfigReader& r, const YAML::Node& 
   }
   return std::string(dir) + file.substr(kVar.size());
 }
+
+bool isIpAddress(const std::string& server) {
+  return server.find_first_not_of("0123456789.") == std::string::npos || server.find(':') != std::string::npos;
+}
+
+// Kerberos names the server by its host name (tickets for cifs/<name> and host/<name>); with an
+// address Samba would only fail later with NT_STATUS_INVALID_PARAMETER.
+constexpr const char* kKerberosNeedsName =
+    "kerberos: true needs the server's DNS name (Kerberos tickets name it), not the address ";
 
 void readRrasm(const ConfigReader& r, const YAML::Node& node, const std::string& path, RouterTarget& router) {
   RrasmConfig& rrasm = router.rrasm;
@@ -47,13 +57,8 @@ void readRrasm(const ConfigReader& r, const YAML::Node& node, const std::string&
   if (credentials && rrasm.kerberos) {
     r.fail(credentials, path + ".credentials", "use either credentials or kerberos: true, not both");
   }
-  // Kerberos names the server by its host name (tickets for cifs/<name> and host/<name>); with an
-  // address Samba would only fail later with NT_STATUS_INVALID_PARAMETER.
-  const bool ip_address = router.server.find_first_not_of("0123456789.") == std::string::npos ||
-                          router.server.find(':') != std::string::npos;
-  if (rrasm.kerberos && ip_address) {
-    r.fail(node["server"], path + ".server",
-           "kerberos: true needs the server's DNS name (Kerberos tickets name it), not the address " + router.server);
+  if (rrasm.kerberos && isIpAddress(router.server)) {
+    r.fail(node["server"], path + ".server", kKerberosNeedsName + router.server);
   }
   if (credentials) {
     const std::string cpath = path + ".credentials";
@@ -78,6 +83,15 @@ void readRrasm(const ConfigReader& r, const YAML::Node& node, const std::string&
   }
 }
 
+void fitRrasmTarget(RouterTarget& router) {
+  if (router.rrasm.kerberos && isIpAddress(router.server)) {
+    throw std::invalid_argument(kKerberosNeedsName + router.server);
+  }
+}
+
+// NTLM answers a challenge anyone can relay; Kerberos tickets name the server they are for.
+bool rrasmRelayable(const RouterTarget& router) { return !router.rrasm.kerberos; }
+
 #ifdef RRAS_WITH_RRASM
 std::unique_ptr<RouterApi> makeRrasm(const RouterTarget& router, const WallClock&) {
   return std::make_unique<rrasm::RrasmRouter>(router.name, router.server, router.rrasm);
@@ -93,7 +107,9 @@ SourceDescriptor rrasmSource() {
           {"transport", "port", "auth_level", "credentials", "kerberos", "timeout"},
           readRrasm,
           makeRrasm,
-          "source rrasm (MS-RRASM over SMB) needs the Linux build with Samba (RRAS_WITH_RRASM)"};
+          "source rrasm (MS-RRASM over SMB) needs the Linux build with Samba (RRAS_WITH_RRASM)",
+          fitRrasmTarget,
+          rrasmRelayable};
 }
 
 }  // namespace rras

@@ -79,8 +79,17 @@ std::unique_ptr<RouterApi> makeSimulator(const RouterTarget& router, const WallC
   return std::make_unique<SimulatedRouter>(router.simulator, clock);
 }
 
+// Each probed name is a different router: the name seeds its data (FNV-1a over the module's seed).
+void fitSimulatorTarget(RouterTarget& router) {
+  uint64_t h = 0xcbf29ce484222325ull ^ router.simulator.seed;
+  for (unsigned char c : router.server) h = (h ^ c) * 0x100000001b3ull;
+  router.simulator.seed = h;
+}
+
 }  // namespace
 
-SourceDescriptor simulatorSource() { return {"simulator", {"simulator"}, readSimulator, makeSimulator, {}}; }
+SourceDescriptor simulatorSource() {
+  return {"simulator", {"simulator"}, readSimulator, makeSimulator, {}, fitSimulatorTarget, nullptr};
+}
 
 }  // namespace rras
