@@ -905,6 +905,92 @@ TEST(ConfigErrors, HashKeyFileRelativeToConfigFileDirectory) {
   EXPECT_EQ(loadConfigFile(path).global.privacy.hash_key, kKey);
 }
 
+// --- modules (/probe, issue 17) ---
+
+TEST(ConfigLoader, ModulesAreRouterTemplatesWithTheirAllowList) {
+  const Config c = parseConfig(
+      "global:\n"
+      "  poll_interval: 20s\n"
+      "  max_probe_targets: 50\n"
+      "modules:\n"
+      "  lab:\n"
+      "    source: simulator\n"
+      "    allowed_targets: [\"sim-*\", \"10.0.0.0/8\"]\n"
+      "    simulator: {connections: 7}\n"
+      "  aovpn:\n"
+      "    source: rrasm\n"
+      "    transport: tcp\n"
+      "    auth_level: none\n"
+      "    poll_interval: 1m\n"
+      "    collectors: [connections, ports]\n"
+      "    allowed_targets: [\"*.vpn.corp.example\", \"10.20.0.0/16\"]\n"
+      "    target_idle_timeout: 30m\n",
+      kName);
+  EXPECT_TRUE(c.routers.empty());  // modules alone are a valid configuration
+  EXPECT_EQ(c.global.max_probe_targets, 50u);
+  ASSERT_EQ(c.modules.size(), 2u);
+  const ModuleConfig& lab = c.modules[0];
+  EXPECT_EQ(lab.name, "lab");
+  EXPECT_EQ(lab.router.source, "simulator");
+  EXPECT_EQ(lab.router.simulator.connections, 7u);
+  EXPECT_EQ(lab.router.server, "");  // the target fills it in
+  EXPECT_EQ(lab.allowed_targets, (std::vector<std::string>{"sim-*", "10.0.0.0/8"}));
+  EXPECT_DOUBLE_EQ(lab.target_idle_seconds, 200);  // 10 × the poll interval
+  const ModuleConfig& aovpn = c.modules[1];
+  EXPECT_EQ(aovpn.router.source, "rrasm");
+  EXPECT_DOUBLE_EQ(aovpn.router.poll.interval_seconds, 60);
+  EXPECT_EQ(aovpn.router.poll.collectors, (std::vector<std::string>{"connections", "ports"}));
+  EXPECT_DOUBLE_EQ(aovpn.target_idle_seconds, 1800);
+}
+
+TEST(ConfigLoader, ModuleErrorsNameTheKey) {
+  const std::string lab = "modules:\n  lab:\n    source: simulator\n";
+  EXPECT_TRUE(failsWith(lab, "test.yml:3:5: modules.lab: ", "missing key \"allowed_targets\""));
+  EXPECT_TRUE(
+      failsWith(lab + "    allowed_targets: []\n", "test.yml:4:22: modules.lab.allowed_targets: ", "non-empty list"));
+  EXPECT_TRUE(failsWith(lab + "    allowed_targets: [\"*\"]\n",
+                        "test.yml:4:23: modules.lab.allowed_targets[0]: ", "matches every name"));
+  EXPECT_TRUE(failsWith(lab + "    allowed_targets: [\"x\"]\n    server: a\n",
+                        "test.yml:5:5: modules.lab: ", "unknown key \"server\""));
+  EXPECT_TRUE(failsWith(lab + "    allowed_targets: [\"x\"]\n    name: a\n",
+                        "test.yml:5:5: modules.lab: ", "unknown key \"name\""));
+  EXPECT_TRUE(failsWith(lab + "    allowed_targets: [\"x\"]\n    target_idle_timeout: 1s\n",
+                        "test.yml:5:26: modules.lab.target_idle_timeout: ", "must not be shorter than poll_interval"));
+  EXPECT_TRUE(failsWith("modules:\n  \"a b\":\n    source: simulator\n    allowed_targets: [x]\n",
+                        "test.yml:2:3: modules: ", "not a module name"));
+  EXPECT_TRUE(failsWith("modules: []\n", "test.yml:1:10: modules: ", "expected a mapping"));
+  EXPECT_TRUE(
+      failsWith("global:\n  max_probe_targets: 0\nmodules:\n  lab:\n    source: simulator\n"
+                "    allowed_targets: [x]\n",
+                "test.yml:2:22: global.max_probe_targets: ", "between 1 and 100000"));
+  // Neither routers nor modules: nothing to do.
+  EXPECT_TRUE(failsWith("global:\n  poll_interval: 5s\n", "test.yml:1:1: ", "\"routers\""));
+}
+
+TEST(ConfigLoader, ModulesThatSendRelayableCredentialsTakeNarrowTargetsOnly) {
+  const std::string ntlm =
+      "modules:\n"
+      "  aovpn:\n"
+      "    source: rrasm\n"
+      "    transport: tcp\n"
+      "    auth_level: none\n";
+  EXPECT_TRUE(failsWith(ntlm + "    allowed_targets: [\"*.example\"]\n",
+                        "test.yml:6:23: modules.aovpn.allowed_targets[0]: ", "NTLM"));
+  EXPECT_TRUE(failsWith(ntlm + "    allowed_targets: [\"10.0.0.0/8\"]\n",
+                        "test.yml:6:23: modules.aovpn.allowed_targets[0]: ", "at most /16"));
+  // Kerberos tickets name their server: wider entries, still listed ones.
+  const Config c = parseConfig(
+      "modules:\n"
+      "  krb:\n"
+      "    source: rrasm\n"
+      "    kerberos: true\n"
+      "    allowed_targets: [\"*.example\", \"10.0.0.0/8\"]\n",
+      kName);
+  EXPECT_TRUE(c.modules.at(0).router.rrasm.kerberos);
+  EXPECT_TRUE(failsWith("modules:\n  krb:\n    source: rrasm\n    kerberos: true\n    allowed_targets: [\"*\"]\n",
+                        "test.yml:5:23: modules.krb.allowed_targets[0]: ", "matches every name"));
+}
+
 }  // namespace
 }  // namespace rras
 
