@@ -17,7 +17,7 @@ Usage: probe_fleet_test.py <exporter-binary> <repo-root>
       (tests/fakes/fake_dimsvc.py), scraping every 500 ms; the fake serves one poll per
       poll_interval (2 s), not one per scrape.
   (4) The file_sd list changes (10 removed, 5 added): the new targets are scraped by their replica,
-      the removed ones are forgotten by the exporter once idle for target_idle_timeout (3 s), the
+      the removed ones are forgotten by the exporter once idle for target_idle_timeout (4 s), the
       others are kept.
 Everything listens on 127.0.0.1 and stops in `finally`; hard limit 120 s. Python stdlib only (the
 fake runs under /usr/bin/python3 for Debian's python3-impacket).
@@ -45,7 +45,7 @@ from testlib import free_port  # noqa: E402  tests/lib
 HARD_TIMEOUT_S = 120
 PROMETHEUS = "/usr/bin/prometheus"
 PROMTOOL = "/usr/bin/promtool"
-IDLE_S = 3                    # module lab's target_idle_timeout
+IDLE_S = 4                    # module lab's target_idle_timeout
 HA_POLL_S = 2                 # module ha's poll_interval
 HA_WINDOW_S = 8               # how long the two HA servers are watched
 FLEET = [f"sim-{i:03d}" for i in range(1, 51)]
@@ -226,16 +226,18 @@ def wait_ok(url, procs, deadline_s=30):
 
 def check_examples(root, exporter_bin, tmp):
     examples = os.path.join(root, "docs", "examples")
-    checked = []
-    for name in ("prometheus-file-sd.yml", "prometheus-shards.yml", "prometheus-dns-sd.yml"):
-        checked.append(os.path.join(examples, name))
+    # file_sd pointed at the example targets file: promtool then checks that file's content too.
+    checked = [instantiate(os.path.join(examples, name), os.path.join(tmp, name),
+                           {"/etc/prometheus/rras_targets.json": os.path.join(examples, "rras_targets.json")})
+               for name in ("prometheus-file-sd.yml", "prometheus-shards.yml")]
+    checked.append(os.path.join(examples, "prometheus-dns-sd.yml"))
     # Debian's Prometheus has no Consul SD: check the rest of that file with static targets.
     consul_block = "    consul_sd_configs:\n      - server: consul.example.com:8500\n        services: [rras]\n"
     checked.append(instantiate(os.path.join(examples, "prometheus-consul-sd.yml"), os.path.join(tmp, "consul.yml"),
                                {consul_block: "    static_configs:\n      - targets: ['10.20.4.11:443']\n"}))
     for path in checked:
         r = subprocess.run([PROMTOOL, "check", "config", path], capture_output=True, text=True, timeout=30)
-        if r.returncode != 0:
+        if r.returncode != 0 or "WARNING" in r.stdout + r.stderr:
             raise TestFailure(f"promtool check config {path}: {r.stdout}{r.stderr}")
     password = os.path.join(tmp, "password")
     with open(password, "w", encoding="utf-8") as f:
@@ -246,9 +248,8 @@ def check_examples(root, exporter_bin, tmp):
                        timeout=30)
     if r.returncode != 0:
         raise TestFailure(f"rras_exporter --config.check docs/examples/rras_exporter-modules.yml: {r.stdout}{r.stderr}")
-    with open(os.path.join(examples, "rras_targets.json"), encoding="utf-8") as f:
-        json.load(f)
-    log(f"ok: (0) promtool accepts {len(checked)} example Prometheus configs; --config.check accepts the modules example")
+    log(f"ok: (0) promtool accepts {len(checked)} example Prometheus configs and rras_targets.json; "
+        "--config.check accepts the modules example")
 
 
 # --- (1) allow-list ------------------------------------------------------------------------------
@@ -292,7 +293,9 @@ def check_shards(prom, urls, targets):
     jobs = {}
     for labels, value in query(prom, 'up{job=~"rras-.*"}'):
         if value != 1:
-            raise TestFailure(f"up{labels} is {value}")
+            errors = {t["labels"].get("instance"): t.get("lastError") for t in
+                      prom_api(prom, "/api/v1/targets", {"state": "active"})["activeTargets"]}
+            raise TestFailure(f"up{labels} is {value}: {errors.get(labels['instance'])}")
         jobs.setdefault(labels["instance"], []).append(labels["job"])
     got = {i: js[0] for i, js in jobs.items() if len(js) == 1}
     if got != want or len(got) != len(jobs):
@@ -360,11 +363,15 @@ def check_ha(ha_proms, call_log, url_a):
     if min(scrapes) < HA_WINDOW_S:  # 2 per second each; at least half of them
         raise TestFailure(f"(3) the HA servers scraped too little to prove anything: {scrapes}")
     expected = HA_WINDOW_S / HA_POLL_S
-    if not expected - 1 <= polls <= expected + 1:
-        raise TestFailure(f"(3) the fake served {polls} polls in {HA_WINDOW_S} s, expected {expected:g} +- 1 "
-                          f"(one per {HA_POLL_S} s poll_interval, whatever {sum(scrapes):g} scrapes asked)")
-    if polls and len(calls) > polls * (len(before) / max(polls_before, 1)) + 4:
-        raise TestFailure(f"(3) {len(calls)} calls for {polls} polls: more than the polls before made")
+    # Above: a poll per scrape (about 8 times as many). Below: polling stalled. A loaded machine may
+    # delay a poll, hence the slack downwards.
+    if not expected - 2 <= polls <= expected + 1:
+        raise TestFailure(f"(3) the fake served {polls} polls in {HA_WINDOW_S} s, expected "
+                          f"{expected - 2:g}..{expected + 1:g} (one per {HA_POLL_S} s poll_interval, whatever "
+                          f"{sum(scrapes):g} scrapes asked)")
+    # Nor calls outside polls (a probe that reached the server without a full poll).
+    if len(calls) > polls * (len(before) / max(polls_before, 1)) + 4:
+        raise TestFailure(f"(3) {len(calls)} calls for {polls} polls: more per poll than the first polls made")
     targets = probed(url_a, "ha")
     if list(targets) != ["127.0.0.1"]:
         raise TestFailure(f"(3) replica 0 lists ha targets {targets}, expected one shared 127.0.0.1")
@@ -432,7 +439,8 @@ def main(argv):
                 "/etc/prometheus/rras_targets.json": targets_file}
         prom = start_prometheus(procs, "prometheus-shards", instantiate(
             os.path.join(root, "docs/examples/prometheus-shards.yml"), os.path.join(tmp, "shards.yml"),
-            dict(fast, **{"rras-exporter-0.example.com:10473": addr_a, "rras-exporter-1.example.com:10473": addr_b})))
+            dict(fast, **{"[aovpn]": "[lab]", "rras-exporter-0.example.com:10473": addr_a,
+                         "rras-exporter-1.example.com:10473": addr_b})))
         ha_targets = os.path.join(tmp, "ha_targets.json")
         write_targets(ha_targets, ["127.0.0.1"])
         ha_config = instantiate(os.path.join(root, "docs/examples/prometheus-file-sd.yml"), os.path.join(tmp, "ha.yml"),
