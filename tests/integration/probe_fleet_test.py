@@ -282,6 +282,9 @@ def check_allow_list(url_b, listener):
         raise TestFailure(f"(1) control: HTTP {status}, expected 200 with rras_up 0: {body[:400]!r}")
     if listener.accepted < 1:
         raise TestFailure("(1) control: the allowed probe did not connect to the listener")
+    own = re.findall(r"^((?:process_|rras_exporter_)\w+)", body, re.M)
+    if own:
+        raise TestFailure(f"(1) a probe answer carries the exporter's own series: {sorted(set(own))}")
     log(f"ok: (1) control module: the listener saw {listener.accepted} connection(s), rras_up 0 (it hangs up)")
 
 
