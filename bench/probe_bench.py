@@ -91,7 +91,14 @@ def run(exporter, n, window):
               f"({1000 * cpu_pct / 100 / n:.3f} ms/s per target) over {t1 - t0:.0f} s", flush=True)
     finally:
         proc.terminate()
-        proc.wait(timeout=15)
+        try:
+            t = time.monotonic()
+            proc.wait(timeout=60)
+            print(f"  stopped {time.monotonic() - t:.1f} s after SIGTERM", flush=True)
+        except subprocess.TimeoutExpired:
+            print("  did not stop within 60 s of SIGTERM; killed", flush=True)
+            proc.kill()
+            proc.wait()
         shutil.rmtree(tmp, ignore_errors=True)
 
 
