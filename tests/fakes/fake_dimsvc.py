@@ -51,6 +51,8 @@ Scenario keys (all optional but "connections"):
                      (else ERROR_INVALID_LEVEL)
 
 Listens on 127.0.0.1 only; exits by itself after --lifetime seconds. Prints "READY <tcp> <smb>".
+--call-log FILE appends the opnum of every request served, one a line (tests count the polls that
+reach the server).
 Workarounds for impacket 0.10 (research/rrasm.md §4): per-fragment headers, full-size fault PDUs,
 SO_REUSEADDR, the real fault code for a missing opnum.
 """
@@ -373,8 +375,9 @@ class Dimsvc:
 class DimsvcServer(rpcrt.DCERPCServer):
     """impacket's DCERPCServer with its framing bugs fixed and DIMSVC's opnums."""
 
-    def __init__(self, dimsvc, enum_ex):
+    def __init__(self, dimsvc, enum_ex, call_log=None):
         rpcrt.DCERPCServer.__init__(self)
+        self.call_log = call_log
         self.hang_opnums = set(dimsvc.s.get("hang_opnums", []))
         self._sock.close()
         self._sock = socket.socket()
@@ -392,6 +395,9 @@ class DimsvcServer(rpcrt.DCERPCServer):
         if packet['type'] != rpcrt.MSRPC_REQUEST:
             return rpcrt.DCERPCServer.processRequest(self, data)
         request = rpcrt.MSRPCRequestHeader(data)
+        if self.call_log:
+            with open(self.call_log, 'a') as f:
+                f.write(f"{request['op_num']}\n")
         if request['op_num'] in self.hang_opnums:
             threading.Event().wait()  # until --lifetime ends the process
         call = self._listenUUIDS[self._boundUUID]['CallBacks'].get(request['op_num'])
@@ -428,12 +434,13 @@ def main():
     ap.add_argument('--password', default='')
     ap.add_argument('--domain', default='WORKGROUP')
     ap.add_argument('--lifetime', type=float, default=120, help='exit after this many seconds')
+    ap.add_argument('--call-log', help='append the opnum of every request served to this file')
     args = ap.parse_args()
     with open(args.scenario) as f:
         scenario = json.load(f)
 
     threading.Timer(args.lifetime, lambda: os._exit(3)).start()
-    server = DimsvcServer(Dimsvc(scenario), scenario.get("enum_ex", True))
+    server = DimsvcServer(Dimsvc(scenario), scenario.get("enum_ex", True), args.call_log)
     server.start()
     tcp_port = server.getListenPort()
     if args.smb_port:
