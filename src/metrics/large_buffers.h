@@ -10,7 +10,9 @@ namespace rras {
 // Once per process; a no-op where the C library needs no tuning.
 void tuneAllocatorForLargeBuffers();
 // After a poll: hands the free memory the poll's small allocations left in malloc's arenas back
-// to the system (the connections of a poll are freed once rendered).
-void returnFreedMemory();
+// to the system (the connections of a poll are freed once rendered). After a `large` poll always;
+// otherwise at most once a second process-wide: trimming walks every arena, and a thousand small
+// routers (probed targets) publishing would spend a third of the CPU in it.
+void returnFreedMemory(bool large);
 
 }  // namespace rras

@@ -4,6 +4,6 @@ namespace rras {
 
 // Other C libraries (the Windows heap serves large blocks straight from VirtualAlloc) need nothing.
 void tuneAllocatorForLargeBuffers() {}
-void returnFreedMemory() {}
+void returnFreedMemory(bool) {}
 
 }  // namespace rras

@@ -45,16 +45,21 @@ Renderer::Renderer(ConnectionRenderOptions options, Privacy privacy, MetricsStor
 }
 
 void Renderer::publish(RouterSnapshot snapshot) {
-  static std::mutex one_render_at_a_time;
-  std::lock_guard lock(one_render_at_a_time);
-  auto published = std::make_shared<PublishedRouter>();
-  if (snapshot.up) {
-    published->rendered = renderConnections(snapshot.router, snapshot.connections, options_, privacy_);
+  // Polls of this many connections leave megabytes behind: trimmed at once, not within a second.
+  constexpr size_t kLargePoll = 1000;
+  const bool large = snapshot.connections.size() >= kLargePoll;
+  {
+    static std::mutex one_render_at_a_time;
+    std::lock_guard lock(one_render_at_a_time);
+    auto published = std::make_shared<PublishedRouter>();
+    if (snapshot.up) {
+      published->rendered = renderConnections(snapshot.router, snapshot.connections, options_, privacy_);
+    }
+    snapshot.connections = {};  // rendered: the text is all a scrape needs
+    published->snapshot = std::move(snapshot);
+    store_.publish(std::move(published));
   }
-  snapshot.connections = {};  // rendered: the text is all a scrape needs
-  published->snapshot = std::move(snapshot);
-  store_.publish(std::move(published));
-  returnFreedMemory();
+  returnFreedMemory(large);  // outside the lock: the next router renders meanwhile
 }
 
 }  // namespace rras

@@ -106,6 +106,8 @@ TEST(TargetAllowList, WideModulesStillRefuseEverything) {
   EXPECT_EQ(refusal("sim-*", Width::kWide), "");
   EXPECT_EQ(refusal("10.0.0.0/8", Width::kWide), "");
   EXPECT_NE(refusal("*", Width::kWide), "");
+  EXPECT_NE(refusal("*.*", Width::kWide), "");
+  EXPECT_NE(refusal("rras.*.example", Width::kWide), "");
   EXPECT_NE(refusal("0.0.0.0/0", Width::kWide), "");
   EXPECT_NE(refusal("::/0", Width::kWide), "");
   EXPECT_NE(refusal("10.0.0.0/4", Width::kWide), "");
