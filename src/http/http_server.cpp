@@ -62,25 +62,17 @@ bool acceptsGzip(const std::string& accept_encoding) {
   return false;
 }
 
-HttpServer::HttpServer(const Exposition& exposition, const MetricsStore& store, std::shared_ptr<WebSecurity> security)
-    : exposition_(exposition), store_(store), security_(std::move(security)) {}
+HttpServer::HttpServer(const Exposition& exposition, const MetricsStore& store, std::shared_ptr<WebSecurity> security,
+                       WebLimits limits)
+    : exposition_(exposition), store_(store), security_(std::move(security)), limits_(limits) {}
 
 HttpServer::~HttpServer() { stop(); }
 
 void HttpServer::install(httplib::Server& server) {
-  // httplib's default also sets SO_REUSEPORT, which would let a second exporter share the port
-  // silently; a port already in use must be an error.
-  server.set_socket_options([](socket_t sock) {
-    int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<const char*>(&yes), sizeof yes);
-    // /metrics is written as many pieces: without this, Nagle holds a small piece back until the
-    // client acknowledges the previous one.
-    setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, reinterpret_cast<const char*>(&yes), sizeof yes);
-  });
-  // A slow or stalled client is cut off after 5 s without data (also during the TLS handshake).
-  server.set_read_timeout(5, 0);
-  server.set_write_timeout(60, 0);
-  server.set_payload_max_length(size_t{64} * 1024);
+  // Sockets, timeouts and the TLS handshake are the Acceptor's; these only shape the response.
+  server.set_keep_alive_timeout(std::chrono::duration_cast<std::chrono::seconds>(limits_.idle_timeout).count());
+  server.set_keep_alive_max_count(WebLimits::kMaxRequestsPerConnection);
+  server.set_payload_max_length(WebLimits::kMaxBodyBytes);
   if (security_) {
     // Before routing, so unknown paths and refused methods need credentials too.
     server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
@@ -89,12 +81,25 @@ void HttpServer::install(httplib::Server& server) {
     });
   }
   server.Get("/metrics", [this](const httplib::Request& req, httplib::Response& res) {
+    // Held until the response is written (the content provider owns it), so a slow client counts.
+    std::shared_ptr<void> slot;
+    if (limits_.max_requests > 0) {
+      if (metrics_in_flight_.fetch_add(1) >= limits_.max_requests) {
+        --metrics_in_flight_;
+        res.status = 503;
+        res.set_content("Too many concurrent /metrics requests: at most " + std::to_string(limits_.max_requests) +
+                            " are served at once (--web.max-requests). Try again later.\n",
+                        "text/plain; charset=utf-8");
+        return;
+      }
+      slot = std::shared_ptr<void>(nullptr, [this](void*) { --metrics_in_flight_; });
+    }
     const bool gzip = acceptsGzip(req.get_header_value("Accept-Encoding"));
     auto body = exposition_.build(gzip);
     if (gzip) res.set_header("Content-Encoding", "gzip");
     res.set_header("Vary", "Accept-Encoding");
     res.set_content_provider(body->length, kMetricsContentType,
-                             [body](size_t offset, size_t length, httplib::DataSink& sink) {
+                             [body, slot](size_t offset, size_t length, httplib::DataSink& sink) {
                                // Write the pieces that cover [offset, offset + length).
                                size_t at = 0;
                                for (auto piece : body->pieces) {
@@ -165,46 +170,32 @@ void HttpServer::install(httplib::Server& server) {
 }
 
 void HttpServer::start(const std::vector<std::string>& addresses) {
+  acceptor_ = std::make_unique<Acceptor>(limits_);
   for (const auto& text : addresses) {
     const ListenAddress address = parseListenAddress(text);
     auto server = security_ ? security_->makeServer() : std::make_unique<httplib::Server>();
     install(*server);
     const std::string host = address.host.empty() ? "0.0.0.0" : address.host;
-    int port = address.port;
-    if (port == 0) {
-      port = server->bind_to_any_port(host);
-    } else if (!server->bind_to_port(host, port)) {
-      port = -1;
-    }
-    if (port < 0) {
+    int port = -1;
+    try {
+      port = acceptor_->listen(host, address.port, *server);
+    } catch (const std::runtime_error&) {
       stop();
       throw std::runtime_error("cannot listen on " + text + " (address in use, not local, or not permitted)");
     }
     ports_.push_back(port);
     logging::info("listening", {{"address", host + ":" + std::to_string(port)},
                                 {"tls", security_ && security_->tls() ? "on" : "off"}});
-    httplib::Server* raw = server.get();
     servers_.push_back(std::move(server));
-    threads_.emplace_back([raw] { raw->listen_after_bind(); });
-    // stop() is a no-op until the accept loop runs; wait for it so a quick stop cannot be lost.
-    for (int i = 0; i < 5000 && !raw->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
+  acceptor_->start();
 }
 
-bool HttpServer::serving() const {
-  if (servers_.empty()) return false;
-  for (const auto& s : servers_) {
-    if (!s->is_running()) return false;
-  }
-  return true;
-}
+bool HttpServer::serving() const { return acceptor_ && acceptor_->running(); }
 
 void HttpServer::stop() {
-  for (auto& s : servers_) s->stop();
-  for (auto& t : threads_) {
-    if (t.joinable()) t.join();
-  }
-  threads_.clear();
+  // The acceptor first: its workers use the servers' handlers.
+  acceptor_.reset();
   servers_.clear();
 }
 

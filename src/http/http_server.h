@@ -1,12 +1,14 @@
-// The HTTP side (cpp-httplib): /metrics (gzip when asked, from pieces compressed at poll time),
-// / (landing page), /-/healthy, /-/ready; one listener per --web.listen-address.
+// The HTTP side: /metrics (gzip when asked, from pieces compressed at poll time), / (landing page),
+// /-/healthy, /-/ready; one listener per --web.listen-address. Connections are accepted and read
+// up to a complete request by the Acceptor; cpp-httplib parses, routes and writes the response.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "http/acceptor.h"
 #include "http/web_security.h"
 #include "metrics/exposition.h"
 #include "metrics/metrics_store.h"
@@ -31,7 +33,8 @@ bool acceptsGzip(const std::string& accept_encoding);
 class HttpServer {
  public:
   // `security` (--web.config.file): TLS and basic auth on every listener; nullptr = plain HTTP.
-  HttpServer(const Exposition& exposition, const MetricsStore& store, std::shared_ptr<WebSecurity> security = nullptr);
+  HttpServer(const Exposition& exposition, const MetricsStore& store, std::shared_ptr<WebSecurity> security = nullptr,
+             WebLimits limits = {});
   ~HttpServer();
   // Binds every address or throws std::runtime_error naming the one that failed.
   void start(const std::vector<std::string>& addresses);
@@ -40,6 +43,8 @@ class HttpServer {
   bool serving() const;
   // The ports actually bound (for port 0 in tests).
   const std::vector<int>& boundPorts() const { return ports_; }
+  // Open client connections, waiting or being served (for tests).
+  size_t openConnections() const { return acceptor_ ? acceptor_->openConnections() : 0; }
 
  private:
   void install(httplib::Server& server);
@@ -47,8 +52,10 @@ class HttpServer {
   const Exposition& exposition_;
   const MetricsStore& store_;
   std::shared_ptr<WebSecurity> security_;
-  std::vector<std::unique_ptr<httplib::Server>> servers_;
-  std::vector<std::thread> threads_;
+  WebLimits limits_;
+  std::atomic<size_t> metrics_in_flight_{0};               // /metrics requests being served (--web.max-requests)
+  std::vector<std::unique_ptr<httplib::Server>> servers_;  // one per listener: handlers and TLS context
+  std::unique_ptr<Acceptor> acceptor_;
   std::vector<int> ports_;
 };
 
