@@ -40,6 +40,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+constexpr auto kHandshakeBudget = std::chrono::milliseconds(3);  // TLS handshake work per poll round
+
 #ifdef _WIN32
 using PollFd = WSAPOLLFD;
 int pollSockets(PollFd* fds, size_t n, int timeout_ms) { return WSAPoll(fds, static_cast<ULONG>(n), timeout_ms); }
@@ -186,6 +188,13 @@ struct Connection {
 #endif
   }
   bool hasUnread() const { return used < in.size(); }
+  bool handshaking() const {
+#ifdef CPPHTTPLIB_OPENSSL_SUPPORT
+    return ssl != nullptr && !handshaken;
+#else
+    return false;
+#endif
+  }
   // The socket leaves with the caller (a canned answer), not closed twice.
   socket_t release() { return std::exchange(sock, INVALID_SOCKET); }
 
@@ -413,7 +422,11 @@ class WorkerPool {
 struct Acceptor::Impl {
   explicit Impl(WebLimits l) : limits(l) {}
 
+  using Waiting = std::list<std::unique_ptr<Connection>>;
+
   void loop();
+  // Advances one connection that poll() found ready: reads, dispatches or closes it.
+  void handle(Waiting::iterator it);
   void accept(const Listener& listener);
   bool evictOne();
   void dispatch(std::unique_ptr<Connection> c);
@@ -423,8 +436,8 @@ struct Acceptor::Impl {
 
   WebLimits limits;
   std::vector<Listener> listeners;
-  socket_t wake_sock = INVALID_SOCKET;             // UDP socket connected to itself: WSAPoll has no pipes
-  std::list<std::unique_ptr<Connection>> waiting;  // the poll thread's
+  socket_t wake_sock = INVALID_SOCKET;  // UDP socket connected to itself: WSAPoll has no pipes
+  Waiting waiting;                      // the poll thread's
   std::mutex mu;
   std::vector<std::unique_ptr<Connection>> returned;  // keep-alive connections back from workers
   std::atomic<bool> stopping{false};
@@ -526,7 +539,8 @@ void Acceptor::stop() {
 
 void Acceptor::Impl::loop() {
   std::vector<PollFd> fds;
-  std::vector<std::list<std::unique_ptr<Connection>>::iterator> at;
+  std::vector<Waiting::iterator> at;
+  std::vector<Waiting::iterator> handshakes;
   while (!stopping) {
     {
       std::lock_guard lock(mu);
@@ -566,34 +580,25 @@ void Acceptor::Impl::loop() {
       }
     }
     const size_t first = 1 + listeners.size();
+    handshakes.clear();
     for (size_t i = first; i < fds.size(); ++i) {
       if (fds[i].revents == 0) continue;
-      auto it = at[i - first];
-      Connection& c = **it;
-      const bool had_unread = c.hasUnread();
-      switch (advance(c)) {
-        case Progress::kClosed:
-          waiting.erase(it);
-          break;
-        case Progress::kTooLarge:
-          sendAndClose(c.release(), 431, "Request Header Fields Too Large",
-                       "The request head is longer than " + std::to_string(WebLimits::kMaxHeadBytes) + " bytes.\n");
-          waiting.erase(it);
-          break;
-        case Progress::kReady: {
-          auto conn = std::move(*it);
-          waiting.erase(it);
-          dispatch(std::move(conn));
-          break;
-        }
-        case Progress::kWaiting:
-          // The first byte of the next request: from now on it has the head's deadline.
-          if (c.idle && !had_unread && c.hasUnread()) {
-            c.idle = false;
-            c.deadline = Clock::now() + limits.request_head_timeout;
-          }
-          break;
+      if ((*at[i - first])->handshaking()) {
+        handshakes.push_back(at[i - first]);
+      } else {
+        handle(at[i - first]);
       }
+    }
+    // A TLS handshake costs CPU (key exchange, signature): when many clients send their hello at
+    // once, the newest go first and at most a few milliseconds' worth run per round, so a scraper
+    // connecting during a flood of handshakes waits for a few, not for the flood. The rest stay
+    // readable and are taken in later rounds, still under their deadline.
+    std::sort(handshakes.begin(), handshakes.end(),
+              [](const auto& a, const auto& b) { return (*a)->since > (*b)->since; });
+    const auto budget_end = Clock::now() + kHandshakeBudget;
+    for (const auto& it : handshakes) {
+      if (Clock::now() >= budget_end) break;
+      handle(it);
     }
     // Accepted last, so a new connection cannot evict one that just became ready.
     for (size_t i = 0; i < listeners.size(); ++i) {
@@ -603,6 +608,34 @@ void Acceptor::Impl::loop() {
   waiting.clear();
   std::lock_guard lock(mu);
   returned.clear();
+}
+
+void Acceptor::Impl::handle(std::list<std::unique_ptr<Connection>>::iterator it) {
+  Connection& c = **it;
+  const bool had_unread = c.hasUnread();
+  switch (advance(c)) {
+    case Progress::kClosed:
+      waiting.erase(it);
+      break;
+    case Progress::kTooLarge:
+      sendAndClose(c.release(), 431, "Request Header Fields Too Large",
+                   "The request head is longer than " + std::to_string(WebLimits::kMaxHeadBytes) + " bytes.\n");
+      waiting.erase(it);
+      break;
+    case Progress::kReady: {
+      auto conn = std::move(*it);
+      waiting.erase(it);
+      dispatch(std::move(conn));
+      break;
+    }
+    case Progress::kWaiting:
+      // The first byte of the next request: from now on it has the head's deadline.
+      if (c.idle && !had_unread && c.hasUnread()) {
+        c.idle = false;
+        c.deadline = Clock::now() + limits.request_head_timeout;
+      }
+      break;
+  }
 }
 
 void Acceptor::Impl::accept(const Listener& listener) {

@@ -60,6 +60,14 @@ def scrape(port, timeout=SCRAPE_BOUND_S):
     return time.monotonic() - t0
 
 
+def ready(port):
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/-/ready", timeout=5) as r:
+            return r.status == 200
+    except urllib.error.HTTPError:
+        return False
+
+
 def check_flag_errors(exe, wine):
     cases = [("--web.max-connections=0", "--web.max-connections"),
              ("--web.max-connections=lots", "--web.max-connections"),
@@ -94,7 +102,7 @@ def main():
         stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
     clients = []
     try:
-        wait_until("the exporter serves /metrics", lambda: scrape(port, timeout=5) >= 0)
+        wait_until("the exporter is ready (first poll done)", lambda: ready(port))
         idle = max(scrape(port) for _ in range(3))
 
         for i in range(STALLED):
