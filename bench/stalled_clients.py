@@ -12,10 +12,11 @@ restart or behind a load balancer; over TLS for the TLS exporter) idle, then und
 
 The attackers run in their own process (so they never hold this one's interpreter lock while a
 scrape is timed) and reconnect whenever the exporter closes them, so N stay open. Phases alternate
-idle / attack for --rounds rounds; the p99 of each is pooled over the rounds. It prints a table and,
-per attack, PASS when p99 under attack <= 1.2x p99 idle (the target of issue 16), else FAIL.
+idle / attack for --rounds rounds. The ratio p99 under attack / p99 idle is taken within each round
+and its median over the rounds judged (as the project's performance baseline does on this shared machine): PASS
+when <= 1.2x (the target of issue 16) and no scrape failed, else FAIL. Pooled p50/p99 are printed too.
 
-    bench/stalled_clients.py                       # N = 1 000, 3 rounds (a few minutes)
+    bench/stalled_clients.py                       # N = 1 000, 5 rounds (about 4 minutes)
     bench/stalled_clients.py --clients 200 --rounds 1 --scrapes 100   # quick look
 
 Only the standard library, openssl and build/release/rras_exporter. RLIMIT_NOFILE is raised to the
@@ -23,6 +24,7 @@ hard limit for this process and its children. The exporter listens on 127.0.0.1 
 harness (PR_SET_PDEATHSIG).
 """
 import argparse
+import collections
 import ctypes
 import datetime
 import http.client
@@ -100,7 +102,8 @@ def attack(kind, port, n, status, stop):
 
     for _ in range(n):
         open_one()
-    next_tick = next_count = time.monotonic() + 1
+    next_count = time.monotonic() + 1
+    due = collections.deque()  # (time of the next byte, socket), in time order
     while not stop.is_set():
         for key, events in sel.select(timeout=0.05):
             s = key.fileobj
@@ -115,6 +118,7 @@ def attack(kind, port, n, status, stop):
                     elif kind == "trickle":
                         s.send(head[:1])
                         conns[s] = 1
+                        due.append((time.monotonic() + 1, s))
                 except OSError:
                     close(s)
                 continue
@@ -126,16 +130,17 @@ def attack(kind, port, n, status, stop):
                 data = b""
             if not data:
                 close(s)
-        if kind == "trickle" and time.monotonic() >= next_tick:
-            next_tick += 1
-            for s, sent in list(conns.items()):
-                if sent == 0:
-                    continue
-                try:
-                    s.send(head[sent:sent + 1])
-                    conns[s] = sent + 1
-                except OSError:
-                    close(s)
+        now = time.monotonic()
+        while due and due[0][0] <= now:  # each client one byte a second, from its own start
+            _, s = due.popleft()
+            if s not in conns:
+                continue
+            try:
+                s.send(head[conns[s]:conns[s] + 1])
+                conns[s] += 1
+                due.append((now + 1, s))
+            except OSError:
+                close(s)
         while len(conns) < n:  # whoever the exporter cut off comes back
             open_one()
         if time.monotonic() >= next_count:  # an O(n) count, so not every round
@@ -231,9 +236,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--exporter", default=os.path.join(ROOT, "build", "release", "rras_exporter"))
     ap.add_argument("--clients", type=int, default=1000, help="attacking connections per attack")
-    ap.add_argument("--scrapes", type=int, default=200, help="scrapes per phase and round")
+    ap.add_argument("--scrapes", type=int, default=150, help="scrapes per phase and round")
     ap.add_argument("--interval", type=float, default=0.02, help="seconds between scrapes")
-    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--settle", type=float, default=3.0, help="seconds after the attack is up before timing")
     ap.add_argument("--exporter-arg", action="append", default=[], help="extra exporter flag (repeatable)")
     opts = ap.parse_args()
@@ -245,7 +250,8 @@ def main():
     plain = start_exporter(opts.exporter, plain_port, None, opts.exporter_arg)
     tls = start_exporter(opts.exporter, tls_port, web_config, opts.exporter_arg)
     phases = [("silent", plain_port, False), ("trickle", plain_port, False), ("tls", tls_port, True)]
-    samples = {name: {"idle": [], "attack": [], "failed": 0, "open": []} for name, _, _ in phases}
+    samples = {name: {"idle": [], "attack": [], "ratios": [], "failed": 0, "open": []} for name, _, _ in phases}
+    load_start = os.getloadavg()
     try:
         for r in range(opts.rounds):
             for name, port, over_tls in phases:
@@ -259,6 +265,8 @@ def main():
                 child.join(30)
                 samples[name]["attack"] += under
                 samples[name]["failed"] += failed
+                if idle and under:
+                    samples[name]["ratios"].append(p99(under) / p99(idle))
                 print(f"round {r + 1}/{opts.rounds} {name}: idle p99 {p99(idle) * 1e3:.2f} ms, "
                       f"attack p99 {p99(under) * 1e3:.2f} ms ({status.value} attackers open)", flush=True)
                 time.sleep(1)
@@ -268,23 +276,29 @@ def main():
             p.wait(10)
 
     when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    load_end = os.getloadavg()
     lines = [f"stalled-client bench, {when}: {opts.clients} attackers per attack, {opts.rounds} round(s) x "
-             f"{opts.scrapes} scrapes per phase, fresh connection per scrape, config/demo.yml",
+             f"{opts.scrapes} scrapes per phase, fresh connection per scrape, config/demo.yml; "
+             f"loadavg {load_start[0]:.1f} -> {load_end[0]:.1f} on {os.cpu_count()} CPUs",
              "",
-             "| attack | scrapes | idle p50 | idle p99 | attack p50 | attack p99 | ratio p99 | failed | "
-             "attackers open | target <= 1.2x |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             "Ratio: p99 under attack / p99 idle within each round (idle and attack back to back), median over "
+             "the rounds (as the performance baseline takes ratios on this shared machine); pooled p99s beside it.",
+             "",
+             "| attack | scrapes | idle p50 | attack p50 | idle p99 (pooled) | attack p99 (pooled) | "
+             "p99 ratio per round | median ratio | failed | attackers open | target <= 1.2x |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     verdicts = []
     for name, _, over_tls in phases:
         s = samples[name]
-        ratio = p99(s["attack"]) / p99(s["idle"])
+        ratio = statistics.median(s["ratios"])
         ok = ratio <= TARGET and s["failed"] == 0
         verdicts.append(ok)
         label = {"silent": "connect, send nothing", "trickle": "1 header byte/s",
                  "tls": "stall mid-TLS-handshake (TLS scrapes)"}[name]
+        per_round = " ".join(f"{r:.2f}" for r in s["ratios"])
         lines.append(f"| {label} | {len(s['attack'])} | {statistics.median(s['idle']) * 1e3:.2f} ms | "
-                     f"{p99(s['idle']) * 1e3:.2f} ms | {statistics.median(s['attack']) * 1e3:.2f} ms | "
-                     f"{p99(s['attack']) * 1e3:.2f} ms | {ratio:.2f}x | {s['failed']} | "
+                     f"{statistics.median(s['attack']) * 1e3:.2f} ms | {p99(s['idle']) * 1e3:.2f} ms | "
+                     f"{p99(s['attack']) * 1e3:.2f} ms | {per_round} | {ratio:.2f}x | {s['failed']} | "
                      f"{min(s['open'])}-{max(s['open'])} | {'PASS' if ok else 'FAIL'} |")
     print("\n".join(lines))
     return 0 if all(verdicts) else 1

@@ -160,7 +160,7 @@ class Poller {
   // Waits up to timeout_ms; false on an error other than EINTR.
   bool wait(int timeout_ms, std::vector<Ready>& ready) {
     ready.clear();
-    events_.resize(256);
+    events_.resize(1024);  // a flood of handshakes fits one round, so the budget sees them all
     const int n = epoll_wait(epoll_, events_.data(), static_cast<int>(events_.size()), timeout_ms);
     if (n < 0) return errno == EINTR;
     for (int i = 0; i < n; ++i) {
@@ -691,16 +691,16 @@ void Acceptor::Impl::loop() {
         handle(c);
       }
     }
-    // A TLS handshake costs CPU (key exchange, signature): when many clients send their hello at
-    // once, the newest go first and at most a few milliseconds' worth run per round, so a scraper
-    // connecting during a flood of handshakes waits for a few, not for the flood. The rest stay
-    // readable and are taken in later rounds, still under their deadline.
+    // A TLS handshake costs CPU (key exchange, signature). When many clients send their hello at
+    // once, at most a few milliseconds' worth run per round, taken from both ends of the queue in
+    // turn: a scraper that connected just before or just after a flood of handshakes is served in
+    // the first round, not after the flood. The rest stay readable for later rounds, still under
+    // their deadline.
     std::sort(handshakes.begin(), handshakes.end(),
-              [](const Connection* a, const Connection* b) { return a->since > b->since; });
+              [](const Connection* a, const Connection* b) { return a->since < b->since; });
     const auto budget_end = Clock::now() + kHandshakeBudget;
-    for (Connection* c : handshakes) {
-      if (Clock::now() >= budget_end) break;
-      handle(c);
+    for (size_t front = 0, back = handshakes.size(); front < back && Clock::now() < budget_end;) {
+      handle((front + handshakes.size() - back) % 2 == 0 ? handshakes[--back] : handshakes[front++]);
     }
     // Accepted last, so a new connection cannot evict one that just became ready.
     for (const Listener* l : accepting) accept(*l);
