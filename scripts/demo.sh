@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Builds rras_exporter (release) and runs it on config/demo.yml: four simulated routers, one of
+# Builds rras_exporter (release; only that target, not the tests) and runs it on config/demo.yml: four simulated routers, one of
 # which fails on purpose. Stop it with Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 cmake --preset release >/dev/null
-cmake --build --preset release
+cmake --build --preset release --target rras_exporter
 addr="${RRAS_DEMO_ADDRESS:-127.0.0.1:10473}"
 cat <<MSG
 

@@ -9,8 +9,22 @@ as_root=()
 (cd "$build" && cpack -G DEB >/dev/null 2>&1) || (cd "$build" && cpack -G DEB)
 deb=$(ls "$build"/rras-exporter_*_amd64.deb)
 echo "package: $deb ($(stat -c %s "$deb") bytes)"
-"${as_root[@]}" dpkg -i "$deb" >/dev/null
-trap '"${as_root[@]}" dpkg --purge rras-exporter >/dev/null' EXIT
+# dpkg refuses at once while another apt or dpkg holds its lock (unattended-upgrades on a fresh
+# machine): wait for it, up to 10 minutes, instead of failing.
+dpkg_waiting() {
+  local waited=0 out
+  while ! out=$("${as_root[@]}" dpkg "$@" 2>&1 >/dev/null); do
+    if ! grep -qiE 'lock|locked' <<<"$out" || [ "$waited" -ge 600 ]; then
+      echo "$out" >&2
+      return 1
+    fi
+    [ "$waited" -gt 0 ] || echo "waiting for the dpkg lock (another apt or dpkg is running)..." >&2
+    sleep 5
+    waited=$((waited + 5))
+  done
+}
+dpkg_waiting -i "$deb"
+trap 'dpkg_waiting --purge rras-exporter' EXIT
 
 unit=/usr/lib/systemd/system/rras_exporter.service
 for f in /usr/bin/rras_exporter "$unit" /etc/rras_exporter/rras_exporter.yml \

@@ -114,8 +114,9 @@ std::string Exporter::pollOnce(bool& all_up) {
   return exposition_.build(false)->str();
 }
 
-void Exporter::serve(const std::vector<std::string>& listen_addresses, std::shared_ptr<WebSecurity> security) {
-  http_ = std::make_unique<HttpServer>(exposition_, store_, std::move(security));
+void Exporter::serve(const std::vector<std::string>& listen_addresses, std::shared_ptr<WebSecurity> security,
+                     WebLimits limits) {
+  http_ = std::make_unique<HttpServer>(exposition_, store_, std::move(security), limits);
   http_->setProbes(probes_);
   http_->start(listen_addresses);
   poller_->start();

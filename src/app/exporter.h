@@ -32,8 +32,9 @@ class Exporter {
   // router succeeded.
   std::string pollOnce(bool& all_up);
   // Starts polling and serving; returns once the listeners are bound (throws if one fails).
-  // `security`: --web.config.file (TLS, basic auth); nullptr = plain HTTP.
-  void serve(const std::vector<std::string>& listen_addresses, std::shared_ptr<WebSecurity> security = nullptr);
+  // `security`: --web.config.file (TLS, basic auth); nullptr = plain HTTP. `limits`: the --web.* bounds.
+  void serve(const std::vector<std::string>& listen_addresses, std::shared_ptr<WebSecurity> security = nullptr,
+             WebLimits limits = {});
   // Applies a new configuration while running. Routers whose settings did not change keep polling
   // (their series and counters continue); removed or changed routers stop and their series go;
   // new ones start. A change under `global` restarts every router. Throws std::runtime_error and

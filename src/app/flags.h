@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "app/default_config_path.h"
+#include "http/acceptor.h"
 #include "log/logger.h"
 
 namespace rras {
@@ -15,6 +16,7 @@ struct Flags {
   bool config_check = false;
   std::vector<std::string> listen_addresses;  // default {":10473"}
   std::string web_config_file;                // --web.config.file: TLS and basic auth; "" = plain HTTP
+  WebLimits web_limits;                       // --web.max-connections, --web.request-head-timeout, --web.max-requests
   logging::Level log_level = logging::Level::kInfo;
   logging::Format log_format = logging::Format::kLogfmt;
   bool poll_once = false;

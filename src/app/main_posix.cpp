@@ -1,5 +1,6 @@
 // POSIX entry point: SIGINT/SIGTERM stop, SIGHUP reloads the configuration.
 #include <pthread.h>
+#include <sys/resource.h>
 
 #include <csignal>
 
@@ -47,6 +48,13 @@ class SignalHost : public rras::ServeHost {
 
 int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
+  // As Go programs do: the soft open-file limit (often 1024) up to the hard one, so that
+  // --web.max-connections, not a historical default, bounds the client connections.
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
   SignalHost host;
   return rras::run(std::vector<std::string>(argv + 1, argv + argc), host);
 }

@@ -70,7 +70,7 @@ int run(const std::vector<std::string>& args, ServeHost& host) {
       return all_up ? 0 : 1;
     }
     host.beforeServing();
-    exporter.serve(flags.listen_addresses, security);
+    exporter.serve(flags.listen_addresses, security, flags.web_limits);
     logging::info("rras_exporter started", {{"version", build::kVersion},
                                             {"config", flags.config_file},
                                             {"routers", std::to_string(config.routers.size())}});

@@ -136,7 +136,7 @@ TargetAllowList::TargetAllowList(const std::vector<std::string>& entries, Width 
       for (std::string_view label : labels(text)) {
         if (label.empty()) fail("has an empty label (\"..\" or a leading or trailing dot)");
         // "*.*" or "rras.*.example" would match whole name spaces: a bare * only as "*.suffix".
-        if (label == "*") fail("has a label that is only *; list DNS suffixes as *.corp.example");
+        if (label == "*" && text != "*") fail("has a label that is only *; list DNS suffixes as *.corp.example");
         for (char c : label) {
           if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '*') {
             fail("is not a name pattern (character '" + std::string(1, c) + "')");

@@ -16,11 +16,12 @@ constexpr char kMetricsContentType[] = "text/plain; version=0.0.4; charset=utf-8
 double wallNow() { return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count(); }
 
 // A body of pieces (metrics/exposition.h), written as the client reads.
-void sendBody(httplib::Response& res, std::shared_ptr<const Body> body, bool gzip) {
+// `slot` is released once the body is written (--web.max-requests).
+void sendBody(httplib::Response& res, std::shared_ptr<const Body> body, bool gzip, std::shared_ptr<void> slot) {
   if (gzip) res.set_header("Content-Encoding", "gzip");
   res.set_header("Vary", "Accept-Encoding");
   res.set_content_provider(body->length, kMetricsContentType,
-                           [body](size_t offset, size_t length, httplib::DataSink& sink) {
+                           [body, slot](size_t offset, size_t length, httplib::DataSink& sink) {
                              // Write the pieces that cover [offset, offset + length).
                              size_t at = 0;
                              for (auto piece : body->pieces) {
@@ -99,8 +100,9 @@ bool acceptsGzip(const std::string& accept_encoding) {
   return false;
 }
 
-HttpServer::HttpServer(const Exposition& exposition, const MetricsStore& store, std::shared_ptr<WebSecurity> security)
-    : exposition_(exposition), store_(store), security_(std::move(security)) {}
+HttpServer::HttpServer(const Exposition& exposition, const MetricsStore& store, std::shared_ptr<WebSecurity> security,
+                       WebLimits limits)
+    : exposition_(exposition), store_(store), security_(std::move(security)), limits_(limits) {}
 
 HttpServer::~HttpServer() { stop(); }
 
@@ -109,20 +111,27 @@ void HttpServer::setProbes(std::shared_ptr<ProbeTargets> probes) {
   probes_ = std::move(probes);
 }
 
+std::shared_ptr<void> HttpServer::requestSlot(httplib::Response& res) {
+  // The slot is held until the response is written (the content provider owns it), so a slow
+  // client counts; without a limit every request gets one.
+  if (limits_.max_requests == 0) return std::make_shared<int>(0);
+  if (metrics_in_flight_.fetch_add(1) >= limits_.max_requests) {
+    --metrics_in_flight_;
+    res.status = 503;
+    res.set_content("Too many concurrent /metrics and /probe requests: at most " +
+                        std::to_string(limits_.max_requests) +
+                        " are served at once (--web.max-requests). Try again later.\n",
+                    "text/plain; charset=utf-8");
+    return nullptr;
+  }
+  return std::shared_ptr<void>(static_cast<void*>(this), [this](void*) { --metrics_in_flight_; });
+}
+
 void HttpServer::install(httplib::Server& server) {
-  // httplib's default also sets SO_REUSEPORT, which would let a second exporter share the port
-  // silently; a port already in use must be an error.
-  server.set_socket_options([](socket_t sock) {
-    int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<const char*>(&yes), sizeof yes);
-    // /metrics is written as many pieces: without this, Nagle holds a small piece back until the
-    // client acknowledges the previous one.
-    setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, reinterpret_cast<const char*>(&yes), sizeof yes);
-  });
-  // A slow or stalled client is cut off after 5 s without data (also during the TLS handshake).
-  server.set_read_timeout(5, 0);
-  server.set_write_timeout(60, 0);
-  server.set_payload_max_length(size_t{64} * 1024);
+  // Sockets, timeouts and the TLS handshake are the Acceptor's; these only shape the response.
+  server.set_keep_alive_timeout(std::chrono::duration_cast<std::chrono::seconds>(limits_.idle_timeout).count());
+  server.set_keep_alive_max_count(WebLimits::kMaxRequestsPerConnection);
+  server.set_payload_max_length(WebLimits::kMaxBodyBytes);
   if (security_) {
     // Before routing, so unknown paths and refused methods need credentials too.
     server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
@@ -131,8 +140,10 @@ void HttpServer::install(httplib::Server& server) {
     });
   }
   server.Get("/metrics", [this](const httplib::Request& req, httplib::Response& res) {
+    auto slot = requestSlot(res);
+    if (!slot) return;
     const bool gzip = acceptsGzip(req.get_header_value("Accept-Encoding"));
-    sendBody(res, exposition_.build(gzip), gzip);
+    sendBody(res, exposition_.build(gzip), gzip, std::move(slot));
   });
   server.Get("/probe", [this](const httplib::Request& req, httplib::Response& res) {
     std::shared_ptr<ProbeTargets> probes;
@@ -146,6 +157,8 @@ void HttpServer::install(httplib::Server& server) {
                       "text/plain; charset=utf-8");
       return;
     }
+    auto slot = requestSlot(res);  // a probe is a scrape too
+    if (!slot) return;
     const bool gzip = acceptsGzip(req.get_header_value("Accept-Encoding"));
     const ProbeResult result =
         probes->probe(req.get_param_value("module"), req.get_param_value("target"),
@@ -161,7 +174,7 @@ void HttpServer::install(httplib::Server& server) {
       }
       return;
     }
-    sendBody(res, result.body, gzip);
+    sendBody(res, result.body, gzip, std::move(slot));
   });
   server.Get("/", [this](const httplib::Request&, httplib::Response& res) {
     const auto [names, routers] = store_.currentWithNames();
@@ -222,46 +235,32 @@ void HttpServer::install(httplib::Server& server) {
 }
 
 void HttpServer::start(const std::vector<std::string>& addresses) {
+  acceptor_ = std::make_unique<Acceptor>(limits_);
   for (const auto& text : addresses) {
     const ListenAddress address = parseListenAddress(text);
     auto server = security_ ? security_->makeServer() : std::make_unique<httplib::Server>();
     install(*server);
     const std::string host = address.host.empty() ? "0.0.0.0" : address.host;
-    int port = address.port;
-    if (port == 0) {
-      port = server->bind_to_any_port(host);
-    } else if (!server->bind_to_port(host, port)) {
-      port = -1;
-    }
-    if (port < 0) {
+    int port = -1;
+    try {
+      port = acceptor_->listen(host, address.port, *server);
+    } catch (const std::runtime_error&) {
       stop();
       throw std::runtime_error("cannot listen on " + text + " (address in use, not local, or not permitted)");
     }
     ports_.push_back(port);
     logging::info("listening", {{"address", host + ":" + std::to_string(port)},
                                 {"tls", security_ && security_->tls() ? "on" : "off"}});
-    httplib::Server* raw = server.get();
     servers_.push_back(std::move(server));
-    threads_.emplace_back([raw] { raw->listen_after_bind(); });
-    // stop() is a no-op until the accept loop runs; wait for it so a quick stop cannot be lost.
-    for (int i = 0; i < 5000 && !raw->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
+  acceptor_->start();
 }
 
-bool HttpServer::serving() const {
-  if (servers_.empty()) return false;
-  for (const auto& s : servers_) {
-    if (!s->is_running()) return false;
-  }
-  return true;
-}
+bool HttpServer::serving() const { return acceptor_ && acceptor_->running(); }
 
 void HttpServer::stop() {
-  for (auto& s : servers_) s->stop();
-  for (auto& t : threads_) {
-    if (t.joinable()) t.join();
-  }
-  threads_.clear();
+  // The acceptor first: its workers use the servers' handlers.
+  acceptor_.reset();
   servers_.clear();
 }
 

@@ -1,4 +1,5 @@
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -46,10 +47,17 @@ std::vector<prometheus::MetricFamily> processFamilies() {
   const double vsize = std::stod(f[20]);
   const double rss = std::stod(f[21]) * page;
   double open_fds = 0;
-  std::error_code ec;
-  for (auto it = std::filesystem::directory_iterator("/proc/self/fd", ec);
-       !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
-    ++open_fds;
+  // Linux 6.2+ gives the count as the directory's size: one stat, where listing costs a lookup per
+  // descriptor (with a thousand client connections open, most of a scrape's CPU). Older: list.
+  struct stat fd_dir {};
+  if (stat("/proc/self/fd", &fd_dir) == 0 && fd_dir.st_size > 0) {
+    open_fds = static_cast<double>(fd_dir.st_size);
+  } else {
+    std::error_code ec;
+    for (auto it = std::filesystem::directory_iterator("/proc/self/fd", ec);
+         !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+      ++open_fds;
+    }
   }
   rlimit limit{};
   getrlimit(RLIMIT_NOFILE, &limit);

@@ -48,5 +48,37 @@ TEST(FlagsTest, WebConfigFile) {
   EXPECT_THROW(parseFlags({"--web.config.file="}), std::invalid_argument);
 }
 
+TEST(FlagsTest, WebLimits) {
+  const Flags d = parseFlags({});
+  EXPECT_EQ(d.web_limits.max_connections, 1024u);
+  EXPECT_EQ(d.web_limits.request_head_timeout, std::chrono::seconds(5));
+  EXPECT_EQ(d.web_limits.max_requests, 40u);
+  const Flags f =
+      parseFlags({"--web.max-connections=50", "--web.request-head-timeout", "1m30s", "--web.max-requests=0"});
+  EXPECT_EQ(f.web_limits.max_connections, 50u);
+  EXPECT_EQ(f.web_limits.request_head_timeout, std::chrono::seconds(90));
+  EXPECT_EQ(f.web_limits.max_requests, 0u);  // no limit, as node_exporter
+  EXPECT_EQ(parseFlags({"--web.request-head-timeout=250ms"}).web_limits.request_head_timeout,
+            std::chrono::milliseconds(250));
+
+  auto message = [](std::vector<std::string> args) {
+    try {
+      parseFlags(args);
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  for (const char* bad : {"--web.max-connections=0", "--web.max-connections=-3", "--web.max-connections=10x",
+                          "--web.max-connections=", "--web.max-connections=99999999999999999999"}) {
+    EXPECT_NE(message({bad}).find("flag --web.max-connections: "), std::string::npos) << bad << ": " << message({bad});
+  }
+  EXPECT_NE(message({"--web.max-requests=-1"}).find("flag --web.max-requests: \"-1\" is not a whole number"),
+            std::string::npos);
+  EXPECT_NE(message({"--web.request-head-timeout=5"}).find("flag --web.request-head-timeout: "), std::string::npos);
+  EXPECT_NE(message({"--web.request-head-timeout=0s"}).find("must be from 1ms to 1h"), std::string::npos);
+  EXPECT_NE(message({"--web.request-head-timeout=2h"}).find("must be from 1ms to 1h"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace rras

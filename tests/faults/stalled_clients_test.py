@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""Stalled and slow clients against the real exporter (issue 16): with 200 clients that connect and
+send nothing or half a request head, a scrape still succeeds within 2 s; a client trickling its
+head one byte at a time is cut off at --web.request-head-timeout (told 408), however it trickles;
+bad values of the --web.* flags are refused naming the flag.
+
+Usage: stalled_clients_test.py [--wine] <exporter-binary>
+  --wine: the binary is the Windows build, run under Wine (tests/windows/wine_env.sh; needs
+          RRAS_WINEPREFIX). 127.0.0.1 only; the exporter is killed at the end; hard limit 100 s.
+"""
+
+import functools
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+import testlib  # noqa: E402  tests/lib
+from testlib import free_port  # noqa: E402
+
+DEADLINE_S = 100
+START = time.monotonic()
+wait_until = functools.partial(testlib.wait_until, start=START, deadline_s=DEADLINE_S,
+                               interval=0.1, retry_on=(OSError,))
+HEAD_TIMEOUT_S = 3
+STALLED = 200
+SCRAPE_BOUND_S = 2.0
+CONFIG = """global: {poll_interval: 1s}
+routers:
+  - {name: sim, source: simulator, simulator: {connections: 50, churn_per_minute: 60}}
+"""
+
+
+def launcher(wine):
+    if not wine:
+        return []
+    env_sh = os.path.join(HERE, "..", "windows", "wine_env.sh")
+    return ["bash", "-c", f'source "{env_sh}" && ensure_wine_prefix && exec wine "$@"', "wine"]
+
+
+def host_path(path, wine):
+    if not wine:
+        return path
+    return subprocess.run(["winepath", "-w", path], check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+def scrape(port, timeout=SCRAPE_BOUND_S):
+    """Seconds one GET /metrics on a fresh connection took; raises if it failed or timed out."""
+    t0 = time.monotonic()
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=timeout) as r:
+        body = r.read()
+        assert r.status == 200 and b"rras_up" in body, f"unexpected /metrics answer {r.status}"
+    return time.monotonic() - t0
+
+
+def ready(port):
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/-/ready", timeout=5) as r:
+            return r.status == 200
+    except urllib.error.HTTPError:
+        return False
+
+
+def check_flag_errors(exe, wine):
+    cases = [("--web.max-connections=0", "--web.max-connections"),
+             ("--web.max-connections=lots", "--web.max-connections"),
+             ("--web.request-head-timeout=soon", "--web.request-head-timeout"),
+             ("--web.request-head-timeout=0s", "--web.request-head-timeout"),
+             ("--web.max-requests=-1", "--web.max-requests")]
+    for flag, named in cases:
+        p = subprocess.run(launcher(wine) + [exe, flag], capture_output=True, text=True, timeout=60,
+                           stdin=subprocess.DEVNULL)
+        out = p.stdout + p.stderr
+        assert p.returncode != 0, f"{flag} was accepted"
+        assert named in out, f"{flag}: the error does not name the flag: {out!r}"
+    print(f"ok: {len(cases)} bad --web.* values refused, each naming its flag", flush=True)
+
+
+def main():
+    args = sys.argv[1:]
+    wine = args[:1] == ["--wine"]
+    exe = args[-1]
+    check_flag_errors(exe, wine)
+
+    tmp = tempfile.mkdtemp(prefix="rras-stalled-")
+    config = os.path.join(tmp, "config.yml")
+    with open(config, "w") as f:
+        f.write(CONFIG)
+    port = free_port()
+    log = open(os.path.join(tmp, "exporter.log"), "w")
+    proc = subprocess.Popen(
+        launcher(wine) + [exe, f"--config.file={host_path(config, wine)}",
+                          f"--web.listen-address=127.0.0.1:{port}",
+                          f"--web.request-head-timeout={HEAD_TIMEOUT_S}s"],
+        stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+    clients = []
+    try:
+        wait_until("the exporter is ready (first poll done)", lambda: ready(port))
+        idle = max(scrape(port) for _ in range(3))
+
+        for i in range(STALLED):
+            s = socket.create_connection(("127.0.0.1", port), timeout=5)
+            if i % 2:
+                s.sendall(b"GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: ")  # half a head
+            clients.append(s)
+        times = [scrape(port) for _ in range(5)]
+        worst = max(times)
+        print(f"ok: with {STALLED} stalled clients every scrape succeeded; slowest {worst * 1000:.0f} ms "
+              f"(idle {idle * 1000:.0f} ms, bound {SCRAPE_BOUND_S:.0f} s)", flush=True)
+        assert worst < SCRAPE_BOUND_S
+
+        # One byte every 0.4 s keeps every single read short; the head deadline still holds.
+        t0 = time.monotonic()
+        told = b""
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+            s.settimeout(0.4)
+            for b in b"GET /metrics HTTP/1.1\r\nX-Slow: " + b"a" * 100:
+                try:
+                    s.send(bytes([b]))
+                    chunk = s.recv(4096)
+                    told += chunk
+                    if not chunk:
+                        break
+                except socket.timeout:
+                    continue
+                except OSError:
+                    break
+                if b"\r\n\r\n" in told:
+                    break
+        cut = time.monotonic() - t0
+        assert b"408" in told and b"--web.request-head-timeout" in told, f"trickler was told {told!r}"
+        assert HEAD_TIMEOUT_S - 0.5 < cut < HEAD_TIMEOUT_S + 2, f"trickler cut off after {cut:.1f} s"
+        print(f"ok: a client trickling its head was cut off after {cut:.1f} s with 408", flush=True)
+
+        # The stalled ones are closed at their deadline too (EOF, or 408 for those that sent part).
+        for s in clients[:4]:
+            s.settimeout(5)
+            data = s.recv(4096)
+            assert data == b"" or data.startswith(b"HTTP/1.1 408"), f"stalled client got {data!r}"
+        print("ok: stalled clients were closed at the head deadline", flush=True)
+        assert proc.poll() is None, "the exporter exited"
+        print("1 passed, 0 failed")
+    finally:
+        for s in clients:
+            s.close()
+        proc.kill()
+        proc.wait(timeout=30)
+        log.close()
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except (AssertionError, OSError, urllib.error.URLError) as e:
+        print(f"FAIL: {e!r}", flush=True)
+        sys.exit(1)
