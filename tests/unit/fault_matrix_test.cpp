@@ -382,7 +382,8 @@ std::vector<FaultRow> rrasmKindRows(uint16_t opnum, const KindCall& kind) {
          const RouterSnapshot& last = snaps.back();
          EXPECT_EQ(collectorSuccess(parsed, kind.collector), 1);
          if (opnum == rrasm::kOpInterfaceEnum) {
-           EXPECT_EQ(*resumes, (std::vector<uint32_t>{0, 2, 4}));
+           ASSERT_GE(resumes->size(), 3u);  // a later poll may have begun before the poller stopped
+           EXPECT_EQ(std::vector<uint32_t>(resumes->begin(), resumes->begin() + 3), (std::vector<uint32_t>{0, 2, 4}));
            ASSERT_TRUE(last.interfaces);
            ASSERT_EQ(last.interfaces->size(), kDimsvcInterfaces);
            for (uint32_t i = 0; i < kDimsvcInterfaces; ++i) {
@@ -393,7 +394,8 @@ std::vector<FaultRow> rrasmKindRows(uint16_t opnum, const KindCall& kind) {
                parsed.series.at("rras_interface_state{interface=\"site-1\",router=\"victim\",state=\"unreachable\"}"),
                1);
          } else {
-           EXPECT_EQ(*resumes, (std::vector<uint32_t>{0, 2}));
+           ASSERT_GE(resumes->size(), 2u);
+           EXPECT_EQ(std::vector<uint32_t>(resumes->begin(), resumes->begin() + 2), (std::vector<uint32_t>{0, 2}));
            ASSERT_TRUE(last.ports);
            EXPECT_EQ(last.ports->by_condition.at("sstp").at(PortCondition::kListening), 3u);
            EXPECT_EQ(last.ports->by_condition.at("sstp").at(PortCondition::kAuthenticated), 1u);
