@@ -156,6 +156,10 @@ Check onlyCollectorFails(const KindCall& kind, const std::string& error, const s
   };
 }
 
+// The deadline of the rows where a collector hangs: the connections must be read before it, also
+// on a loaded machine or under TSan, or the whole router fails.
+constexpr double kCollectorHangTimeout = 1.0;
+
 // The message of a collector that hung: it names the collector.
 std::string hungCollector(const KindCall& kind) { return "the " + kind.collector + " collector did not finish"; }
 
@@ -353,7 +357,7 @@ std::vector<FaultRow> rrasmKindRows(uint16_t opnum, const KindCall& kind) {
        .make = changed([](ScriptedCall& c, int) { c.hang = true; }),
        .up = true,
        .polls = 2,
-       .timeout_seconds = 0.3,
+       .timeout_seconds = kCollectorHangTimeout,
        .check = both(onlyCollectorFails(kind, "POLL_DEADLINE_EXCEEDED", hungCollector(kind), 5, true),
                      [](RouterApi& api, const auto&, const auto&) {
                        auto& stats = rrasmStats(api);
@@ -655,7 +659,7 @@ const std::vector<FaultRow>& genericRows() {
        }),
        .up = true,
        .polls = 2,
-       .timeout_seconds = 0.3,
+       .timeout_seconds = kCollectorHangTimeout,
        .check =
            both(onlyCollectorFails(kInterfacesCall, "POLL_DEADLINE_EXCEEDED", hungCollector(kInterfacesCall), 2, true),
                 [](RouterApi& api, const auto&, const auto&) {
@@ -670,7 +674,7 @@ const std::vector<FaultRow>& genericRows() {
        }),
        .up = true,
        .polls = 2,
-       .timeout_seconds = 0.3,
+       .timeout_seconds = kCollectorHangTimeout,
        .check = both(onlyCollectorFails(kPortsCall, "POLL_DEADLINE_EXCEEDED", hungCollector(kPortsCall), 2, true),
                      [](RouterApi& api, const auto&, const auto&) {
                        EXPECT_GE(asFake(api).connects, 2) << "the abandoned binding was reused";
@@ -679,13 +683,13 @@ const std::vector<FaultRow>& genericRows() {
       {.name = "simulator: interfaces call hangs",
        .make = sim([](SimulatorConfig& c) { c.interfaces_hang_seconds = 3600; }),
        .up = true,
-       .timeout_seconds = 0.3,
+       .timeout_seconds = kCollectorHangTimeout,
        .check =
            onlyCollectorFails(kInterfacesCall, "POLL_DEADLINE_EXCEEDED", hungCollector(kInterfacesCall), 25, true)},
       {.name = "simulator: ports call hangs",
        .make = sim([](SimulatorConfig& c) { c.ports_hang_seconds = 3600; }),
        .up = true,
-       .timeout_seconds = 0.3,
+       .timeout_seconds = kCollectorHangTimeout,
        .check = onlyCollectorFails(kPortsCall, "POLL_DEADLINE_EXCEEDED", hungCollector(kPortsCall), 25, true)},
       {.name = "duplicated entries across pages",
        .make = fake([](FakeRouterApi& f) {
@@ -932,7 +936,7 @@ std::vector<FaultRow> mprapiKindRows(const KindCall& kind) {
        .make = mprapiRouter([interfaces](mock::Script& s) { (interfaces ? s.interface_hang : s.port_hang) = true; }),
        .up = true,
        .polls = 2,
-       .timeout_seconds = 0.3,
+       .timeout_seconds = kCollectorHangTimeout,
        .check = both(onlyCollectorFails(kind, "POLL_DEADLINE_EXCEEDED", hungCollector(kind), 5, true),
                      [](RouterApi&, const auto&, const auto&) {
                        EXPECT_TRUE(eventually([] { return mock::state().hang_aborted.load(); }))
