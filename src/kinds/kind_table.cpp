@@ -7,8 +7,8 @@ namespace rras {
 
 std::span<const KindDescriptor> kindTable() {
   static const KindDescriptor kKinds[] = {
-      {"connections", nullptr, nullptr},
-      {"server", nullptr, nullptr},
+      {"connections", nullptr, nullptr, nullptr},
+      {"server", nullptr, nullptr, nullptr},
       interfacesKind(),
       portsKind(),
   };

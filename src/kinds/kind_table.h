@@ -46,8 +46,11 @@ struct CollectContext {
 
 struct KindDescriptor {
   std::string_view name;  // the `collector` label and the name in `collectors:`
-  // Reads the kind into `snapshot`; null for connections and server, which the Enumerator reads.
-  std::optional<PollError> (*collect)(const CollectContext& context, RouterSnapshot& snapshot) = nullptr;
+  // Reads the kind into its part of `part` (a snapshot of its own: the poll's may be published by
+  // the watchdog meanwhile); null for connections and server, which the Enumerator reads.
+  std::optional<PollError> (*collect)(const CollectContext& context, RouterSnapshot& part) = nullptr;
+  // Moves the kind's part from `part` into the poll's snapshot `into` after a successful collect.
+  void (*adopt)(RouterSnapshot& part, RouterSnapshot& into) = nullptr;
   // Declares the kind's families and fills them from every published router's snapshot; null for
   // connections and server (metrics/router_families and metrics/connection_renderer).
   void (*families)(FamilyBuilder& builder, std::span<const RouterSnapshot* const> routers) = nullptr;

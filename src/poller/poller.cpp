@@ -49,7 +49,7 @@ struct Poller::Worker {
 
   std::mutex mu;  // guards everything below; shared with the watchdog
   bool in_poll = false;
-  bool expired = false;  // the watchdog published a deadline failure for the poll in flight
+  bool expired = false;  // the watchdog published the deadline outcome of the poll in flight
   SteadyClock::time_point deadline;
   double poll_start = 0;  // wall clock
   bool published = false;
@@ -139,7 +139,8 @@ struct Poller::State {
           std::lock_guard lock(w.mu);
           w.in_poll = false;
           if (w.expired) {
-            // The watchdog has published the deadline failure; this late result is dropped.
+            // The watchdog has published the deadline outcome (a failure, or the router up with
+            // what was read before a later collector hung); this late result is dropped.
           } else if (s.error) {
             snapshot = w.poll.failed(std::move(*s.error), wall_start, duration);
           } else {

@@ -26,6 +26,11 @@ RouterSnapshot RouterPoll::identity() const {
 }
 
 RouterSnapshot RouterPoll::collect() {
+  {
+    std::lock_guard lock(progress_mu_);
+    partial_.reset();
+    pending_.clear();
+  }
   RouterSnapshot s = identity();
   const double steady_start = steady_();
   try {
@@ -47,15 +52,38 @@ RouterSnapshot RouterPoll::collect() {
     s.dropped_between_levels = result.dropped_between_levels;
     s.server_info = result.server_info;
     s.totals = tracker_.totals();
-    // The Enumerator reads server info first and times it; the rest of its poll is the connections'.
-    noteCollector(s, "connections", steady_() - steady_start - result.server_seconds, std::nullopt);
-    if (wants("server")) noteCollector(s, "server", result.server_seconds, result.server_error);
-    collectOtherKinds(s);
+    {
+      std::lock_guard lock(progress_mu_);
+      // The Enumerator reads server info first and times it; the rest of its poll is the connections'.
+      noteCollector(s, "connections", steady_() - steady_start - result.server_seconds, std::nullopt);
+      if (wants("server")) noteCollector(s, "server", result.server_seconds, result.server_error);
+      // From here on the router is reached and its connections read: a later collector that hangs
+      // fails alone (deadlineExceeded publishes this part).
+      partial_ = std::move(s);
+    }
+    if (!collectOtherKinds()) return abandoned();
   } catch (const std::exception& e) {
     enumerator_.reset();
+    {
+      std::lock_guard lock(progress_mu_);
+      partial_.reset();
+      pending_.clear();
+    }
     s = identity();
     s.error = PollError::guard("INTERNAL_ERROR", std::string("the poll raised an exception: ") + e.what());
+    return s;
   }
+  std::lock_guard lock(progress_mu_);
+  if (!partial_) return abandoned();
+  RouterSnapshot out = std::move(*partial_);
+  partial_.reset();
+  return out;
+}
+
+RouterSnapshot RouterPoll::abandoned() const {
+  RouterSnapshot s = identity();
+  s.error = PollError::guard("POLL_DEADLINE_EXCEEDED",
+                             "the poll was abandoned at poll_timeout; what it had read was published then");
   return s;
 }
 
@@ -76,10 +104,19 @@ void RouterPoll::noteCollector(RouterSnapshot& s, std::string name, double durat
   s.collectors.push_back(CollectorStatus{std::move(name), !error, duration, std::move(error)});
 }
 
-void RouterPoll::collectOtherKinds(RouterSnapshot& s) {
+bool RouterPoll::collectOtherKinds() {
   for (const KindDescriptor& kind : kindTable()) {
     if (!kind.collect || !wants(kind.name)) continue;
     const double start = steady_();
+    {
+      std::lock_guard lock(progress_mu_);
+      if (!partial_) return false;
+      pending_ = kind.name;
+      pending_start_ = start;
+    }
+    // The kind reads into a part of its own, adopted under the lock: the watchdog may take
+    // partial_ while this call hangs.
+    RouterSnapshot part;
     // A collector before this one lost the binding: connect again once for the rest.
     std::optional<PollError> error = enumerator_.handle() ? std::nullopt : enumerator_.connect();
     if (!error) {
@@ -87,7 +124,7 @@ void RouterPoll::collectOtherKinds(RouterSnapshot& s) {
           api_, *enumerator_.handle(), config_.poll.page_size_bytes, kDefaultMaxPages,
           [this](ApiCode code, const std::string& call) { return enumerator_.describe(code, call); }};
       try {
-        error = kind.collect(context, s);
+        error = kind.collect(context, part);
       } catch (const std::exception& e) {  // a decoder bug fails this collector only
         error = PollError::guard("INTERNAL_ERROR", std::string("the collector raised an exception: ") + e.what());
         enumerator_.reset();
@@ -95,8 +132,13 @@ void RouterPoll::collectOtherKinds(RouterSnapshot& s) {
       // A lost binding is dropped; the next collector (or poll) connects again.
       if (error && isBindingLost(error->code)) enumerator_.reset();
     }
-    noteCollector(s, std::string(kind.name), steady_() - start, std::move(error));
+    std::lock_guard lock(progress_mu_);
+    if (!partial_) return false;  // published without this collector at the deadline
+    pending_.clear();
+    if (!error) kind.adopt(part, *partial_);
+    noteCollector(*partial_, std::string(kind.name), steady_() - start, std::move(error));
   }
+  return true;
 }
 
 RouterSnapshot RouterPoll::succeeded(RouterSnapshot s, double duration) {
@@ -129,8 +171,36 @@ RouterSnapshot RouterPoll::failed(PollError error, double start, double duration
 }
 
 RouterSnapshot RouterPoll::deadlineExceeded(double start) {
-  return failed(PollError::guard("POLL_DEADLINE_EXCEEDED", "the poll did not finish within poll_timeout (" +
-                                                               formatDuration(config_.poll.timeout_seconds) +
+  const std::string timeout = formatDuration(config_.poll.timeout_seconds);
+  std::optional<RouterSnapshot> partial;
+  {
+    std::lock_guard lock(progress_mu_);
+    partial.swap(partial_);
+    if (partial) {
+      // The connections are in: the router is up; the collector in flight and those after it fail.
+      const std::string hung = pending_;
+      for (const KindDescriptor& kind : kindTable()) {
+        if (!kind.collect || !wants(kind.name)) continue;
+        const auto& done = partial->collectors;
+        if (std::any_of(done.begin(), done.end(), [&](const CollectorStatus& c) { return c.name == kind.name; })) {
+          continue;
+        }
+        const bool in_flight = kind.name == hung;
+        noteCollector(
+            *partial, std::string(kind.name), in_flight ? steady_() - pending_start_ : 0,
+            PollError::guard("POLL_DEADLINE_EXCEEDED",
+                             in_flight ? "the " + hung + " collector did not finish within poll_timeout (" + timeout +
+                                             "): the router or the network hangs in its call; the call "
+                                             "was cancelled and the binding is dropped"
+                                       : "the " + std::string(kind.name) +
+                                             " collector was not reached within poll_timeout (" + timeout + ")" +
+                                             (hung.empty() ? "" : ": the " + hung + " collector hung")));
+      }
+      pending_.clear();
+    }
+  }
+  if (partial) return succeeded(std::move(*partial), config_.poll.timeout_seconds);
+  return failed(PollError::guard("POLL_DEADLINE_EXCEEDED", "the poll did not finish within poll_timeout (" + timeout +
                                                                "): the router or the network hangs; the call was "
                                                                "cancelled"),
                 start, config_.poll.timeout_seconds);

@@ -10,8 +10,10 @@ widths and tiny pages; plus access denied, DDM not running and a wrong password,
 never answers an enumeration and one that accepts TCP and never speaks. Runs the exporter on all
 of them at once, fetches /metrics and requires, for each healthy router, that every
 rras_connection_* series and the router-level gauges equal what the scenario implies and that its
-poll was not held up by the hung ones; for each failing router rras_up 0 with the right error,
-and that no password reaches the log.
+poll was not held up by the hung ones; for each failing router rras_up 0 with the right error;
+for routers whose interface (opnum 20) or port (opnum 4) call hangs or answers a malformed reply,
+rras_up 1 with their connections and only that collector failed; and that no password reaches
+the log.
 Exit 0 on success, 1 on failure. Hard limit 150 s.
 """
 
@@ -30,7 +32,8 @@ import urllib.request
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from testlib import free_port  # noqa: E402  tests/lib
 from dimsvc_expectations import (INTERFACE_TYPES, TestFailure, connection_series, diff,  # noqa: E402  tests/lib
-                                 esc, expected_connection_series, parse_metrics)
+                                 esc, expected_connection_series, expected_interface_series,
+                                 expected_port_series, family_series, parse_metrics, server_info_level)
 
 HARD_TIMEOUT_S = 150
 PASSWORD, WRONG_PASSWORD = "Fake-Pass-1 with spaces", "not-the-password-9"
@@ -78,6 +81,34 @@ FAILURES = [
     dict(case("hangs-enumerating", "tcp", "ex", hang_opnums=[1, 45]), error="POLL_DEADLINE_EXCEEDED",
          poll_timeout="3s"),
     dict(case("black-hole", "np", "ex"), error="POLL_DEADLINE_EXCEEDED", poll_timeout="3s", black_hole=True),
+]
+# Interfaces (opnum 20) and ports (opnum 4) for the collector faults below.
+INTERFACES = [
+    {"handle": 0x31, "name": "Zweigstelle-Köln", "type": 2, "state": 3},
+    {"handle": 0x32, "name": "branch-7", "type": 2, "state": 0, "unreachability": 4, "last_error": 678},
+]
+PORTS = [
+    {"handle": 0x41, "connection": 0x11, "condition": 5, "calls": 3, "name": "VPN2-0", "device_name": "WAN Miniport (SSTP)"},
+    {"handle": 0x42, "condition": 3, "calls": 7, "name": "VPN3-1", "device_name": "WAN Miniport (IKEv2)"},
+]
+INTERFACE_FAMILIES = {"rras_interface_info", "rras_interface_enabled", "rras_interface_state",
+                      "rras_interface_unreachable_reason", "rras_interface_last_error_info", "rras_interfaces"}
+PORT_FAMILIES = {"rras_ports_by_condition", "rras_port_calls_total", "rras_configured_ports"}
+# A call after the connections fails: the router stays up with them; only that collector fails (after
+# a hang, also the ones it kept from being reached), with `error`. The fake serves one client at a
+# time and a hung call blocks it for good, so the hung routers are judged on their first poll.
+COLLECTOR_FAULTS = [
+    dict(case("interfaces-hang", "tcp", "ex", interfaces=INTERFACES, ports=PORTS, hang_opnums=[20]),
+         failed=["interfaces", "ports"], error="POLL_DEADLINE_EXCEEDED", poll_timeout="3s",
+         detail="the interfaces collector did not finish"),
+    dict(case("ports-hang", "tcp", "ex", interfaces=INTERFACES, ports=PORTS, hang_opnums=[4]),
+         failed=["ports"], error="POLL_DEADLINE_EXCEEDED", poll_timeout="3s",
+         detail="the ports collector did not finish"),
+    dict(case("interfaces-malformed", "tcp", "ex", interfaces=INTERFACES, ports=PORTS,
+              short_buffer={"interfaces0": 100}),
+         failed=["interfaces"], error="RPC_X_BAD_STUB_DATA", detail="MprAdminInterfaceEnum failed"),
+    dict(case("ports-malformed", "np", "ex", interfaces=INTERFACES, ports=PORTS, short_buffer={"ports0": 200}),
+         failed=["ports"], error="RPC_X_BAD_STUB_DATA", detail="MprAdminPortEnum failed"),
 ]
 # A healthy poll takes well under a second here (0.1-0.2 s under ASan). One that waited for the
 # black hole's connect (which Samba holds for 60 s) would run into its own 20 s poll_timeout.
@@ -198,6 +229,37 @@ def check_router(samples, c, failures):
             failures.append(f"{name}: start of {c2['handle']} is {start}, expected about {last - c2['duration']}")
 
 
+def check_collector_fault(samples, logtext, c, failures):
+    """The router is up with its connections; the collectors in c["failed"] are at 0 with their
+    series gone and their error logged; the others are at 1 with every series the scenario implies."""
+    name, scenario = c["name"], c["scenario"]
+    check_router(samples, c, failures)
+    expected = {
+        "interfaces": (INTERFACE_FAMILIES, expected_interface_series(name, scenario["interfaces"])),
+        "ports": (PORT_FAMILIES, expected_port_series(name, scenario["ports"], scenario["server"],
+                                                     server_info_level(scenario))),
+    }
+    for collector in ("connections", "server", "interfaces", "ports"):
+        want = 0 if collector in c["failed"] else 1
+        got = samples.get(("rras_collector_success", (("collector", collector), ("router", name))))
+        if got != want:
+            failures.append(f"{name}: rras_collector_success{{collector={collector}}} is {got}, expected {want}")
+        if collector in expected:
+            families, series = expected[collector]
+            got_series = family_series(samples, name, families)
+            want_series = {} if collector in c["failed"] else series
+            if got_series != want_series:
+                failures.append(f"{name}: {collector} series differ; {diff(got_series, want_series)}")
+    for collector in c["failed"]:
+        pattern = (rf'msg="collector failed" router={re.escape(name)} collector={collector} '
+                   rf'error={c["error"]} detail="[^"]*')
+        logged = re.search(pattern, logtext)
+        if not logged:
+            failures.append(f"{name}: no log that collector {collector} failed with {c['error']}")
+        elif collector == c["failed"][0] and c["detail"] not in logged.group(0):
+            failures.append(f"{name}: the {collector} failure does not say {c['detail']!r}: {logged.group(0)}")
+
+
 def main():
     exporter, root = sys.argv[1], sys.argv[2]
     signal.signal(signal.SIGALRM, lambda *_: (_ for _ in ()).throw(TestFailure("hard timeout")))
@@ -205,7 +267,7 @@ def main():
     procs = []
     with tempfile.TemporaryDirectory(prefix="rrasm_dimsvc_") as tmp:
         try:
-            all_cases = CASES + FAILURES
+            all_cases = CASES + FAILURES + COLLECTOR_FAULTS
             for c in all_cases:
                 proc = start_fake(root, tmp, c)
                 if proc:
@@ -235,6 +297,10 @@ def main():
             failures = []
             for c in CASES:
                 check_router(samples, c, failures)
+            # On the first poll: after it a hung fake serves nobody (the next poll is 30 s away).
+            logtext = open(stderr_path).read()
+            for c in COLLECTOR_FAULTS:
+                check_collector_fault(samples, logtext, c, failures)
             slowest = check_healthy_durations(samples, "first", failures)
             # Second polls, while the black hole's connect certainly waits.
             first_success = {c["name"]: last_success(samples, c) for c in CASES}
@@ -280,7 +346,8 @@ def main():
             if failures:
                 raise TestFailure("\n  ".join(failures))
             log(f"{len(CASES)} routers match their scenarios (both transports, levels ex..0), "
-                f"{len(FAILURES)} failing routers report their errors; slowest healthy poll {slowest:.3f} s")
+                f"{len(FAILURES)} failing routers report their errors, {len(COLLECTOR_FAULTS)} stay up with one "
+                f"collector failed; slowest healthy poll {slowest:.3f} s")
             print("1 passed, 0 failed")
             return 0
         except TestFailure as e:

@@ -282,7 +282,9 @@ TEST(ConfigLoader, ReadsAllSimulatorSettings) {
       "        hang: 1m\n"
       "        churn_per_call: 3\n"
       "        resume_stuck: true\n"
-      "        binding_lost_every: 5\n";
+      "        binding_lost_every: 5\n"
+      "        interfaces_hang: 2m\n"
+      "        ports_hang: 3s\n";
   const Config config = parseConfig(text, kName);
   ASSERT_EQ(config.routers.size(), 1u);
   const SimulatorConfig& sim = config.routers[0].simulator;
@@ -300,6 +302,8 @@ TEST(ConfigLoader, ReadsAllSimulatorSettings) {
   EXPECT_EQ(sim.churn_per_call, 3u);
   EXPECT_TRUE(sim.resume_stuck);
   EXPECT_EQ(sim.binding_lost_every, 5u);
+  EXPECT_DOUBLE_EQ(sim.interfaces_hang_seconds, 120.0);
+  EXPECT_DOUBLE_EQ(sim.ports_hang_seconds, 3.0);
 }
 
 TEST(ConfigLoader, DemoConfigLoads) {

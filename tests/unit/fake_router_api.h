@@ -1,9 +1,11 @@
 // A scripted RouterApi for tests that need exact control of every page the Enumerator sees.
 #pragma once
 
+#include <condition_variable>
 #include <deque>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -38,12 +40,18 @@ class FakeRouterApi : public RouterApi {
   // Interfaces and ports: a refusal, or scripted pages of handles (none scripted: an empty list).
   std::optional<ApiCode> interfaces_refuse, ports_refuse;
   std::deque<ScriptedPage> interface_pages, port_pages;
+  // The call blocks until cancel(), then answers ERROR_CANCELLED: a router that hangs in it.
+  bool interfaces_hang = false, ports_hang = false;
   ApiCode connect_code = status::kSuccess;
   int connects = 0, disconnects = 0;
   std::vector<std::pair<int, uint32_t>> calls;  // (level, resume handle passed in)
 
   bool isServiceRunning() override { return true; }
   ApiCode connect(RouterHandle& h) override {
+    {
+      std::lock_guard lock(cancel_mu_);
+      cancelled_ = false;
+    }
     ++connects;
     h = static_cast<RouterHandle>(connects);
     return connect_code;
@@ -62,7 +70,26 @@ class FakeRouterApi : public RouterApi {
   ApiCode enumConnectionsEx(RouterHandle, uint32_t, uint32_t& resume, ConnectionPage& page) override {
     return serve(-1, resume, page);
   }
+  void cancel() override {
+    {
+      std::lock_guard lock(cancel_mu_);
+      cancelled_ = true;
+    }
+    cancel_cv_.notify_all();
+  }
+  // Set once a hanging call has been ended by cancel().
+  bool hangCancelled() {
+    std::lock_guard lock(cancel_mu_);
+    return hang_cancelled_;
+  }
+  // Returns once a call hangs (for tests that drive the deadline by hand).
+  void waitUntilHanging() {
+    std::unique_lock lock(cancel_mu_);
+    cancel_cv_.wait(lock, [this] { return hanging_; });
+  }
+
   ApiCode enumInterfaces(RouterHandle, uint32_t, uint32_t& resume, InterfacePage& page) override {
+    if (interfaces_hang) return hang();
     return serveKind(interfaces_refuse, interface_pages, resume, page, [](uint64_t h) {
       RouterInterface i;
       i.handle = h;
@@ -74,6 +101,7 @@ class FakeRouterApi : public RouterApi {
     });
   }
   ApiCode enumPorts(RouterHandle, uint32_t, uint32_t& resume, PortPage& page) override {
+    if (ports_hang) return hang();
     return serveKind(ports_refuse, port_pages, resume, page, [](uint64_t h) {
       Port p;
       p.handle = h;
@@ -85,6 +113,20 @@ class FakeRouterApi : public RouterApi {
   }
 
  private:
+  ApiCode hang() {
+    std::unique_lock lock(cancel_mu_);
+    hanging_ = true;
+    cancel_cv_.notify_all();
+    cancel_cv_.wait(lock, [this] { return cancelled_; });
+    hanging_ = false;
+    hang_cancelled_ = true;
+    return status::kCancelled;
+  }
+
+  std::mutex cancel_mu_;
+  std::condition_variable cancel_cv_;
+  bool cancelled_ = false, hanging_ = false, hang_cancelled_ = false;
+
   ApiCode serve(int level, uint32_t& resume, ConnectionPage& page) {
     calls.emplace_back(level, resume);
     const auto it = refuse.find(level);

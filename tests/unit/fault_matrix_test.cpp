@@ -98,6 +98,78 @@ bool eventually(const std::function<bool()>& done) {
   return true;
 }
 
+using Check = std::function<void(RouterApi&, const std::vector<RouterSnapshot>&, const testing::ParsedExposition&)>;
+
+// A kind read after the connections: its collector, the call messages name, and a family only its
+// series fill.
+struct KindCall {
+  std::string collector, call, family;
+};
+const KindCall kInterfacesCall{"interfaces", "MprAdminInterfaceEnum", "rras_interface_info"};
+const KindCall kPortsCall{"ports", "MprAdminPortEnum", "rras_ports_by_condition"};
+
+double collectorSuccess(const testing::ParsedExposition& parsed, const std::string& collector) {
+  const auto it = parsed.series.find("rras_collector_success{collector=\"" + collector + "\",router=\"victim\"}");
+  return it == parsed.series.end() ? -1 : it->second;
+}
+
+const CollectorStatus* collectorOf(const RouterSnapshot& s, const std::string& name) {
+  for (const auto& c : s.collectors) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
+// The router stays up with its `connections`; only `kind`'s collector fails, with `error` and a
+// message that names `names`; its series are gone and every other collector's remain. After a hang
+// (`hang`), the kinds after the hung one were not reached in the poll and fail with it.
+Check onlyCollectorFails(const KindCall& kind, const std::string& error, const std::string& names, size_t connections,
+                         bool hang = false) {
+  return [=](RouterApi&, const std::vector<RouterSnapshot>& snaps, const testing::ParsedExposition& parsed) {
+    const RouterSnapshot& last = snaps.back();
+    EXPECT_TRUE(last.up);
+    EXPECT_EQ(last.connections.size(), connections);
+    EXPECT_EQ(parsed.series.at("rras_up{router=\"victim\"}"), 1);
+    EXPECT_EQ(collectorSuccess(parsed, "connections"), 1);
+    EXPECT_EQ(collectorSuccess(parsed, "server"), 1);
+    EXPECT_EQ(parsed.series.count("rras_ports{router=\"victim\"}"), 1u);  // the server collector's series stay
+    EXPECT_EQ(collectorSuccess(parsed, kind.collector), 0);
+    const CollectorStatus* failed = collectorOf(last, kind.collector);
+    ASSERT_TRUE(failed && failed->error) << kind.collector << " did not fail";
+    EXPECT_EQ(failed->error->name, error) << failed->error->message;
+    EXPECT_NE(failed->error->message.find(names), std::string::npos) << failed->error->message;
+    EXPECT_EQ(victimCount(parsed, kind.family), 0u) << "a failed collector's series remain";
+    bool after = false;
+    for (const KindCall* other : {&kInterfacesCall, &kPortsCall}) {
+      if (other->collector == kind.collector) {
+        after = true;
+        continue;
+      }
+      if (hang && after) {  // not reached before the deadline
+        EXPECT_EQ(collectorSuccess(parsed, other->collector), 0) << other->collector;
+        EXPECT_EQ(victimCount(parsed, other->family), 0u) << other->family;
+      } else {
+        EXPECT_EQ(collectorSuccess(parsed, other->collector), 1) << other->collector;
+        EXPECT_GT(victimCount(parsed, other->family), 0u) << other->family;
+      }
+    }
+  };
+}
+
+// The deadline of the rows where a collector hangs: the connections must be read before it, also
+// on a loaded machine or under TSan, or the whole router fails.
+constexpr double kCollectorHangTimeout = 1.0;
+
+// The message of a collector that hung: it names the collector.
+std::string hungCollector(const KindCall& kind) { return "the " + kind.collector + " collector did not finish"; }
+
+Check both(Check first, Check second) {
+  return [=](RouterApi& api, const std::vector<RouterSnapshot>& snaps, const testing::ParsedExposition& parsed) {
+    first(api, snaps, parsed);
+    second(api, snaps, parsed);
+  };
+}
+
 // A router that pages forever: ERROR_MORE_DATA with a new resume handle and a new entry each time.
 class EndlessPagesApi : public FakeRouterApi {
  public:
@@ -136,11 +208,53 @@ namespace replies = rrasm::replies;
 
 constexpr uint32_t kWin32InvalidLevel = 124, kWin32MoreData = 234, kFaultOpRangeError = 0x1C010002;
 
+// What the healthy DIMSVC lists besides connections: five interfaces (opnum 20) and four ports
+// (opnum 4), `per_page` a page.
+constexpr uint32_t kDimsvcInterfaces = 5, kDimsvcPorts = 4;
+
+replies::Bytes interfaceBytes(uint32_t i) {
+  replies::InterfaceEntry x;
+  x.handle = 0x700 + i;
+  x.name = u"site-";
+  x.name += static_cast<char16_t>(u'0' + i);
+  x.state = i % 2 ? 0 : 3;  // unreachable or connected
+  return replies::interfaceEntry(x);
+}
+
+replies::Bytes portBytes(uint32_t i) {
+  replies::PortEntry x;
+  x.handle = 0x500 + i;
+  x.condition = i == 0 ? 5 : 3;  // authenticated, else listening
+  x.calls = i + 1;
+  return replies::portEntry(x);
+}
+
+// The resume handle in an opnum 20 or 4 request.
+uint32_t kindResume(uint16_t opnum, std::span<const uint8_t> in) {
+  return rrasm::loadU32(in, opnum == rrasm::kOpInterfaceEnum ? 20 : 24);
+}
+
+// One opnum 20 or 4 reply from `resume`: ERROR_MORE_DATA with the next position while more remain.
+replies::Bytes kindPage(uint16_t opnum, uint32_t resume, uint32_t per_page) {
+  const bool interfaces = opnum == rrasm::kOpInterfaceEnum;
+  const uint32_t count = interfaces ? kDimsvcInterfaces : kDimsvcPorts;
+  const uint32_t end = std::min(count, resume + per_page);
+  std::vector<replies::Bytes> entries;
+  for (uint32_t i = resume; i < end; ++i) entries.push_back(interfaces ? interfaceBytes(i) : portBytes(i));
+  const bool more = end < count;
+  return replies::flatReply(replies::concat(entries), end - resume, count - resume, more ? end : 0,
+                            more ? kWin32MoreData : 0);
+}
+
 // A well-behaved DIMSVC: server info level 0 only, `count` connections (handles 0x100..., every
 // second one IKEv2 so that IKEv2 entries end pages that continue with ERROR_MORE_DATA),
-// `per_page` entries a page through opnum 45 (when `enum_ex`) or opnum 1 level 0.
+// `per_page` entries a page through opnum 45 (when `enum_ex`) or opnum 1 level 0, and the
+// interfaces and ports above.
 ScriptedTransport::Answer dimsvc(uint32_t count = 5, uint32_t per_page = 2, bool enum_ex = true) {
   return [=](uint16_t opnum, std::span<const uint8_t> in) -> ScriptedCall {
+    if (opnum == rrasm::kOpInterfaceEnum || opnum == rrasm::kOpPortEnum) {
+      return {kindPage(opnum, kindResume(opnum, in), per_page)};
+    }
     if (opnum == rrasm::kOpServerGetInfo) {
       if (rrasm::loadU32(in, 0) != 0) return {replies::serverInfoStatusReply(kWin32InvalidLevel)};
       return {replies::serverInfo0Reply(3600, 128, count)};
@@ -188,8 +302,115 @@ std::function<std::unique_ptr<RouterApi>()> rrasmRouter(std::function<ScriptedTr
 
 testing::TransportStats& rrasmStats(RouterApi& api) { return *dynamic_cast<ScriptedRrasmRouter&>(api).stats; }
 
+// Rows for opnum 20 (interfaces) or 4 (ports) through the real codec: refusals, paging, malformed
+// replies, a hang. The connections (5) are read first in every row and must stay.
+std::vector<FaultRow> rrasmKindRows(uint16_t opnum, const KindCall& kind) {
+  const std::string what = "rrasm: opnum " + std::to_string(opnum) + " (" + kind.collector + ") ";
+  const size_t entry_size = opnum == rrasm::kOpInterfaceEnum ? rrasm::kMpriInterface0Size : rrasm::kRasiPort0Size;
+  auto changed = [opnum](std::function<void(ScriptedCall&, int call)> change) {
+    return rrasmRouter([=] { return dimsvcWith(opnum, change); });
+  };
+  auto fails = [&](const std::string& error, const std::string& names = "") {
+    return onlyCollectorFails(kind, error, names.empty() ? kind.call : names, 5);
+  };
+  // Two whole entries as the healthy server sends them, for the malformed replies below.
+  const replies::Bytes two = opnum == rrasm::kOpInterfaceEnum ? replies::concat({interfaceBytes(0), interfaceBytes(1)})
+                                                              : replies::concat({portBytes(0), portBytes(1)});
+  std::vector<FaultRow> rows = {
+      {.name = what + "refused: ERROR_ACCESS_DENIED in the reply",
+       .make = changed([](ScriptedCall& c, int) { c.stub = replies::flatReply({}, 0, 0, std::nullopt, 5); }),
+       .up = true,
+       .check = fails("ERROR_ACCESS_DENIED")},
+      {.name = what + "refused: ERROR_NOT_SUPPORTED in the reply",
+       .make = changed([](ScriptedCall& c, int) { c.stub = replies::flatReply({}, 0, 0, std::nullopt, 50); }),
+       .up = true,
+       .check = fails("ERROR_NOT_SUPPORTED")},
+      {.name = what + "missing: nca_op_rng_error fault",
+       .make = changed([](ScriptedCall& c, int) {
+         c = ScriptedCall{{}, 0xC002002E, kFaultOpRangeError};
+       }),
+       .up = true,
+       .check = fails("RPC_S_PROCNUM_OUT_OF_RANGE")},
+      {.name = what + "entry bytes one short of a whole structure",
+       .make = changed([two](ScriptedCall& c, int) {
+         c.stub = replies::flatReply(replies::Bytes(two.begin(), two.end() - 1), 2, 2, 0, 0);
+       }),
+       .up = true,
+       .check = fails("RPC_X_BAD_STUB_DATA")},
+      {.name = what + "entry count larger than the buffer",
+       .make = changed([two](ScriptedCall& c, int) { c.stub = replies::flatReply(two, 5, 5, 0, 0); }),
+       .up = true,
+       .check = fails("RPC_X_BAD_STUB_DATA")},
+      {.name = what + "stub cut short inside the buffer",
+       .make = changed([](ScriptedCall& c, int) { c.stub.resize(c.stub.size() / 2); }),
+       .up = true,
+       .check = fails("RPC_X_BAD_STUB_DATA")},
+      {.name = what + "NULL pBuffer with a buffer size and entries",
+       .make = changed([entry_size](ScriptedCall& c, int) {
+         replies::Stub stub;
+         for (uint32_t v : {static_cast<uint32_t>(2 * entry_size), 0u, 2u, 2u, 0x00020000u, 0u, 0u}) stub.u32(v);
+         c.stub = stub.b;
+       }),
+       .up = true,
+       .check = fails("RPC_X_BAD_STUB_DATA")},
+      {.name = what + "never answered",
+       .make = changed([](ScriptedCall& c, int) { c.hang = true; }),
+       .up = true,
+       .polls = 2,
+       .timeout_seconds = kCollectorHangTimeout,
+       .check = both(onlyCollectorFails(kind, "POLL_DEADLINE_EXCEEDED", hungCollector(kind), 5, true),
+                     [](RouterApi& api, const auto&, const auto&) {
+                       auto& stats = rrasmStats(api);
+                       EXPECT_TRUE(eventually([&] {
+                         std::lock_guard lock(stats.mu);
+                         return stats.hang_cancelled;
+                       })) << "cancel() did not end the hanging call";
+                       std::lock_guard lock(stats.mu);
+                       EXPECT_GE(stats.connects, 2) << "the abandoned binding was reused";
+                     })},
+  };
+  // Paging: every page asked for from the resume handle the one before returned.
+  auto resumes = std::make_shared<std::vector<uint32_t>>();
+  rows.push_back(
+      {.name = what + "over several pages",
+       .make = rrasmRouter([=] {
+         resumes->clear();
+         auto healthy = dimsvc();
+         return ScriptedTransport::Answer([=](uint16_t op, std::span<const uint8_t> in) {
+           if (op == opnum) resumes->push_back(kindResume(op, in));
+           return healthy(op, in);
+         });
+       }),
+       .up = true,
+       .check = [=](RouterApi&, const auto& snaps, const auto& parsed) {
+         const RouterSnapshot& last = snaps.back();
+         EXPECT_EQ(collectorSuccess(parsed, kind.collector), 1);
+         if (opnum == rrasm::kOpInterfaceEnum) {
+           ASSERT_GE(resumes->size(), 3u);  // a later poll may have begun before the poller stopped
+           EXPECT_EQ(std::vector<uint32_t>(resumes->begin(), resumes->begin() + 3), (std::vector<uint32_t>{0, 2, 4}));
+           ASSERT_TRUE(last.interfaces);
+           ASSERT_EQ(last.interfaces->size(), kDimsvcInterfaces);
+           for (uint32_t i = 0; i < kDimsvcInterfaces; ++i) {
+             EXPECT_EQ((*last.interfaces)[i].name, "site-" + std::to_string(i));
+             EXPECT_EQ((*last.interfaces)[i].handle, 0x700u + i);
+           }
+           EXPECT_EQ(
+               parsed.series.at("rras_interface_state{interface=\"site-1\",router=\"victim\",state=\"unreachable\"}"),
+               1);
+         } else {
+           ASSERT_GE(resumes->size(), 2u);
+           EXPECT_EQ(std::vector<uint32_t>(resumes->begin(), resumes->begin() + 2), (std::vector<uint32_t>{0, 2}));
+           ASSERT_TRUE(last.ports);
+           EXPECT_EQ(last.ports->by_condition.at("sstp").at(PortCondition::kListening), 3u);
+           EXPECT_EQ(last.ports->by_condition.at("sstp").at(PortCondition::kAuthenticated), 1u);
+           EXPECT_EQ(parsed.series.at("rras_port_calls_total{protocol=\"sstp\",router=\"victim\"}"), 1 + 2 + 3 + 4);
+         }
+       }});
+  return rows;
+}
+
 std::vector<FaultRow> rrasmRows() {
-  return {
+  std::vector<FaultRow> rows = {
       {.name = "rrasm: EnumEx over three pages",
        .make = rrasmRouter([] { return dimsvc(); }),
        .up = true,
@@ -309,6 +530,11 @@ std::vector<FaultRow> rrasmRows() {
        }),
        .error = "RESUME_HANDLE_STUCK"},
   };
+  for (auto [opnum, kind] :
+       {std::pair{rrasm::kOpInterfaceEnum, kInterfacesCall}, std::pair{rrasm::kOpPortEnum, kPortsCall}}) {
+    for (auto& row : rrasmKindRows(opnum, kind)) rows.push_back(std::move(row));
+  }
+  return rows;
 }
 #endif
 
@@ -424,6 +650,47 @@ const std::vector<FaultRow>& genericRows() {
              EXPECT_EQ(asFake(api).connects, 2);
              EXPECT_EQ(snaps.size(), 2u);
            }},
+      // A hang in a call after the connections: the router is published up with them at the
+      // deadline; the hung collector (and any after it) fails; the next poll binds again.
+      {.name = "interfaces call hangs",
+       .make = fake([](FakeRouterApi& f) {
+         f.pages[-1] = {page(status::kSuccess, {1, 2}), page(status::kSuccess, {1, 2})};
+         f.interfaces_hang = true;
+       }),
+       .up = true,
+       .polls = 2,
+       .timeout_seconds = kCollectorHangTimeout,
+       .check =
+           both(onlyCollectorFails(kInterfacesCall, "POLL_DEADLINE_EXCEEDED", hungCollector(kInterfacesCall), 2, true),
+                [](RouterApi& api, const auto&, const auto&) {
+                  EXPECT_GE(asFake(api).connects, 2) << "the abandoned binding was reused";
+                  EXPECT_TRUE(eventually([&] { return asFake(api).hangCancelled(); }));
+                })},
+      {.name = "ports call hangs",
+       .make = fake([](FakeRouterApi& f) {
+         f.pages[-1] = {page(status::kSuccess, {1, 2}), page(status::kSuccess, {1, 2})};
+         f.interface_pages = {page(status::kSuccess, {3}), page(status::kSuccess, {3})};
+         f.ports_hang = true;
+       }),
+       .up = true,
+       .polls = 2,
+       .timeout_seconds = kCollectorHangTimeout,
+       .check = both(onlyCollectorFails(kPortsCall, "POLL_DEADLINE_EXCEEDED", hungCollector(kPortsCall), 2, true),
+                     [](RouterApi& api, const auto&, const auto&) {
+                       EXPECT_GE(asFake(api).connects, 2) << "the abandoned binding was reused";
+                       EXPECT_TRUE(eventually([&] { return asFake(api).hangCancelled(); }));
+                     })},
+      {.name = "simulator: interfaces call hangs",
+       .make = sim([](SimulatorConfig& c) { c.interfaces_hang_seconds = 3600; }),
+       .up = true,
+       .timeout_seconds = kCollectorHangTimeout,
+       .check =
+           onlyCollectorFails(kInterfacesCall, "POLL_DEADLINE_EXCEEDED", hungCollector(kInterfacesCall), 25, true)},
+      {.name = "simulator: ports call hangs",
+       .make = sim([](SimulatorConfig& c) { c.ports_hang_seconds = 3600; }),
+       .up = true,
+       .timeout_seconds = kCollectorHangTimeout,
+       .check = onlyCollectorFails(kPortsCall, "POLL_DEADLINE_EXCEEDED", hungCollector(kPortsCall), 25, true)},
       {.name = "duplicated entries across pages",
        .make = fake([](FakeRouterApi& f) {
          f.pages[-1] = {page(status::kMoreData, {1, 2}, 2), page(status::kSuccess, {2, 3})};
@@ -610,6 +877,76 @@ void expectBuffersFreed() {
   EXPECT_EQ(mock::state().bad_frees, 0) << "unknown or double MprAdminBufferFree";
 }
 
+// Rows for MprAdminInterfaceEnum or MprAdminPortEnum through MprapiRouter: refusals, a missing
+// export, paging, a reply that cannot be what it says, a hang. The 5 connections stay in each.
+std::vector<FaultRow> mprapiKindRows(const KindCall& kind) {
+  const bool interfaces = kind.collector == "interfaces";
+  const std::string what = "mprapi: " + kind.call + " ";
+  auto refusing = [interfaces](DWORD code) {
+    return mprapiRouter(
+        [=](mock::Script& s) { (interfaces ? s.interface_error : s.port_error) = [code](int) { return code; }; });
+  };
+  auto fails = [&](const std::string& error) { return onlyCollectorFails(kind, error, kind.call, 5); };
+  return {
+      {.name = what + "refused: ERROR_ACCESS_DENIED",
+       .make = refusing(ERROR_ACCESS_DENIED),
+       .up = true,
+       .check = fails("ERROR_ACCESS_DENIED")},
+      {.name = what + "refused: ERROR_NOT_SUPPORTED",
+       .make = refusing(ERROR_NOT_SUPPORTED),
+       .up = true,
+       .check = fails("ERROR_NOT_SUPPORTED")},
+      {.name = what + "refused: RPC_S_PROCNUM_OUT_OF_RANGE",
+       .make = refusing(RPC_S_PROCNUM_OUT_OF_RANGE),
+       .up = true,
+       .check = fails("RPC_S_PROCNUM_OUT_OF_RANGE")},
+      {.name = what + "not exported by the DLL",
+       .make = mprapiRouter([interfaces](mock::Script& s) { (interfaces ? s.interface_enum : s.port_enum) = false; }),
+       .up = true,
+       .check = fails("ERROR_PROC_NOT_FOUND")},
+      {.name = what + "entries read without a buffer",
+       .make = mprapiRouter([interfaces](mock::Script& s) {
+         (interfaces ? s.interfaces_without_buffer : s.ports_without_buffer) = true;
+       }),
+       .up = true,
+       .check = fails("MALFORMED_REPLY")},
+      {.name = what + "over several pages",
+       .make = mprapiRouter([](mock::Script&) {}),  // 2 entries a page: 5 interfaces, 13 ports
+       .up = true,
+       .check =
+           [=](RouterApi&, const auto& snaps, const auto& parsed) {
+             EXPECT_EQ(collectorSuccess(parsed, kind.collector), 1);
+             const RouterSnapshot& last = snaps.back();
+             std::lock_guard lock(mock::state().mu);
+             if (interfaces) {
+               EXPECT_EQ(mock::state().interface_calls, 3);
+               ASSERT_TRUE(last.interfaces);
+               EXPECT_EQ(last.interfaces->size(), mock_connections::kDefaultInterfaces);
+             } else {
+               EXPECT_EQ(mock::state().port_calls, 7);
+               ASSERT_TRUE(last.ports);
+               uint64_t ports = 0;
+               for (const auto& [protocol, counts] : last.ports->by_condition) {
+                 for (const auto& [condition, n] : counts) ports += n;
+               }
+               EXPECT_EQ(ports, mock_connections::portCount(5, mock_connections::kDefaultListeningPorts));
+             }
+           }},
+      {.name = what + "hangs in synchronous I/O",
+       .make = mprapiRouter([interfaces](mock::Script& s) { (interfaces ? s.interface_hang : s.port_hang) = true; }),
+       .up = true,
+       .polls = 2,
+       .timeout_seconds = kCollectorHangTimeout,
+       .check = both(onlyCollectorFails(kind, "POLL_DEADLINE_EXCEEDED", hungCollector(kind), 5, true),
+                     [](RouterApi&, const auto&, const auto&) {
+                       EXPECT_TRUE(eventually([] { return mock::state().hang_aborted.load(); }))
+                           << "CancelSynchronousIo did not end the blocked call";
+                       std::lock_guard lock(mock::state().mu);
+                       EXPECT_GE(mock::state().connects, 2) << "the abandoned binding was reused";
+                     })},
+  };
+}
+
 std::vector<FaultRow> mprapiRows() {
   std::vector<FaultRow> rows = {
       {.name = "mprapi: EnumEx over three pages",
@@ -671,6 +1008,9 @@ std::vector<FaultRow> mprapiRows() {
        .make = mprapiRouter([](mock::Script& s) { s.enum_ex_error = [](int) { return DWORD{0x800706BA}; }; }),
        .error = "0x800706BA"},
   };
+  for (const KindCall* kind : {&kInterfacesCall, &kPortsCall}) {
+    for (auto& row : mprapiKindRows(*kind)) rows.push_back(std::move(row));
+  }
   for (auto& row : rows) {
     auto check = row.check;
     row.check = [check](RouterApi& api, const auto& snaps, const auto& parsed) {
@@ -772,7 +1112,9 @@ PollRun pollRouters(const FaultRow& row, std::unique_ptr<RouterApi> victim) {
   return run;
 }
 
-// The bystander's series, minus the one that measures time.
+// The bystander's series, minus those that measure time: durations, and connection start times,
+// which under the fixed wall clock move with the bystander's own steady clock across its polls (a
+// row that lasts seconds, as the hang rows do, polls it more often than the baseline).
 std::vector<std::string> bystanderLines(const std::string& exposition) {
   std::vector<std::string> out;
   std::istringstream in(exposition);
@@ -780,6 +1122,7 @@ std::vector<std::string> bystanderLines(const std::string& exposition) {
     if (line.find("router=\"bystander\"") == std::string::npos) continue;
     if (line.rfind("rras_poll_duration_seconds", 0) == 0) continue;
     if (line.rfind("rras_collector_duration_seconds", 0) == 0) continue;
+    if (line.rfind("rras_connection_start_timestamp_seconds", 0) == 0) continue;
     out.push_back(line);
   }
   return out;
@@ -817,7 +1160,17 @@ TEST_P(FaultMatrixTest, OnlyTheFaultyRouterIsAffected) {
     EXPECT_EQ(victim_connection_series, 0u) << "a failed router shows no connections";
     EXPECT_GE(parsed.series.at("rras_poll_errors_total{error=\"" + row.error + "\",router=\"victim\"}"), 1);
   }
-  EXPECT_EQ(bystanderLines(run.exposition), bystanderLines(baseline.exposition)) << "the bystander's series changed";
+  {
+    const auto got = bystanderLines(run.exposition), want = bystanderLines(baseline.exposition);
+    std::string changed;  // the lines that differ, not gtest's truncated dump of both lists
+    for (const auto& line : got) {
+      if (std::find(want.begin(), want.end(), line) == want.end()) changed += "\n  + " + line;
+    }
+    for (const auto& line : want) {
+      if (std::find(got.begin(), got.end(), line) == got.end()) changed += "\n  - " + line;
+    }
+    EXPECT_TRUE(got == want) << "the bystander's series changed:" << changed;
+  }
   EXPECT_EQ(parsed.series.at("rras_up{router=\"bystander\"}"), 1);
 }
 

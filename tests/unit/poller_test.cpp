@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 
 #include "sources/simulator/simulated_router.h"
@@ -78,6 +79,38 @@ TEST(PollerTest, HungRouterFailsAtItsDeadlineWithoutDelayingOthers) {
   EXPECT_FALSE(bad[0].up);
   EXPECT_EQ(bad[0].error->name, "POLL_DEADLINE_EXCEEDED");
   EXPECT_EQ(bad[0].poll_errors.at("POLL_DEADLINE_EXCEEDED"), 1u);
+}
+
+TEST(PollerTest, AHangAfterTheConnectionsPublishesTheRouterUpWithThem) {
+  SimulatorConfig healthy;
+  healthy.connections = 20;
+  SimulatorConfig hung = healthy;
+  hung.interfaces_hang_seconds = 3600;
+  Recorder rec;
+  // The deadline leaves time to read the connections first, also on a loaded machine or under TSan.
+  Poller poller(targets({router("healthy", 0.2, 0.2, healthy), router("hung", 0.2, 1.0, hung)}, wall()), rec.fn(),
+                wall());
+  poller.start();
+  std::this_thread::sleep_for(std::chrono::milliseconds(3000));
+  poller.stop();
+
+  EXPECT_GE(rec.of("healthy").size(), 4u);
+  const auto snaps = rec.of("hung");
+  ASSERT_GE(snaps.size(), 2u);  // every poll hangs, is published at its deadline, and the next reconnects
+  for (const auto& s : snaps) {
+    EXPECT_TRUE(s.up);
+    EXPECT_FALSE(s.error);
+    EXPECT_EQ(s.connections.size(), 20u);
+    EXPECT_DOUBLE_EQ(s.poll_duration_seconds, 1.0);
+    EXPECT_FALSE(s.poll_errors.count("POLL_DEADLINE_EXCEEDED"));
+    EXPECT_FALSE(s.interfaces);
+    std::map<std::string, std::string> errors;
+    for (const auto& c : s.collectors) errors[c.name] = c.error ? c.error->name : "";
+    EXPECT_EQ(errors["connections"], "");
+    EXPECT_EQ(errors["server"], "");
+    EXPECT_EQ(errors["interfaces"], "POLL_DEADLINE_EXCEEDED");
+    EXPECT_EQ(errors["ports"], "POLL_DEADLINE_EXCEEDED");  // not reached
+  }
 }
 
 TEST(PollerTest, RunOnceReturnsWhenEveryRouterPublished) {

@@ -7,6 +7,7 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "fake_router_api.h"
 
@@ -148,6 +149,106 @@ TEST(RouterPollTest, ACollectorThatThrowsFailsAloneAndTheNextOneStillRuns) {
   EXPECT_EQ(s.interfaces->size(), 1u);
   EXPECT_FALSE(by_name.count("server"));  // not in collectors:
   EXPECT_FALSE(s.ports);
+}
+
+std::map<std::string, const CollectorStatus*> collectorsByName(const RouterSnapshot& s) {
+  std::map<std::string, const CollectorStatus*> out;
+  for (const auto& status : s.collectors) out[status.name] = &status;
+  return out;
+}
+
+TEST(RouterPollTest, AHangAfterTheConnectionsKeepsThemAndFailsTheCollectorsLeft) {
+  FakeRouterApi api;
+  api.pages[-1] = {{status::kSuccess, {1, 2}, 0}, {status::kSuccess, {1, 2, 3}, 0}};
+  api.interfaces_hang = true;
+  api.interface_pages = {{status::kSuccess, {4}, 0}};
+  api.port_pages = {{status::kSuccess, {7}, 0}};
+  Clocks clocks;
+  RouterConfig c = config();
+  c.poll.collectors = {"connections", "server", "interfaces", "ports"};
+  RouterPoll poll(c, api, clocks.wallFn(), clocks.steadyFn());
+
+  RouterSnapshot late;
+  std::thread worker([&] { late = poll.collect(); });
+  api.waitUntilHanging();
+  const RouterSnapshot s = poll.deadlineExceeded(clocks.wall);  // the watchdog's side
+  api.cancel();
+  worker.join();
+
+  EXPECT_TRUE(s.up);
+  EXPECT_FALSE(s.error);
+  EXPECT_EQ(s.connections.size(), 2u);
+  EXPECT_EQ(s.poll_duration_seconds, 7);
+  EXPECT_EQ(poll.consecutiveFailures(), 0u);  // rras_up: reached, and its connections read
+  EXPECT_FALSE(s.poll_errors.count("POLL_DEADLINE_EXCEEDED"));
+  auto by_name = collectorsByName(s);
+  ASSERT_EQ(by_name.size(), 4u);
+  EXPECT_TRUE(by_name["connections"]->success);
+  EXPECT_TRUE(by_name["server"]->success);
+  ASSERT_TRUE(by_name["interfaces"]->error);
+  EXPECT_EQ(by_name["interfaces"]->error->name, "POLL_DEADLINE_EXCEEDED");
+  EXPECT_NE(by_name["interfaces"]->error->message.find("interfaces collector did not finish"), std::string::npos)
+      << by_name["interfaces"]->error->message;
+  EXPECT_NE(by_name["interfaces"]->error->message.find("7s"), std::string::npos);
+  ASSERT_TRUE(by_name["ports"]->error);  // not reached in this poll
+  EXPECT_EQ(by_name["ports"]->error->name, "POLL_DEADLINE_EXCEEDED");
+  EXPECT_NE(by_name["ports"]->error->message.find("not reached"), std::string::npos);
+  EXPECT_FALSE(s.interfaces);
+  EXPECT_FALSE(s.ports);
+
+  // The abandoned poll's own result is a failure (the poller drops it) and it made no more calls.
+  ASSERT_TRUE(late.error);
+  EXPECT_TRUE(late.connections.empty());
+  EXPECT_TRUE(api.hangCancelled());
+  EXPECT_EQ(api.port_pages.size(), 1u);
+
+  // The next poll, on a fresh binding, reads every kind.
+  poll.reset();
+  api.interfaces_hang = false;
+  const RouterSnapshot next = poll.succeeded(poll.collect(), 0.1);
+  EXPECT_EQ(api.connects, 2);
+  EXPECT_EQ(next.connections.size(), 3u);
+  ASSERT_TRUE(next.interfaces);
+  EXPECT_EQ(next.interfaces->size(), 1u);
+  EXPECT_TRUE(next.ports);
+  for (const auto& status : next.collectors) EXPECT_TRUE(status.success) << status.name;
+}
+
+TEST(RouterPollTest, AHangInTheLastCollectorFailsOnlyIt) {
+  FakeRouterApi api;
+  api.pages[-1] = {{status::kSuccess, {1}, 0}};
+  api.interface_pages = {{status::kSuccess, {4, 5}, 0}};
+  api.ports_hang = true;
+  Clocks clocks;
+  RouterConfig c = config();
+  c.poll.collectors = {"connections", "interfaces", "ports"};
+  RouterPoll poll(c, api, clocks.wallFn(), clocks.steadyFn());
+  std::thread worker([&] { poll.collect(); });
+  api.waitUntilHanging();
+  const RouterSnapshot s = poll.deadlineExceeded(clocks.wall);
+  api.cancel();
+  worker.join();
+  EXPECT_TRUE(s.up);
+  EXPECT_EQ(s.connections.size(), 1u);
+  ASSERT_TRUE(s.interfaces);  // read before the hang: published
+  EXPECT_EQ(s.interfaces->size(), 2u);
+  auto by_name = collectorsByName(s);
+  ASSERT_EQ(by_name.size(), 3u);
+  EXPECT_TRUE(by_name["interfaces"]->success);
+  ASSERT_TRUE(by_name["ports"]->error);
+  EXPECT_NE(by_name["ports"]->error->message.find("ports collector did not finish"), std::string::npos);
+}
+
+TEST(RouterPollTest, ADeadlineBeforeTheConnectionsAreInFailsThePoll) {
+  FakeRouterApi api;
+  api.connect_code = status::kAccessDenied;
+  Clocks clocks;
+  RouterPoll poll(config(), api, clocks.wallFn(), clocks.steadyFn());
+  poll.collect();  // a failed poll leaves nothing for the deadline to publish
+  const RouterSnapshot s = poll.deadlineExceeded(1000);
+  EXPECT_FALSE(s.up);
+  ASSERT_TRUE(s.error);
+  EXPECT_EQ(s.error->name, "POLL_DEADLINE_EXCEEDED");
 }
 
 }  // namespace

@@ -43,6 +43,8 @@ struct Script {
   std::function<DWORD(int call)> interface_error = [](int) { return DWORD{0}; };
   std::function<DWORD(int call)> port_error = [](int) { return DWORD{0}; };
   bool interface_hang = false, port_hang = false;  // block in synchronous I/O until CancelSynchronousIo
+  // dwEntriesRead 2 and no buffer: a reply that cannot be what it says.
+  bool interfaces_without_buffer = false, ports_without_buffer = false;
 };
 
 struct State {
@@ -182,6 +184,10 @@ inline DWORD WINAPI interfaceEnum(MPR_SERVER_HANDLE, DWORD level, LPBYTE* buffer
   if (const DWORD error = s.interface_error(call)) return error;
   if (!s.running) return ERROR_DDM_NOT_RUNNING;
   if (level != 0) return ERROR_INVALID_LEVEL;
+  if (s.interfaces_without_buffer) {
+    *read = *total = 2;
+    return NO_ERROR;
+  }
   return mock_connections::page<MPR_INTERFACE_0>(s.interfaces, s.per_page, allocate, mock_connections::fillInterface0,
                                                  buffer, read, total, resume);
 }
@@ -201,6 +207,10 @@ inline DWORD WINAPI portEnum(RAS_SERVER_HANDLE, DWORD level, HANDLE connection, 
   if (const DWORD error = s.port_error(call)) return error;
   if (!s.running) return ERROR_DDM_NOT_RUNNING;
   if (level != 0 || connection != INVALID_HANDLE_VALUE) return ERROR_INVALID_PARAMETER;  // every port, or a bug
+  if (s.ports_without_buffer) {
+    *read = *total = 2;
+    return NO_ERROR;
+  }
   return mock_connections::page<RAS_PORT_0>(
       mock_connections::portCount(s.connections, s.listening_ports), s.per_page, allocate,
       [&](DWORD p, RAS_PORT_0& port) { mock_connections::fillPort0(s.connections, p, port); }, buffer, read, total,

@@ -29,6 +29,8 @@ std::optional<PollError> collect(const CollectContext& c, RouterSnapshot& snapsh
   return std::nullopt;
 }
 
+void adopt(RouterSnapshot& part, RouterSnapshot& into) { into.interfaces = std::move(part.interfaces); }
+
 void families(FamilyBuilder& f, std::span<const RouterSnapshot* const> routers) {
   auto& info = f.add("rras_interface_info", MetricType::Gauge,
                      "A router interface (always 1), by type: full_router are site-to-site (demand-dial) "
@@ -72,6 +74,6 @@ void families(FamilyBuilder& f, std::span<const RouterSnapshot* const> routers) 
 
 }  // namespace
 
-KindDescriptor interfacesKind() { return {"interfaces", collect, families}; }
+KindDescriptor interfacesKind() { return {"interfaces", collect, adopt, families}; }
 
 }  // namespace rras

@@ -25,6 +25,8 @@ std::optional<PollError> collect(const CollectContext& c, RouterSnapshot& snapsh
   return std::nullopt;
 }
 
+void adopt(RouterSnapshot& part, RouterSnapshot& into) { into.ports = std::move(part.ports); }
+
 void families(FamilyBuilder& f, std::span<const RouterSnapshot* const> routers) {
   auto& by_condition = f.add("rras_ports_by_condition", MetricType::Gauge,
                              "RAS ports by tunnel protocol (from the device or media name) and condition "
@@ -69,6 +71,6 @@ PortCounts countPorts(const std::vector<Port>& ports) {
   return out;
 }
 
-KindDescriptor portsKind() { return {"ports", collect, families}; }
+KindDescriptor portsKind() { return {"ports", collect, adopt, families}; }
 
 }  // namespace rras

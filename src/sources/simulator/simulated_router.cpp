@@ -361,9 +361,9 @@ void SimulatedRouter::cancel() {
   cancelled_cv_.notify_all();
 }
 
-bool SimulatedRouter::hang(std::unique_lock<std::mutex>& lock) {
-  if (config_.hang_seconds <= 0) return false;
-  cancelled_cv_.wait_for(lock, std::chrono::duration<double>(config_.hang_seconds), [this] { return cancelled_; });
+bool SimulatedRouter::hang(std::unique_lock<std::mutex>& lock, double seconds) {
+  if (seconds <= 0) return false;
+  cancelled_cv_.wait_for(lock, std::chrono::duration<double>(seconds), [this] { return cancelled_; });
   return cancelled_;
 }
 
@@ -420,11 +420,11 @@ ApiCode SimulatedRouter::serverInfo(RouterHandle handle, int level, ServerInfo& 
 }
 
 ApiCode SimulatedRouter::beginEnumeration(std::unique_lock<std::mutex>& lock, RouterHandle handle, ApiCode refusal,
-                                          double& now) {
+                                          double& now, double call_hang_seconds) {
   if (ApiCode code = checkHandle(handle)) return code;
   if (refusal != status::kSuccess) return refusal;
   if (!config_.service_running || config_.ddm_not_running) return status::kDdmNotRunning;
-  if (hang(lock)) return status::kCancelled;
+  if (hang(lock, std::max(config_.hang_seconds, call_hang_seconds))) return status::kCancelled;
   ++enum_calls_;
   if (config_.binding_lost_every != 0 && enum_calls_ % config_.binding_lost_every == 0) {
     std::erase(open_handles_, handle);
@@ -470,7 +470,9 @@ ApiCode SimulatedRouter::enumInterfaces(RouterHandle handle, uint32_t pref_max_l
   std::unique_lock lock(mu_);
   page = InterfacePage{};
   double now = 0;
-  if (ApiCode code = beginEnumeration(lock, handle, simulatorFaultCode(config_.interfaces_error), now)) return code;
+  if (ApiCode code = beginEnumeration(lock, handle, simulatorFaultCode(config_.interfaces_error), now,
+                                      config_.interfaces_hang_seconds))
+    return code;
   std::vector<RouterInterface> all = interfacesAt(now);
   return fillPage(all.size(), wire::kInterface0Size, pref_max_len, config_.resume_stuck, resume_handle, page,
                   [&](size_t i) { return std::move(all[i]); });
@@ -481,7 +483,9 @@ ApiCode SimulatedRouter::enumPorts(RouterHandle handle, uint32_t pref_max_len, u
   std::unique_lock lock(mu_);
   page = PortPage{};
   double now = 0;
-  if (ApiCode code = beginEnumeration(lock, handle, simulatorFaultCode(config_.ports_error), now)) return code;
+  if (ApiCode code =
+          beginEnumeration(lock, handle, simulatorFaultCode(config_.ports_error), now, config_.ports_hang_seconds))
+    return code;
   const std::vector<PendingCall> pending = pendingCalls(now);
   return fillPage(total_ports_, wire::kPort0Size, pref_max_len, config_.resume_stuck, resume_handle, page,
                   [&](size_t i) { return describePort(i, pending, now); });

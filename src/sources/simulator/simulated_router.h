@@ -72,12 +72,14 @@ class SimulatedRouter : public RouterApi {
 
   // The checks and side effects every enumeration call shares, in the order a router meets them;
   // `refusal` is the call's own answer (level, missing call, fault knob) or kSuccess.
-  ApiCode beginEnumeration(std::unique_lock<std::mutex>& lock, RouterHandle handle, ApiCode refusal, double& now);
+  // `call_hang_seconds`: this call alone blocks that long (interfaces_hang, ports_hang).
+  ApiCode beginEnumeration(std::unique_lock<std::mutex>& lock, RouterHandle handle, ApiCode refusal, double& now,
+                           double call_hang_seconds = 0);
   // Picks a page of the population; level -1 means RAS_CONNECTION_EX.
   ApiCode enumerate(RouterHandle handle, int level, uint32_t pref_max_len, uint32_t& resume_handle,
                     ConnectionPage& page);
   ApiCode checkHandle(RouterHandle handle) const;
-  bool hang(std::unique_lock<std::mutex>& lock);
+  bool hang(std::unique_lock<std::mutex>& lock, double seconds);
   void advanceClock(double now);
   // One arrival; false when no port of its protocol is free. During construction `unsorted`
   // holds the handles so far and members_ is sorted once at the end.

@@ -25,15 +25,17 @@ struct SimulatorConfig {
   std::map<std::string, uint32_t> ports;
 
   // Faults.
-  std::string connect_error;        // "", access_denied, server_unavailable, invalid_binding, unknown_if
-  bool service_running = true;      // MprAdminIsServiceRunning; false also stops the DDM
-  bool ddm_not_running = false;     // enumeration answers ERROR_DDM_NOT_RUNNING
-  double hang_seconds = 0;          // every enumeration call blocks this long (until cancelled)
-  uint32_t churn_per_call = 0;      // connections that leave and arrive before each enumeration call
-  bool resume_stuck = false;        // the resume handle never advances
-  uint32_t binding_lost_every = 0;  // every Nth enumeration call answers RPC_S_INVALID_BINDING
-  std::string interfaces_error;     // MprAdminInterfaceEnum answers this error (names as in faultCode)
-  std::string ports_error;          // MprAdminPortEnum answers this error
+  std::string connect_error;           // "", access_denied, server_unavailable, invalid_binding, unknown_if
+  bool service_running = true;         // MprAdminIsServiceRunning; false also stops the DDM
+  bool ddm_not_running = false;        // enumeration answers ERROR_DDM_NOT_RUNNING
+  double hang_seconds = 0;             // every enumeration call blocks this long (until cancelled)
+  uint32_t churn_per_call = 0;         // connections that leave and arrive before each enumeration call
+  bool resume_stuck = false;           // the resume handle never advances
+  uint32_t binding_lost_every = 0;     // every Nth enumeration call answers RPC_S_INVALID_BINDING
+  std::string interfaces_error;        // MprAdminInterfaceEnum answers this error (names as in faultCode)
+  std::string ports_error;             // MprAdminPortEnum answers this error
+  double interfaces_hang_seconds = 0;  // MprAdminInterfaceEnum alone blocks this long (until cancelled)
+  double ports_hang_seconds = 0;       // MprAdminPortEnum alone blocks this long (until cancelled)
 
   bool operator==(const SimulatorConfig&) const = default;
 };

@@ -47,7 +47,7 @@ void readSimulatorMap(const ConfigReader& r, const YAML::Node& node, const std::
     const std::string fpath = path + ".faults";
     r.expectMap(faults, fpath,
                 {"connect_error", "service_running", "ddm_not_running", "hang", "churn_per_call", "resume_stuck",
-                 "binding_lost_every", "interfaces_error", "ports_error"});
+                 "binding_lost_every", "interfaces_error", "ports_error", "interfaces_hang", "ports_hang"});
     if (auto n = faults["connect_error"]) {
       sim.connect_error = r.choice(n, fpath + ".connect_error",
                                    {"access_denied", "server_unavailable", "invalid_binding", "unknown_if"});
@@ -55,6 +55,10 @@ void readSimulatorMap(const ConfigReader& r, const YAML::Node& node, const std::
     if (auto n = faults["service_running"]) sim.service_running = r.boolean(n, fpath + ".service_running");
     if (auto n = faults["ddm_not_running"]) sim.ddm_not_running = r.boolean(n, fpath + ".ddm_not_running");
     if (auto n = faults["hang"]) sim.hang_seconds = r.duration(n, fpath + ".hang", 366 * 86400.0, true);
+    if (auto n = faults["interfaces_hang"])
+      sim.interfaces_hang_seconds = r.duration(n, fpath + ".interfaces_hang", 366 * 86400.0, true);
+    if (auto n = faults["ports_hang"])
+      sim.ports_hang_seconds = r.duration(n, fpath + ".ports_hang", 366 * 86400.0, true);
     if (auto n = faults["churn_per_call"])
       sim.churn_per_call = static_cast<uint32_t>(r.integer(n, fpath + ".churn_per_call", 0, 100000));
     if (auto n = faults["resume_stuck"]) sim.resume_stuck = r.boolean(n, fpath + ".resume_stuck");
