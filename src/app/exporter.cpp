@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <stdexcept>
 
 #include "build_info.h"
@@ -47,10 +48,13 @@ prometheus::Gauge& registryGauge(prometheus::Registry& registry, const std::stri
   return prometheus::BuildGauge().Name(name).Help(help).Register(registry).Add({});
 }
 
-std::shared_ptr<Renderer> makeRenderer(const GlobalConfig& global, MetricsStore& store) {
+std::shared_ptr<Renderer> makeRenderer(const Config& config, MetricsStore& store) {
+  const GlobalConfig& global = config.global;
+  std::map<std::string, ConnectionFamilies, std::less<>> families;
+  for (const auto& r : config.routers) families.emplace(r.name, r.per_connection_families);
   return std::make_shared<Renderer>(
-      ConnectionRenderOptions{global.per_connection_metrics, global.max_connections_per_router},
-      Privacy(global.privacy), store);
+      ConnectionRenderOptions{true, global.max_connections_per_router, global.per_connection_families},
+      Privacy(global.privacy), store, std::move(families));
 }
 
 std::vector<PollTarget> pollTargets(const std::vector<RouterConfig>& routers, const WallClock& clock) {
@@ -72,7 +76,7 @@ Exporter::Exporter(const Config& config, const WallClock& clock)
       reload_success_time_(
           &registryGauge(*registry_, "rras_exporter_config_last_reload_success_timestamp_seconds",
                          "When the configuration was last loaded successfully, in seconds since the epoch.")),
-      renderer_(makeRenderer(config.global, store_)),
+      renderer_(makeRenderer(config, store_)),
       exposition_(store_, registry_) {
   checkSourcesAvailable(config);
   poller_ = std::make_unique<Poller>(
@@ -126,9 +130,10 @@ void Exporter::reload(const Config& config) {
       if (std::find(kept.begin(), kept.end(), o.name) == kept.end()) stopped.push_back(o.name);
     }
     poller_->remove(stopped);
-    if (!same_global) {
+    // Always: a router's per_connection_families may have changed (it is restarted then too).
+    {
       std::lock_guard lock(renderer_mu_);
-      renderer_ = makeRenderer(config.global, store_);
+      renderer_ = makeRenderer(config, store_);
     }
     store_.reconfigure(routerNames(config), kept);
     poller_->add(std::move(targets));

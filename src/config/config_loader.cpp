@@ -27,8 +27,9 @@ constexpr double kMaxPollSeconds = 86400;  // polls at least daily; longer would
 
 // A router's keys: the common ones and those of every source in the table.
 std::vector<std::string_view> routerKeys() {
-  std::vector<std::string_view> keys = {"name",         "source",          "server",    "poll_interval",
-                                        "poll_timeout", "page_size_bytes", "max_level", "collectors"};
+  std::vector<std::string_view> keys = {"name",          "source",       "server",
+                                        "poll_interval", "poll_timeout", "page_size_bytes",
+                                        "max_level",     "collectors",   "per_connection_families"};
   for (const auto& s : sourceTable()) keys.insert(keys.end(), s.keys.begin(), s.keys.end());
   return keys;
 }
@@ -55,6 +56,27 @@ std::vector<std::string> readCollectors(const ConfigReader& r, const YAML::Node&
   }
   if (std::find(out.begin(), out.end(), "connections") == out.end()) {
     r.fail(node, path, "must include connections: rras_up means the router was reached and its connections read");
+  }
+  return out;
+}
+
+// The per-connection families to serve, by short name (config/connection_families.h), each once;
+// [] serves none (the aggregates and per-router totals stay).
+ConnectionFamilies readConnectionFamilies(const ConfigReader& r, const YAML::Node& node, const std::string& path) {
+  std::string names;
+  for (auto name : kConnectionFamilyNames) names += (names.empty() ? "" : ", ") + std::string(name);
+  if (!node.IsSequence()) {
+    r.fail(node, path, "expected a list of per-connection families (" + names + "), got " + r.kind(node));
+  }
+  ConnectionFamilies out;
+  for (size_t i = 0; i < node.size(); ++i) {
+    const std::string item_path = path + "[" + std::to_string(i) + "]";
+    const std::string name = r.string(node[i], item_path);
+    const auto it = std::find(kConnectionFamilyNames.begin(), kConnectionFamilyNames.end(), name);
+    if (it == kConnectionFamilyNames.end()) r.fail(node[i], item_path, "\"" + name + "\" is not one of: " + names);
+    const auto bit = static_cast<size_t>(it - kConnectionFamilyNames.begin());
+    if (out.test(bit)) r.fail(node[i], item_path, "\"" + name + "\" twice");
+    out.set(bit);
   }
   return out;
 }
@@ -93,10 +115,20 @@ Config parseConfig(const std::string& text, const std::string& name, const std::
   if (auto g = root["global"]) {
     r.expectMap(g, "global",
                 {"poll_interval", "poll_timeout", "page_size_bytes", "max_level", "collectors",
-                 "per_connection_metrics", "max_connections_per_router", "privacy"});
+                 "per_connection_metrics", "per_connection_families", "max_connections_per_router", "privacy"});
     readPoll(r, g, "global", config.global.poll);
-    if (auto n = g["per_connection_metrics"])
-      config.global.per_connection_metrics = r.boolean(n, "global.per_connection_metrics");
+    if (auto n = g["per_connection_families"]) {
+      config.global.per_connection_families = readConnectionFamilies(r, n, "global.per_connection_families");
+    }
+    // The older switch, kept working: false = no per-connection families at all.
+    if (auto n = g["per_connection_metrics"]) {
+      const bool on = r.boolean(n, "global.per_connection_metrics");
+      if (g["per_connection_families"]) {
+        r.fail(n, "global.per_connection_metrics",
+               "set per_connection_families only (per_connection_metrics: false is per_connection_families: [])");
+      }
+      if (!on) config.global.per_connection_families.reset();
+    }
     if (auto n = g["max_connections_per_router"]) {
       config.global.max_connections_per_router =
           static_cast<uint32_t>(r.integer(n, "global.max_connections_per_router", 0, 1000000));
@@ -159,6 +191,10 @@ Config parseConfig(const std::string& text, const std::string& name, const std::
     router.source = source_name;
     if (auto n = node["server"]) router.server = r.string(n, path + ".server");
     readPoll(r, node, path, router.poll);
+    router.per_connection_families = config.global.per_connection_families;
+    if (auto n = node["per_connection_families"]) {
+      router.per_connection_families = readConnectionFamilies(r, n, path + ".per_connection_families");
+    }
     // Each source reads its own keys; another source's keys are a mistake worth naming.
     for (const auto& other : sourceTable()) {
       if (&other == descriptor) continue;
