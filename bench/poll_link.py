@@ -24,7 +24,6 @@ import argparse
 import datetime
 import json
 import os
-import platform
 import re
 import subprocess
 import sys
@@ -147,6 +146,14 @@ def table(rows):
     return "\n".join(lines)
 
 
+def header(args):
+    return (f"# Poll time over a slow link ({datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC)\n\n"
+            f"`bench/poll_link.py --connections {args.connections} --rtt-ms {args.rtt_ms} --levels {args.levels} "
+            f"--page-size-bytes {args.page_size_bytes}{' --skip ' + args.skip if args.skip else ''}`; far end: "
+            f"tests/fakes/fake_dimsvc.py over ncacn_ip_tcp through bench/slow_link.py; load average "
+            f"{os.getloadavg()[0]:.0f} on {os.cpu_count()} cores shared with other builds.\n\n")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--exporter", default=os.path.join(ROOT, "build/release/rras_exporter"))
@@ -164,6 +171,12 @@ def main():
     levels = args.levels.split(",")
     skip = {tuple(float(v) for v in s.split(":")) for s in args.skip.split(",") if s}
     rows = []
+
+    def write(text):
+        if args.out:  # after every cell, so an interrupted run keeps what it measured
+            with open(args.out, "w") as f:
+                f.write(header(args) + text + "\n")
+
     with tempfile.TemporaryDirectory(prefix="poll_link.") as tmp:
         for n in ns:
             for level in levels:
@@ -174,19 +187,13 @@ def main():
                         row = measure(args.exporter, tmp, fake, fake_port, n, level, rtt, args)
                         log(json.dumps(row))
                         rows.append(row)
+                        write(table(rows))
                 finally:
                     fake.kill()
                     fake.wait()
     text = table(rows)
     print(text)
-    if args.out:
-        with open(args.out, "w") as f:
-            f.write(f"# Poll time over a slow link ({datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC)\n\n"
-                    f"`bench/poll_link.py --connections {args.connections} --rtt-ms {args.rtt_ms} --levels {args.levels} "
-                    f"--page-size-bytes {args.page_size_bytes}`{' --skip ' + args.skip if args.skip else ''}; far end: "
-                    f"tests/fakes/fake_dimsvc.py over ncacn_ip_tcp through bench/slow_link.py; "
-                    f"{platform.machine()}, {os.cpu_count()} cores shared with other builds (CPU numbers are noisy).\n\n"
-                    + text + "\n")
+    write(text)
     return 0 if all(r["poll_s"] <= TARGETS.get((r["level"], r["connections"], r["rtt_ms"]), 1e9) for r in rows) else 1
 
 

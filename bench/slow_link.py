@@ -18,6 +18,7 @@ import argparse
 import asyncio
 import json
 import signal
+import socket
 import struct
 import sys
 import time
@@ -104,13 +105,15 @@ async def handle(client_reader, client_writer, args):
         return
     for w in (client_writer, server_writer):
         sock = w.get_extra_info("socket")
-        if sock is not None:
-            import socket
+        if sock is not None:  # forward each chunk as it is due, not held back by Nagle
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     half = args.rtt_ms / 2000.0
-    await asyncio.gather(
-        pump(client_reader, server_writer, half, args.bandwidth_bytes_per_s, "bytes_to_server", RpcCounter()),
-        pump(server_reader, client_writer, half, args.bandwidth_bytes_per_s, "bytes_to_client"))
+    try:
+        await asyncio.gather(
+            pump(client_reader, server_writer, half, args.bandwidth_bytes_per_s, "bytes_to_server", RpcCounter()),
+            pump(server_reader, client_writer, half, args.bandwidth_bytes_per_s, "bytes_to_client"))
+    except asyncio.CancelledError:
+        pass  # stopping (lifetime or signal) with the connection still open
 
 
 async def main(args):
