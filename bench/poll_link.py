@@ -15,7 +15,9 @@ collector runs, so the poll is the connection enumeration.
 Per cell: poll = rras_poll_duration_seconds of the exposition (the poll itself, binding
 included); process wall and CPU (user+sys) of the exporter process; the far end's CPU during the
 poll (the fake is Python, so at RTT 0 it is most of the wall time); RPC calls counted by the
-proxy (the sequential round trips); floor = calls x RTT, the time the link alone costs.
+proxy (the sequential round trips); floor = calls x RTT, the time the link alone costs; and the
+proxy's split of the poll into waiting for the far end and waiting for the exporter (each
+includes half the RTT per turn).
 Targets: 10 000 connections at 50 ms in <= 2 s at ex and <= 3 s through 3+1+0.
 Every child listens on 127.0.0.1 only and has a lifetime; all are stopped in `finally`.
 """
@@ -130,18 +132,20 @@ def measure(exporter, tmp, fake, fake_port, n, level, rtt, args):
     return {"connections": n, "level": level, "rtt_ms": rtt, "poll_s": value(out, r'rras_poll_duration_seconds\{router="bench"\}'),
             "process_wall_s": wall, "exporter_cpu_s": cpu, "far_end_cpu_s": fake_cpu,
             "rpc_calls": stats["rpc_requests"], "floor_s": stats["rpc_requests"] * rtt / 1000.0,
-            "bytes_to_client": stats["bytes_to_client"]}
+            "bytes_to_client": stats["bytes_to_client"], "server_turn_s": stats["server_turn_s"],
+            "client_turn_s": stats["client_turn_s"]}
 
 
 def table(rows):
-    lines = ["| connections | level | RTT ms | poll s | calls | calls x RTT s | exporter CPU s | far-end CPU s | "
-             "process wall s | target |",
-             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+    lines = ["| connections | level | RTT ms | poll s | calls | calls x RTT s | waiting for far end s | "
+             "waiting for exporter s | exporter CPU s | far-end CPU s | process wall s | target |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for r in rows:
         target = TARGETS.get((r["level"], r["connections"], r["rtt_ms"]))
         mark = "" if target is None else f"{'PASS' if r['poll_s'] <= target else 'FAIL'} (<= {target:g} s)"
         lines.append(f"| {r['connections']} | {LEVEL_NAMES[r['level']]} | {r['rtt_ms']:g} | {r['poll_s']:.2f} | "
-                     f"{r['rpc_calls']} | {r['floor_s']:.2f} | {r['exporter_cpu_s']:.2f} | {r['far_end_cpu_s']:.2f} | "
+                     f"{r['rpc_calls']} | {r['floor_s']:.2f} | {r['server_turn_s']:.2f} | {r['client_turn_s']:.2f} | "
+                     f"{r['exporter_cpu_s']:.2f} | {r['far_end_cpu_s']:.2f} | "
                      f"{r['process_wall_s']:.2f} | {mark} |")
     return "\n".join(lines)
 

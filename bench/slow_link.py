@@ -11,7 +11,10 @@ faster than that rate per direction (a serialisation delay, as on a real link). 
 "READY <port>" when listening. Stops by itself after --lifetime seconds, and on SIGTERM/SIGINT;
 either way it prints one JSON line of statistics: connections, bytes each way, and the DCE/RPC
 request calls seen from the client (PDUs of type request with the first-fragment flag), which is
-the number of sequential round trips an RPC client made through the link.
+the number of sequential round trips an RPC client made through the link. server_turn_s sums, over
+the turns of each connection, the time from the client's last byte to the server's first byte as
+the proxy saw them (the server's think time, plus half the RTT per turn); client_turn_s the time
+from the server's last byte to the client's next one (the client's).
 """
 
 import argparse
@@ -23,7 +26,8 @@ import struct
 import sys
 import time
 
-STATS = {"connections": 0, "bytes_to_server": 0, "bytes_to_client": 0, "rpc_requests": 0}
+STATS = {"connections": 0, "bytes_to_server": 0, "bytes_to_client": 0, "rpc_requests": 0,
+         "server_turn_s": 0.0, "client_turn_s": 0.0}
 RPC_REQUEST, PFC_FIRST_FRAG = 0, 0x01
 
 
@@ -55,7 +59,19 @@ class RpcCounter:
             del self.buf[:frag_len]
 
 
-async def pump(reader, writer, delay, bandwidth, key, counter=None):
+class Turns:
+    """Who the conversation is waiting for: time between one side's last byte and the other's first."""
+
+    def __init__(self):
+        self.side, self.last = None, 0.0
+
+    def saw(self, key, now):
+        if self.side is not None and self.side != key:
+            STATS["server_turn_s" if key == "bytes_to_client" else "client_turn_s"] += now - self.last
+        self.side, self.last = key, now
+
+
+async def pump(reader, writer, delay, bandwidth, key, turns, counter=None):
     """Copies reader to writer: each chunk leaves `delay` seconds after it arrived, in order."""
     queue = asyncio.Queue()
 
@@ -83,6 +99,7 @@ async def pump(reader, writer, delay, bandwidth, key, counter=None):
             if not data:
                 break
             STATS[key] += len(data)
+            turns.saw(key, time.monotonic())
             if counter:
                 counter.feed(data)
             queue.put_nowait((time.monotonic(), data))
@@ -108,10 +125,12 @@ async def handle(client_reader, client_writer, args):
         if sock is not None:  # forward each chunk as it is due, not held back by Nagle
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     half = args.rtt_ms / 2000.0
+    turns = Turns()
     try:
         await asyncio.gather(
-            pump(client_reader, server_writer, half, args.bandwidth_bytes_per_s, "bytes_to_server", RpcCounter()),
-            pump(server_reader, client_writer, half, args.bandwidth_bytes_per_s, "bytes_to_client"))
+            pump(client_reader, server_writer, half, args.bandwidth_bytes_per_s, "bytes_to_server", turns,
+                 RpcCounter()),
+            pump(server_reader, client_writer, half, args.bandwidth_bytes_per_s, "bytes_to_client", turns))
     except asyncio.CancelledError:
         pass  # stopping (lifetime or signal) with the connection still open
 
