@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <stdexcept>
 #include <utility>
 
@@ -53,10 +54,13 @@ prometheus::Gauge& registryGauge(prometheus::Registry& registry, const std::stri
   return prometheus::BuildGauge().Name(name).Help(help).Register(registry).Add({});
 }
 
-std::shared_ptr<Renderer> makeRenderer(const GlobalConfig& global, MetricsStore& store) {
+std::shared_ptr<Renderer> makeRenderer(const Config& config, MetricsStore& store) {
+  const GlobalConfig& global = config.global;
+  std::map<std::string, ConnectionFamilies, std::less<>> families;
+  for (const auto& r : config.routers) families.emplace(r.name, r.per_connection_families);
   return std::make_shared<Renderer>(
-      ConnectionRenderOptions{global.per_connection_metrics, global.max_connections_per_router},
-      Privacy(global.privacy), store);
+      ConnectionRenderOptions{true, global.max_connections_per_router, global.per_connection_families},
+      Privacy(global.privacy), store, std::move(families));
 }
 
 std::vector<PollTarget> pollTargets(const std::vector<RouterConfig>& routers, const WallClock& clock) {
@@ -69,10 +73,12 @@ std::vector<PollTarget> pollTargets(const std::vector<RouterConfig>& routers, co
 // The /probe targets of the configuration's modules; null without modules.
 std::shared_ptr<ProbeTargets> makeProbes(const Config& config, const MetricsStore& store, const WallClock& clock) {
   if (config.modules.empty()) return nullptr;
-  const GlobalConfig global = config.global;
+  // Probed targets render with the global settings: no static router's families apply to them.
+  Config global_only;
+  global_only.global = config.global;
   return std::make_shared<ProbeTargets>(
-      config.modules, global.max_probe_targets, config.routers, store,
-      [global](MetricsStore& probe_store) { return makeRenderer(global, probe_store); }, clock);
+      config.modules, config.global.max_probe_targets, config.routers, store,
+      [global_only](MetricsStore& probe_store) { return makeRenderer(global_only, probe_store); }, clock);
 }
 
 }  // namespace
@@ -87,7 +93,7 @@ Exporter::Exporter(const Config& config, const WallClock& clock)
       reload_success_time_(
           &registryGauge(*registry_, "rras_exporter_config_last_reload_success_timestamp_seconds",
                          "When the configuration was last loaded successfully, in seconds since the epoch.")),
-      renderer_(makeRenderer(config.global, store_)),
+      renderer_(makeRenderer(config, store_)),
       exposition_(store_, registry_) {
   checkSourcesAvailable(config);
   poller_ = std::make_unique<Poller>(
@@ -144,9 +150,10 @@ void Exporter::reload(const Config& config) {
       if (std::find(kept.begin(), kept.end(), o.name) == kept.end()) stopped.push_back(o.name);
     }
     poller_->remove(stopped);
-    if (!same_global) {
+    // Always: a router's per_connection_families may have changed (it is restarted then too).
+    {
       std::lock_guard lock(renderer_mu_);
-      renderer_ = makeRenderer(config.global, store_);
+      renderer_ = makeRenderer(config, store_);
     }
     store_.reconfigure(routerNames(config), kept);
     poller_->add(std::move(targets));

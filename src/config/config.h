@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "config/connection_families.h"
 #include "sources/router_target.h"
 
 namespace rras {
@@ -32,7 +33,8 @@ struct PrivacyConfig {
 
 struct GlobalConfig {
   PollSettings poll;
-  bool per_connection_metrics = true;
+  // per_connection_metrics: false is the same as per_connection_families: [] (config_loader.cpp).
+  ConnectionFamilies per_connection_families = kDefaultConnectionFamilies;
   uint32_t max_connections_per_router = 20000;
   PrivacyConfig privacy;
   uint32_t max_probe_targets = 1000;  // live /probe targets at once (modules)
@@ -42,6 +44,7 @@ struct GlobalConfig {
 // A router entry: the target its source reaches (sources/router_target.h) and how it is polled.
 struct RouterConfig : RouterTarget {
   PollSettings poll;  // global values unless the router overrides them
+  ConnectionFamilies per_connection_families = kDefaultConnectionFamilies;  // likewise
   bool operator==(const RouterConfig&) const = default;
   // Same router, same settings: where the entry sits in the file does not matter.
   bool sameSettings(const RouterConfig& other) const;

@@ -28,8 +28,9 @@ constexpr double kMaxPollSeconds = 86400;  // polls at least daily; longer would
 
 // A router's keys: the common ones and those of every source in the table.
 std::vector<std::string_view> routerKeys() {
-  std::vector<std::string_view> keys = {"name",         "source",          "server",    "poll_interval",
-                                        "poll_timeout", "page_size_bytes", "max_level", "collectors"};
+  std::vector<std::string_view> keys = {"name",          "source",       "server",
+                                        "poll_interval", "poll_timeout", "page_size_bytes",
+                                        "max_level",     "collectors",   "per_connection_families"};
   for (const auto& s : sourceTable()) keys.insert(keys.end(), s.keys.begin(), s.keys.end());
   return keys;
 }
@@ -56,6 +57,27 @@ std::vector<std::string> readCollectors(const ConfigReader& r, const YAML::Node&
   }
   if (std::find(out.begin(), out.end(), "connections") == out.end()) {
     r.fail(node, path, "must include connections: rras_up means the router was reached and its connections read");
+  }
+  return out;
+}
+
+// The per-connection families to serve, by short name (config/connection_families.h), each once;
+// [] serves none (the aggregates and per-router totals stay).
+ConnectionFamilies readConnectionFamilies(const ConfigReader& r, const YAML::Node& node, const std::string& path) {
+  std::string names;
+  for (auto name : kConnectionFamilyNames) names += (names.empty() ? "" : ", ") + std::string(name);
+  if (!node.IsSequence()) {
+    r.fail(node, path, "expected a list of per-connection families (" + names + "), got " + r.kind(node));
+  }
+  ConnectionFamilies out;
+  for (size_t i = 0; i < node.size(); ++i) {
+    const std::string item_path = path + "[" + std::to_string(i) + "]";
+    const std::string name = r.string(node[i], item_path);
+    const auto it = std::find(kConnectionFamilyNames.begin(), kConnectionFamilyNames.end(), name);
+    if (it == kConnectionFamilyNames.end()) r.fail(node[i], item_path, "\"" + name + "\" is not one of: " + names);
+    const auto bit = static_cast<size_t>(it - kConnectionFamilyNames.begin());
+    if (out.test(bit)) r.fail(node[i], item_path, "\"" + name + "\" twice");
+    out.set(bit);
   }
   return out;
 }
@@ -111,12 +133,15 @@ ModuleConfig readModule(const ConfigReader& r, const std::string& name, const YA
                         const GlobalConfig& global) {
   const std::string path = "modules." + name;
   std::vector<std::string_view> keys = routerKeys();
-  std::erase_if(keys, [](std::string_view k) { return k == "name" || k == "server"; });
+  // Probed targets render with global.per_connection_families (the renderer knows routers by name).
+  std::erase_if(keys,
+                [](std::string_view k) { return k == "name" || k == "server" || k == "per_connection_families"; });
   keys.insert(keys.end(), {"allowed_targets", "target_idle_timeout"});
   r.expectMap(node, path, keys);
   ModuleConfig module;
   module.name = name;
   module.router.poll = global.poll;
+  module.router.per_connection_families = global.per_connection_families;
   module.router.location = r.where(node);
   // A well-formed stand-in for the targets to come, so the source checks its keys as for a router.
   module.router.server = "probe-target.invalid";
@@ -167,12 +192,23 @@ Config parseConfig(const std::string& text, const std::string& name, const std::
   Config config;
   config.file = name;
   if (auto g = root["global"]) {
-    r.expectMap(g, "global",
-                {"poll_interval", "poll_timeout", "page_size_bytes", "max_level", "collectors",
-                 "per_connection_metrics", "max_connections_per_router", "privacy", "max_probe_targets"});
+    r.expectMap(
+        g, "global",
+        {"poll_interval", "poll_timeout", "page_size_bytes", "max_level", "collectors", "per_connection_metrics",
+         "per_connection_families", "max_connections_per_router", "privacy", "max_probe_targets"});
     readPoll(r, g, "global", config.global.poll);
-    if (auto n = g["per_connection_metrics"])
-      config.global.per_connection_metrics = r.boolean(n, "global.per_connection_metrics");
+    if (auto n = g["per_connection_families"]) {
+      config.global.per_connection_families = readConnectionFamilies(r, n, "global.per_connection_families");
+    }
+    // The older switch, kept working: false = no per-connection families at all.
+    if (auto n = g["per_connection_metrics"]) {
+      const bool on = r.boolean(n, "global.per_connection_metrics");
+      if (g["per_connection_families"]) {
+        r.fail(n, "global.per_connection_metrics",
+               "set per_connection_families only (per_connection_metrics: false is per_connection_families: [])");
+      }
+      if (!on) config.global.per_connection_families.reset();
+    }
     if (auto n = g["max_connections_per_router"]) {
       config.global.max_connections_per_router =
           static_cast<uint32_t>(r.integer(n, "global.max_connections_per_router", 0, 1000000));
@@ -252,6 +288,10 @@ Config parseConfig(const std::string& text, const std::string& name, const std::
     }
     path = "routers[" + router.name + "]";
     if (auto n = node["server"]) router.server = r.string(n, path + ".server");
+    router.per_connection_families = config.global.per_connection_families;
+    if (auto n = node["per_connection_families"]) {
+      router.per_connection_families = readConnectionFamilies(r, n, path + ".per_connection_families");
+    }
     readSourceAndPoll(r, node, path, router);
     config.routers.push_back(std::move(router));
   }

@@ -61,7 +61,8 @@ void appendLabelledSample(std::string& out, size_t family, std::string_view labe
 RenderedConnections renderConnections(std::string_view router, const std::vector<TrackedConnection>& connections,
                                       const ConnectionRenderOptions& options, const Privacy& privacy) {
   RenderedConnections r;
-  if (options.enabled) {
+  const ConnectionFamilies& on = options.families;
+  if (options.enabled && on.any()) {
     size_t limit = connections.size();
     if (options.max_per_router != 0 && limit > options.max_per_router) limit = options.max_per_router;
     r.exported = limit;
@@ -72,7 +73,9 @@ RenderedConnections renderConnections(std::string_view router, const std::vector
     constexpr size_t kSample = 64;
     for (size_t i = 0; i < limit; ++i) {
       if (i == kSample) {
-        for (auto& text : r.text) text.reserve(text.size() / kSample * limit * 9 / 8 + 4096);
+        for (auto& text : r.text) {
+          if (!text.empty()) text.reserve(text.size() / kSample * limit * 9 / 8 + 4096);
+        }
       }
       const Connection& c = connections[i].connection;
       const WideCounters& w = connections[i].counters;
@@ -85,42 +88,49 @@ RenderedConnections renderConnections(std::string_view router, const std::vector
       labels += '"';
       appendLabel(labels, "user", user);
 
-      std::string& info = r.text[kInfo];
-      info += kConnectionFamilies[kInfo].name;
-      info += labels;
-      appendLabel(info, "domain", c.domain);
-      appendLabel(info, "remote_computer", privacy.clientAddress(c.remote_computer));
-      appendLabel(info, "interface_type", interfaceTypeLabel(c.interface_type));
-      appendLabel(info, "protocol", c.protocol);
-      appendLabel(info, "client_ipv4", privacy.clientAddress(c.client_ipv4));
-      appendLabel(info, "client_ipv6", privacy.clientAddress(c.client_ipv6));
-      appendLabel(info, "tunnel_endpoint", privacy.clientAddress(c.tunnel_endpoint));
-      appendLabel(info, "auth_protocol", c.auth_protocol);
-      appendLabel(info, "quarantine_state", quarantineStateLabel(c.quarantine_state));
-      info += "} 1\n";
-
-      appendSample(r.text[kStart], kStart, labels, static_cast<uint64_t>(connections[i].start_time));
-      if (!c.hasCounters()) continue;  // level 0 only: no counters rather than made-up zeros
-      appendSample(r.text[kSentBytes], kSentBytes, labels, w.bytes_sent);
-      appendSample(r.text[kReceivedBytes], kReceivedBytes, labels, w.bytes_received);
-      appendSample(r.text[kSentFrames], kSentFrames, labels, w.frames_sent);
-      appendSample(r.text[kReceivedFrames], kReceivedFrames, labels, w.frames_received);
-      const std::pair<std::string_view, uint64_t> errors[] = {{"crc", w.crc_errors},
-                                                              {"timeout", w.timeout_errors},
-                                                              {"alignment", w.alignment_errors},
-                                                              {"hardware_overrun", w.hardware_overrun_errors},
-                                                              {"framing", w.framing_errors},
-                                                              {"buffer_overrun", w.buffer_overrun_errors}};
-      for (const auto& [kind, value] : errors) {
-        appendLabelledSample(r.text[kErrors], kErrors, labels, "kind", kind, value);
+      if (on[kInfo]) {
+        std::string& info = r.text[kInfo];
+        info += kConnectionFamilies[kInfo].name;
+        info += labels;
+        appendLabel(info, "domain", c.domain);
+        appendLabel(info, "remote_computer", privacy.clientAddress(c.remote_computer));
+        appendLabel(info, "interface_type", interfaceTypeLabel(c.interface_type));
+        appendLabel(info, "protocol", c.protocol);
+        appendLabel(info, "client_ipv4", privacy.clientAddress(c.client_ipv4));
+        appendLabel(info, "client_ipv6", privacy.clientAddress(c.client_ipv6));
+        appendLabel(info, "tunnel_endpoint", privacy.clientAddress(c.tunnel_endpoint));
+        appendLabel(info, "auth_protocol", c.auth_protocol);
+        appendLabel(info, "quarantine_state", quarantineStateLabel(c.quarantine_state));
+        info += "} 1\n";
       }
-      appendLabelledSample(r.text[kCompression], kCompression, labels, "direction", "in",
-                           c.counters.compression_ratio_in / 100.0);
-      appendLabelledSample(r.text[kCompression], kCompression, labels, "direction", "out",
-                           c.counters.compression_ratio_out / 100.0);
+      if (on[kStart]) appendSample(r.text[kStart], kStart, labels, static_cast<uint64_t>(connections[i].start_time));
+      if (!c.hasCounters()) continue;  // level 0 only: no counters rather than made-up zeros
+      if (on[kSentBytes]) appendSample(r.text[kSentBytes], kSentBytes, labels, w.bytes_sent);
+      if (on[kReceivedBytes]) appendSample(r.text[kReceivedBytes], kReceivedBytes, labels, w.bytes_received);
+      if (on[kSentFrames]) appendSample(r.text[kSentFrames], kSentFrames, labels, w.frames_sent);
+      if (on[kReceivedFrames]) appendSample(r.text[kReceivedFrames], kReceivedFrames, labels, w.frames_received);
+      if (on[kErrors]) {
+        const std::pair<std::string_view, uint64_t> errors[] = {{"crc", w.crc_errors},
+                                                                {"timeout", w.timeout_errors},
+                                                                {"alignment", w.alignment_errors},
+                                                                {"hardware_overrun", w.hardware_overrun_errors},
+                                                                {"framing", w.framing_errors},
+                                                                {"buffer_overrun", w.buffer_overrun_errors}};
+        for (const auto& [kind, value] : errors) {
+          appendLabelledSample(r.text[kErrors], kErrors, labels, "kind", kind, value);
+        }
+      }
+      if (on[kCompression]) {
+        appendLabelledSample(r.text[kCompression], kCompression, labels, "direction", "in",
+                             c.counters.compression_ratio_in / 100.0);
+        appendLabelledSample(r.text[kCompression], kCompression, labels, "direction", "out",
+                             c.counters.compression_ratio_out / 100.0);
+      }
     }
   }
-  for (size_t f = 0; f < kConnectionFamilyCount; ++f) r.gzip[f] = gzip::compress(r.text[f]);
+  for (size_t f = 0; f < kConnectionFamilyCount; ++f) {
+    if (!r.text[f].empty()) r.gzip[f] = gzip::compress(r.text[f]);
+  }
   return r;
 }
 

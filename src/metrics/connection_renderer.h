@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/connection_families.h"
 #include "metrics/gzip_pieces.h"
 #include "metrics/privacy.h"
 #include "router/connection_tracker.h"
@@ -18,12 +19,14 @@ struct FamilyInfo {
   std::string_view name, type, help;
 };
 
-inline constexpr size_t kConnectionFamilyCount = 8;
+// In the order of kConnectionFamilyNames (config/connection_families.h), which selects them.
+inline constexpr size_t kConnectionFamilyCount = kConnectionFamilyNames.size();
 extern const std::array<FamilyInfo, kConnectionFamilyCount> kConnectionFamilies;
 
 struct ConnectionRenderOptions {
   bool enabled = true;
-  uint32_t max_per_router = 20000;  // 0 = no limit
+  uint32_t max_per_router = 20000;                           // 0 = no limit
+  ConnectionFamilies families = kDefaultConnectionFamilies;  // unselected ones are never rendered
 };
 
 struct RenderedConnections {

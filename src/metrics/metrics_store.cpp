@@ -39,8 +39,9 @@ void MetricsStore::reconfigure(std::vector<std::string> router_names, const std:
   routers_ = std::move(routers);
 }
 
-Renderer::Renderer(ConnectionRenderOptions options, Privacy privacy, MetricsStore& store)
-    : options_(options), privacy_(std::move(privacy)), store_(store) {
+Renderer::Renderer(ConnectionRenderOptions options, Privacy privacy, MetricsStore& store,
+                   std::map<std::string, ConnectionFamilies, std::less<>> families)
+    : options_(options), families_(std::move(families)), privacy_(std::move(privacy)), store_(store) {
   tuneAllocatorForLargeBuffers();
 }
 
@@ -53,7 +54,9 @@ void Renderer::publish(RouterSnapshot snapshot) {
     std::lock_guard lock(one_render_at_a_time);
     auto published = std::make_shared<PublishedRouter>();
     if (snapshot.up) {
-      published->rendered = renderConnections(snapshot.router, snapshot.connections, options_, privacy_);
+      ConnectionRenderOptions options = options_;
+      if (auto it = families_.find(snapshot.router); it != families_.end()) options.families = it->second;
+      published->rendered = renderConnections(snapshot.router, snapshot.connections, options, privacy_);
     }
     snapshot.connections = {};  // rendered: the text is all a scrape needs
     published->snapshot = std::move(snapshot);

@@ -2,6 +2,7 @@
 // whole (DESIGN §4), so a scrape never sees half a poll.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -42,7 +43,9 @@ class MetricsStore {
 // Turns a finished poll into its published form: renders the per-connection families once.
 class Renderer {
  public:
-  Renderer(ConnectionRenderOptions options, Privacy privacy, MetricsStore& store);
+  // `families` overrides options.families for the routers it names (per_connection_families:).
+  Renderer(ConnectionRenderOptions options, Privacy privacy, MetricsStore& store,
+           std::map<std::string, ConnectionFamilies, std::less<>> families = {});
   // Renders one router at a time process-wide: polls finishing together then hold one new
   // generation of text beside the published ones, not one per router (resident memory), and
   // leave the other core to scrapes.
@@ -50,6 +53,7 @@ class Renderer {
 
  private:
   ConnectionRenderOptions options_;
+  std::map<std::string, ConnectionFamilies, std::less<>> families_;
   Privacy privacy_;
   MetricsStore& store_;
 };

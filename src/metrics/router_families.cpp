@@ -49,6 +49,18 @@ std::vector<MetricFamily> routerFamilies(const PublishedRouters& routers) {
                      "of active connections; the last interval of a closed connection is not seen).");
   auto& received = f.add("rras_received_bytes_total", MetricType::Counter,
                          "Bytes the server received from clients, summed from per-connection deltas between polls.");
+  auto& sent_frames = f.add("rras_sent_frames_total", MetricType::Counter,
+                            "Frames the server sent to clients, summed from per-connection deltas between polls.");
+  auto& received_frames =
+      f.add("rras_received_frames_total", MetricType::Counter,
+            "Frames the server received from clients, summed from per-connection deltas between polls.");
+  auto& link_errors = f.add("rras_link_errors_total", MetricType::Counter,
+                            "Serial-line errors on the router's connections by kind (crc, timeout, alignment, "
+                            "hardware_overrun, framing, buffer_overrun), summed from per-connection deltas between "
+                            "polls.");
+  auto& compression = f.add("rras_compression_ratio", MetricType::Gauge,
+                            "MPPC compression ratio over the active connections by direction (in, out), 0 to 1, "
+                            "each connection weighted by its bytes in that direction.");
   auto& collector_success = f.add("rras_collector_success", MetricType::Gauge,
                                   "1 if the collector (connections, server, interfaces, ports) read its data in the "
                                   "router's last successful poll, 0 if the router refused or failed the call; a "
@@ -74,6 +86,17 @@ std::vector<MetricFamily> routerFamilies(const PublishedRouters& routers) {
     sample(ended, router, static_cast<double>(s.totals.connections_ended));
     sample(sent, router, static_cast<double>(s.totals.sent_bytes));
     sample(received, router, static_cast<double>(s.totals.received_bytes));
+    sample(sent_frames, router, static_cast<double>(s.totals.sent_frames));
+    sample(received_frames, router, static_cast<double>(s.totals.received_frames));
+    const std::pair<const char*, uint64_t> error_kinds[] = {{"crc", s.totals.crc_errors},
+                                                            {"timeout", s.totals.timeout_errors},
+                                                            {"alignment", s.totals.alignment_errors},
+                                                            {"hardware_overrun", s.totals.hardware_overrun_errors},
+                                                            {"framing", s.totals.framing_errors},
+                                                            {"buffer_overrun", s.totals.buffer_overrun_errors}};
+    for (const auto& [kind, count] : error_kinds) {
+      sample(link_errors, {{"kind", kind}, {"router", s.router}}, static_cast<double>(count));
+    }
     if (!s.up) continue;  // no stale data presented as live
 
     if (s.server_info.level >= 0) {
@@ -86,6 +109,10 @@ std::vector<MetricFamily> routerFamilies(const PublishedRouters& routers) {
     for (const auto& [key, count] : counts) {
       sample(connections, {{"interface_type", key.first}, {"protocol", key.second}, {"router", s.router}},
              static_cast<double>(count));
+    }
+    if (s.aggregates.has_counters) {  // level 0 reports no compression
+      sample(compression, {{"direction", "in"}, {"router", s.router}}, s.aggregates.compression_in);
+      sample(compression, {{"direction", "out"}, {"router", s.router}}, s.aggregates.compression_out);
     }
     sample(users, router, static_cast<double>(s.aggregates.users));
     sample(multi, router, static_cast<double>(s.aggregates.users_with_multiple_connections));

@@ -33,6 +33,20 @@ WideCounters advance(const WideCounters& p, const WireCounters& pw, const WireCo
                       widen(p.buffer_overrun_errors, pw.buffer_overrun_errors, w.buffer_overrun_errors)};
 }
 
+// Adds what `now` counts beyond `before` (both widened, so never less) to every router total.
+void addDelta(RouterTotals& total, const WideCounters& now, const WideCounters& before) {
+  total.sent_bytes += now.bytes_sent - before.bytes_sent;
+  total.received_bytes += now.bytes_received - before.bytes_received;
+  total.sent_frames += now.frames_sent - before.frames_sent;
+  total.received_frames += now.frames_received - before.frames_received;
+  total.crc_errors += now.crc_errors - before.crc_errors;
+  total.timeout_errors += now.timeout_errors - before.timeout_errors;
+  total.alignment_errors += now.alignment_errors - before.alignment_errors;
+  total.hardware_overrun_errors += now.hardware_overrun_errors - before.hardware_overrun_errors;
+  total.framing_errors += now.framing_errors - before.framing_errors;
+  total.buffer_overrun_errors += now.buffer_overrun_errors - before.buffer_overrun_errors;
+}
+
 }  // namespace
 
 std::vector<TrackedConnection> ConnectionTracker::update(std::vector<Connection> connections, double wall_now,
@@ -64,8 +78,7 @@ std::vector<TrackedConnection> ConnectionTracker::update(std::vector<Connection>
       t.start_time = p.start_time;
       if (c.hasCounters()) {
         t.counters = advance(p.wide, p.wire, c.counters);
-        totals_.sent_bytes += t.counters.bytes_sent - p.wide.bytes_sent;
-        totals_.received_bytes += t.counters.bytes_received - p.wide.bytes_received;
+        addDelta(totals_, t.counters, p.wide);
         next.emplace(c.handle, Previous{t.start_time, c.counters, t.counters});
       } else {
         t.counters = p.wide;  // this poll brought no counters: keep what was known
@@ -81,8 +94,7 @@ std::vector<TrackedConnection> ConnectionTracker::update(std::vector<Connection>
       t.counters = fresh(c.counters);
       if (!first_poll_) {
         ++totals_.connections_started;
-        totals_.sent_bytes += t.counters.bytes_sent;
-        totals_.received_bytes += t.counters.bytes_received;
+        addDelta(totals_, t.counters, WideCounters{});
       }
       next.emplace(c.handle, Previous{t.start_time, c.counters, t.counters});
     }

@@ -23,10 +23,14 @@ struct TrackedConnection {
   WideCounters counters;
 };
 
-// Router-wide counters; they only ever grow.
+// Router-wide counters; they only ever grow. The traffic ones are sums of per-connection deltas,
+// so they survive connections ending and do not depend on which per-connection families are served.
 struct RouterTotals {
   uint64_t connections_started = 0, connections_ended = 0;
   uint64_t sent_bytes = 0, received_bytes = 0;
+  uint64_t sent_frames = 0, received_frames = 0;
+  uint64_t crc_errors = 0, timeout_errors = 0, alignment_errors = 0;
+  uint64_t hardware_overrun_errors = 0, framing_errors = 0, buffer_overrun_errors = 0;
 };
 
 class ConnectionTracker {

@@ -8,8 +8,18 @@ Aggregates computeAggregates(const std::vector<TrackedConnection>& connections) 
   Aggregates agg;
   agg.connections_total = connections.size();
   std::unordered_map<std::string, uint32_t> per_user;
+  double weighted_in = 0, weighted_out = 0, bytes_in = 0, bytes_out = 0;
   for (const auto& t : connections) {
     const Connection& c = t.connection;
+    if (c.hasCounters()) {
+      agg.has_counters = true;
+      const auto in = static_cast<double>(t.counters.bytes_received);
+      const auto out = static_cast<double>(t.counters.bytes_sent);
+      weighted_in += in * c.counters.compression_ratio_in / 100.0;
+      weighted_out += out * c.counters.compression_ratio_out / 100.0;
+      bytes_in += in;
+      bytes_out += out;
+    }
     ++agg.connections[{std::string(interfaceTypeLabel(c.interface_type)), c.protocol}];
     if (!c.user.empty()) ++per_user[accountKey(c.domain, c.user)];
     if (c.quarantine_state != QuarantineState::kUnknown) {
@@ -19,6 +29,8 @@ Aggregates computeAggregates(const std::vector<TrackedConnection>& connections) 
       }
     }
   }
+  if (bytes_in > 0) agg.compression_in = weighted_in / bytes_in;
+  if (bytes_out > 0) agg.compression_out = weighted_out / bytes_out;
   agg.users = per_user.size();
   for (const auto& [user, count] : per_user) agg.users_with_multiple_connections += count > 1;
   return agg;

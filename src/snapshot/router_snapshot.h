@@ -24,6 +24,10 @@ struct Aggregates {
   uint64_t users_with_multiple_connections = 0;
   bool has_quarantine = false;                 // the level in use reports quarantine state
   std::map<std::string, uint64_t> quarantine;  // state -> connections (quarantine, probation)
+  bool has_counters = false;                   // some connection reported counters (level 1+ / ex)
+  // MPPC compression ratio (0..1) over the connections, weighted by their bytes in that direction
+  // (in: received, out: sent); 0 when no byte was counted.
+  double compression_in = 0, compression_out = 0;
 };
 
 Aggregates computeAggregates(const std::vector<TrackedConnection>& connections);

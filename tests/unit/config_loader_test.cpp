@@ -173,7 +173,7 @@ TEST(ConfigLoader, DefaultsWhenKeysAreAbsent) {
   EXPECT_DOUBLE_EQ(config.global.poll.timeout_seconds, 20.0);
   EXPECT_EQ(config.global.poll.page_size_bytes, 65536);
   EXPECT_EQ(config.global.poll.max_level, -1);
-  EXPECT_TRUE(config.global.per_connection_metrics);
+  EXPECT_EQ(config.global.per_connection_families, kDefaultConnectionFamilies);
   EXPECT_EQ(config.global.max_connections_per_router, 20000u);
   EXPECT_EQ(config.global.privacy.usernames, PrivacyConfig::Usernames::kPlain);
   EXPECT_EQ(config.global.privacy.client_addresses, PrivacyConfig::ClientAddresses::kPlain);
@@ -230,7 +230,7 @@ TEST(ConfigLoader, GlobalValuesAreInheritedAndRoutersOverrideThem) {
   EXPECT_DOUBLE_EQ(config.global.poll.timeout_seconds, 45.0);
   EXPECT_EQ(config.global.poll.page_size_bytes, -1);
   EXPECT_EQ(config.global.poll.max_level, 2);
-  EXPECT_FALSE(config.global.per_connection_metrics);
+  EXPECT_TRUE(config.global.per_connection_families.none());  // per_connection_metrics: false
   EXPECT_EQ(config.global.max_connections_per_router, 500u);
   EXPECT_EQ(config.global.privacy.usernames, PrivacyConfig::Usernames::kOmit);
   EXPECT_EQ(config.global.privacy.client_addresses, PrivacyConfig::ClientAddresses::kOmit);
@@ -245,6 +245,7 @@ TEST(ConfigLoader, GlobalValuesAreInheritedAndRoutersOverrideThem) {
   EXPECT_DOUBLE_EQ(inherits.poll.timeout_seconds, 45.0);
   EXPECT_EQ(inherits.poll.page_size_bytes, -1);
   EXPECT_EQ(inherits.poll.max_level, 2);
+  EXPECT_TRUE(inherits.per_connection_families.none());
 
   const RouterConfig& overrides = config.routers[1];
   EXPECT_EQ(overrides.name, "overrides");
@@ -306,6 +307,61 @@ TEST(ConfigLoader, ReadsAllSimulatorSettings) {
   EXPECT_DOUBLE_EQ(sim.ports_hang_seconds, 3.0);
 }
 
+TEST(ConfigLoader, PerConnectionFamiliesGlobalAndPerRouter) {
+  const Config config = parseConfig(
+      "global:\n"
+      "  per_connection_families: [info, errors, compression]\n"
+      "routers:\n"
+      "  - {name: inherits, source: simulator}\n"
+      "  - {name: all, source: simulator, per_connection_families: [info, start_time, sent_bytes, received_bytes,\n"
+      "     sent_frames, received_frames, errors, compression]}\n"
+      "  - {name: none, source: simulator, per_connection_families: []}\n",
+      kName);
+  EXPECT_EQ(config.global.per_connection_families, ConnectionFamilies(0b1100'0001));
+  ASSERT_EQ(config.routers.size(), 3u);
+  EXPECT_EQ(config.routers[0].per_connection_families, ConnectionFamilies(0b1100'0001));
+  EXPECT_TRUE(config.routers[1].per_connection_families.all());
+  EXPECT_TRUE(config.routers[2].per_connection_families.none());
+  // A router may switch families back on when per_connection_metrics: false turned them off.
+  const Config off = parseConfig(
+      "global: {per_connection_metrics: false}\n"
+      "routers:\n"
+      "  - {name: a, source: simulator, per_connection_families: [info]}\n",
+      kName);
+  EXPECT_TRUE(off.global.per_connection_families.none());
+  EXPECT_EQ(off.routers[0].per_connection_families, ConnectionFamilies(1));
+  EXPECT_EQ(parseConfig("global: {per_connection_metrics: true}\n" + std::string(kOneRouter), kName)
+                .routers[0]
+                .per_connection_families,
+            kDefaultConnectionFamilies);
+}
+
+TEST(ConfigErrors, BadPerConnectionFamilies) {
+  EXPECT_TRUE(
+      failsWith("global:\n"
+                "  per_connection_families: [info, crc_errors]\n" +
+                    std::string(kOneRouter),
+                "test.yml:2:35: global.per_connection_families[1]: ",
+                "\"crc_errors\" is not one of: info, start_time, sent_bytes, received_bytes, sent_frames, "
+                "received_frames, errors, compression"));
+  EXPECT_TRUE(
+      failsWith("global:\n"
+                "  per_connection_families: info\n" +
+                    std::string(kOneRouter),
+                "test.yml:2:28: global.per_connection_families: ",
+                "expected a list of per-connection families (info, start_time"));
+  EXPECT_TRUE(
+      failsWith("routers:\n"
+                "  - {name: a, source: simulator, per_connection_families: [info, info]}\n",
+                "test.yml:2:66: routers[a].per_connection_families[1]: ", "\"info\" twice"));
+  EXPECT_TRUE(
+      failsWith("global:\n"
+                "  per_connection_metrics: false\n"
+                "  per_connection_families: [info]\n" +
+                    std::string(kOneRouter),
+                "test.yml:2:27: global.per_connection_metrics: ", "set per_connection_families only"));
+}
+
 TEST(ConfigLoader, DemoConfigLoads) {
   const std::string path = std::string(RRAS_SOURCE_DIR) + "/config/demo.yml";
   const Config config = loadConfigFile(path);
@@ -314,7 +370,7 @@ TEST(ConfigLoader, DemoConfigLoads) {
   EXPECT_DOUBLE_EQ(config.global.poll.timeout_seconds, 4.0);
   EXPECT_EQ(config.global.poll.page_size_bytes, 65536);
   EXPECT_EQ(config.global.poll.max_level, -1);
-  EXPECT_TRUE(config.global.per_connection_metrics);
+  EXPECT_EQ(config.global.per_connection_families, kDefaultConnectionFamilies);
   EXPECT_EQ(config.global.max_connections_per_router, 20000u);
   EXPECT_EQ(config.global.privacy.usernames, PrivacyConfig::Usernames::kPlain);
   EXPECT_EQ(config.global.privacy.client_addresses, PrivacyConfig::ClientAddresses::kPlain);

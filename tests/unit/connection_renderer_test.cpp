@@ -49,8 +49,15 @@ std::string withHeaders(const RenderedConnections& r) {
   return out;
 }
 
-// The same data through prometheus-cpp: the oracle.
-std::string oracle(const std::string& router, const std::vector<TrackedConnection>& conns) {
+ConnectionRenderOptions withFamilies(ConnectionFamilies families) {
+  ConnectionRenderOptions o;
+  o.families = families;
+  return o;
+}
+
+// The same data through prometheus-cpp: the oracle, every family, then only the selected ones kept.
+std::string oracle(const std::string& router, const std::vector<TrackedConnection>& conns,
+                   ConnectionFamilies selected) {
   using prometheus::ClientMetric;
   using prometheus::MetricFamily;
   using prometheus::MetricType;
@@ -106,6 +113,9 @@ std::string oracle(const std::string& router, const std::vector<TrackedConnectio
     add(7, with({{"direction", "in"}}), c.counters.compression_ratio_in / 100.0);
     add(7, with({{"direction", "out"}}), c.counters.compression_ratio_out / 100.0);
   }
+  for (size_t f = 0; f < families.size(); ++f) {
+    if (!selected[f]) families[f].metric.clear();
+  }
   std::erase_if(families, [](const MetricFamily& f) { return f.metric.empty(); });
   return prometheus::TextSerializer().Serialize(families);
 }
@@ -113,16 +123,44 @@ std::string oracle(const std::string& router, const std::vector<TrackedConnectio
 TEST(ConnectionRendererTest, EqualsTextSerializerForTheSameData) {
   std::vector<TrackedConnection> conns = {tracked(1, "alice"), tracked(2, "björn"),
                                           tracked(3, "quote\"back\\slash\nnewline"), tracked(4, "zoë", false)};
-  const auto rendered = renderConnections("vpn-a", conns, {}, plain());
-  const std::string ours = withHeaders(rendered);
-  const std::string theirs = oracle("vpn-a", conns);
-  const auto a = testing::parseExposition(ours);
-  const auto b = testing::parseExposition(theirs);
-  EXPECT_EQ(a.series, b.series);
-  EXPECT_EQ(a.types, b.types);
-  EXPECT_EQ(a.duplicates, 0u);
-  // Every value here fits in 16 significant digits, so the bytes match too.
-  EXPECT_EQ(ours, theirs);
+  // Every family, the lean default, and selections that leave out the first or the last.
+  for (const ConnectionFamilies selected : {ConnectionFamilies().set(), kDefaultConnectionFamilies,
+                                            ConnectionFamilies(0b1100'0010), ConnectionFamilies(0b0011'0001)}) {
+    SCOPED_TRACE(selected.to_string());
+    const auto rendered = renderConnections("vpn-a", conns, withFamilies(selected), plain());
+    for (size_t f = 0; f < kConnectionFamilyCount; ++f) {
+      EXPECT_EQ(rendered.text[f].empty(), !selected[f]) << kConnectionFamilyNames[f];  // unselected: not built
+    }
+    const std::string ours = withHeaders(rendered);
+    const std::string theirs = oracle("vpn-a", conns, selected);
+    const auto a = testing::parseExposition(ours);
+    const auto b = testing::parseExposition(theirs);
+    EXPECT_EQ(a.series, b.series);
+    EXPECT_EQ(a.types, b.types);
+    EXPECT_EQ(a.duplicates, 0u);
+    // Every value here fits in 16 significant digits, so the bytes match too.
+    EXPECT_EQ(ours, theirs);
+  }
+}
+
+TEST(ConnectionRendererTest, ShortNamesNameTheFamiliesInOrder) {
+  for (size_t f = 0; f < kConnectionFamilyCount; ++f) {
+    EXPECT_NE(kConnectionFamilies[f].name.find(kConnectionFamilyNames[f]), std::string_view::npos)
+        << kConnectionFamilies[f].name << " is not " << kConnectionFamilyNames[f];
+  }
+}
+
+TEST(ConnectionRendererTest, LeanDefaultIsFourSeriesPerConnection) {
+  std::vector<TrackedConnection> conns;
+  for (uint64_t h = 1; h <= 5; ++h) conns.push_back(tracked(h, "u" + std::to_string(h)));
+  EXPECT_EQ(testing::parseExposition(withHeaders(renderConnections("vpn", conns, {}, plain()))).series.size(), 5u * 4);
+  EXPECT_EQ(testing::parseExposition(
+                withHeaders(renderConnections("vpn", conns, withFamilies(ConnectionFamilies().set()), plain())))
+                .series.size(),
+            5u * 14);
+  const auto none = renderConnections("vpn", conns, withFamilies(ConnectionFamilies()), plain());
+  EXPECT_EQ(none.exported, 0u);
+  for (const auto& t : none.text) EXPECT_TRUE(t.empty());
 }
 
 TEST(ConnectionRendererTest, TwoConnectionsOfOneUserAreTwoSeries) {

@@ -67,6 +67,39 @@ TEST(ConnectionTrackerTest, CountsStartedEndedAndTrafficFromDeltas) {
   EXPECT_EQ(t.totals().connections_ended, 3u);
 }
 
+Connection withErrors(uint64_t handle, uint32_t duration, uint32_t crc, uint32_t framing, uint32_t frames) {
+  Connection c = conn(handle, duration, 0);
+  c.counters.crc_errors = crc;
+  c.counters.framing_errors = framing;
+  c.counters.buffer_overrun_errors = crc * 2;
+  c.counters.frames_sent = frames;
+  c.counters.frames_received = frames / 2;
+  return c;
+}
+
+// The per-router error and frame totals follow the byte totals: deltas of widened counters, so
+// they never go back when a connection ends, is reset or wraps.
+TEST(ConnectionTrackerTest, ErrorAndFrameTotalsSurviveConnectionsEnding) {
+  ConnectionTracker t;
+  t.update({withErrors(1, 10, 3, 1, 100), withErrors(2, 10, 0, 0, 0xFFFFFFF0u)}, 100, 100);
+  EXPECT_EQ(t.totals().crc_errors, 0u);  // before the exporter looked
+  t.update({withErrors(1, 40, 5, 4, 150), withErrors(2, 40, 1, 0, 0x10u), withErrors(3, 5, 7, 0, 9)}, 130, 130);
+  EXPECT_EQ(t.totals().crc_errors, 2u + 1u + 7u);
+  EXPECT_EQ(t.totals().framing_errors, 3u);
+  EXPECT_EQ(t.totals().buffer_overrun_errors, 4u + 2u + 14u);
+  EXPECT_EQ(t.totals().sent_frames, 50u + 0x20u + 9u);   // connection 2 wrapped
+  EXPECT_EQ(t.totals().received_frames, 25u + 8u + 4u);  // 2: a step back of 2^31 or more reads as a reset
+  const RouterTotals before = t.totals();
+  t.update({withErrors(3, 35, 7, 0, 9)}, 160, 160);  // 1 and 2 gone
+  t.update({withErrors(3, 65, 2, 0, 9)}, 190, 190);  // reset by ClearStats: 2 new errors
+  EXPECT_EQ(t.totals().connections_ended, 2u);
+  EXPECT_EQ(t.totals().crc_errors, before.crc_errors + 2u);
+  EXPECT_EQ(t.totals().framing_errors, before.framing_errors);
+  EXPECT_EQ(t.totals().timeout_errors, 0u);
+  EXPECT_EQ(t.totals().alignment_errors, 0u);
+  EXPECT_EQ(t.totals().hardware_overrun_errors, 0u);
+}
+
 TEST(ConnectionTrackerTest, ConnectionSkippedForOnePollIsNotCountedTwice) {
   ConnectionTracker t;
   t.update({conn(1, 10, 1000), conn(2, 10, 0xFFFFFF00u)}, 100, 100);

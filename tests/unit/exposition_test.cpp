@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <map>
+
 #include "exposition_parser.h"
 #include "poller/poller.h"
 #include "router/connection_tracker.h"
@@ -38,12 +40,13 @@ struct Pipeline {
   double now = 1'800'000'000;
   std::vector<std::unique_ptr<SimulatedRouter>> routers;
   MetricsStore store{{"r0", "r1"}};
-  Renderer renderer{ConnectionRenderOptions{}, Privacy(PrivacyConfig{}), store};
+  Renderer renderer;
   Exposition exposition{store, std::make_shared<prometheus::Registry>()};
   std::vector<std::unique_ptr<Enumerator>> enumerators;
   std::vector<ConnectionTracker> trackers{2};
 
-  Pipeline() {
+  explicit Pipeline(std::map<std::string, ConnectionFamilies, std::less<>> families = {})
+      : renderer(ConnectionRenderOptions{}, Privacy(PrivacyConfig{}), store, std::move(families)) {
     for (int i = 0; i < 2; ++i) {
       SimulatorConfig c;
       c.connections = 200;
@@ -99,6 +102,61 @@ TEST(ExpositionTest, EveryFamilyOnceNoDuplicateSeries) {
   }
   EXPECT_EQ(parsed.count("rras_connection_info"), 400u);
   EXPECT_EQ(parsed.series.at("rras_up{router=\"r0\"}"), 1);
+}
+
+// Sum of rras_connection_errors_total{kind} of one router, by connection.
+std::map<std::string, double> connectionErrors(const testing::ParsedExposition& parsed, const std::string& router,
+                                               const std::string& kind) {
+  std::map<std::string, double> out;
+  const std::string kind_label = "kind=\"" + kind + "\",";
+  for (const auto& [key, value] : parsed.series) {  // labels sorted: connection, kind, router, user
+    if (key.rfind("rras_connection_errors_total{", 0) != 0) continue;
+    if (key.find(",router=\"" + router + "\",") == std::string::npos) continue;
+    const size_t at = key.find(kind_label);
+    if (at == std::string::npos) continue;
+    out[key.substr(0, at) + key.substr(at + kind_label.size())] = value;
+  }
+  return out;
+}
+
+// The per-router families a router selects, the lean default for the others; the router totals
+// of the error counters equal the per-connection deltas and never go back as connections end.
+TEST(ExpositionTest, PerRouterFamiliesAndExactErrorTotals) {
+  Pipeline p({{"r1", ConnectionFamilies().set()}});
+  p.poll();
+  const auto first = testing::parseExposition(p.exposition.build(false)->str());
+  p.now += 3600;  // every error-prone simulated connection gains 6 CRC errors
+  p.poll();
+  const auto second = testing::parseExposition(p.exposition.build(false)->str());
+  EXPECT_EQ(second.count("rras_connection_info"), 400u);
+  EXPECT_EQ(connectionErrors(second, "r0", "crc").size(), 0u);  // lean default: not rendered
+  EXPECT_EQ(second.count("rras_connection_compression_ratio"), 2u * 200);
+  for (const char* kind : {"crc", "timeout", "framing"}) {
+    const auto before = connectionErrors(first, "r1", kind);
+    double delta = 0;
+    for (const auto& [connection, value] : connectionErrors(second, "r1", kind)) {
+      const auto it = before.find(connection);
+      delta += value - (it == before.end() ? 0 : it->second);
+    }
+    EXPECT_GT(delta, 0) << kind;
+    EXPECT_EQ(second.series.at("rras_link_errors_total{kind=\"" + std::string(kind) + "\",router=\"r1\"}"), delta)
+        << kind;
+  }
+  EXPECT_GT(second.series.at("rras_link_errors_total{kind=\"crc\",router=\"r0\"}"), 0);
+  EXPECT_GT(second.series.at("rras_sent_frames_total{router=\"r0\"}"), 0);
+  const double ratio = second.series.at("rras_compression_ratio{direction=\"in\",router=\"r0\"}");
+  EXPECT_GT(ratio, 0);
+  EXPECT_LT(ratio, 0.6);  // the simulator's ratios are 0..59 %
+
+  // Half the connections end: the totals keep what they had.
+  const double crc = second.series.at("rras_link_errors_total{kind=\"crc\",router=\"r1\"}");
+  p.routers[1]->churn(100, 0);
+  for (int i = 0; i < 3; ++i) {
+    p.now += 30;
+    p.poll();
+    const auto later = testing::parseExposition(p.exposition.build(false)->str());
+    EXPECT_GE(later.series.at("rras_link_errors_total{kind=\"crc\",router=\"r1\"}"), crc);
+  }
 }
 
 TEST(ExpositionTest, ClosedConnectionSeriesAreGoneAfterTheNextPoll) {
