@@ -182,7 +182,8 @@ def main():
         r = run(*host.command(exe, f"--config.file={host.path(f'{d}/rras.yml')}", f"--web.config.file={bad}",
                               "--web.listen-address=127.0.0.1:0"), check=False, env=host.env())
         expect("bad web config exits 1", r.returncode, 1)
-        assert f"{bad}:2:14: tls_server_config.cert_file: cannot read" in r.stderr, r.stderr
+        logged = bad.replace("\\", "\\\\")  # logfmt escapes a Windows path's backslashes
+        assert f"{logged}:2:14: tls_server_config.cert_file: cannot read" in r.stderr, r.stderr
         print("ok: bad web config names file, line, key", flush=True)
 
         port = free_port()
