@@ -127,7 +127,8 @@ std::vector<std::string> cipherSuites(const WebReader& r, const YAML::Node& node
       }
       r.fail(item, path, "\"" + name + "\" is not a Go cipher suite name (known: " + joinNames(names) + ")");
     }
-    if (!suite->refused.empty()) r.fail(item, path, "\"" + name + "\" is not available: " + std::string(suite->refused));
+    if (!suite->refused.empty())
+      r.fail(item, path, "\"" + name + "\" is not available: " + std::string(suite->refused));
     if (suite->openssl.empty()) continue;  // TLS 1.3: always on with TLS 1.3, as in Go
     tls13_only = false;
     if (std::find(suites.begin(), suites.end(), suite->openssl) == suites.end()) suites.emplace_back(suite->openssl);
@@ -144,8 +145,8 @@ std::vector<std::string> curves(const WebReader& r, const YAML::Node& node, cons
   std::vector<std::string> groups;
   for (const auto& item : node) {
     const std::string name = r.string(item, path);
-    const auto* curve = std::find_if(std::begin(kGoCurves), std::end(kGoCurves),
-                                     [&](const auto& c) { return c.first == name; });
+    const auto* curve =
+        std::find_if(std::begin(kGoCurves), std::end(kGoCurves), [&](const auto& c) { return c.first == name; });
     if (curve == std::end(kGoCurves)) {
       r.fail(item, path, "\"" + name + "\" is not one of: CurveP256, CurveP384, CurveP521, X25519");
     }

@@ -78,8 +78,7 @@ void configure(SSL_CTX* ctx, const TlsServerConfig& tls) {
   }
   const std::string groups = joined(tls.curve_preferences, kDefaultGroups);
   if (SSL_CTX_set1_groups_list(ctx, groups.c_str()) != 1) {
-    throw std::runtime_error("tls_server_config.curve_preferences: OpenSSL refuses " + groups + ": " +
-                             opensslError());
+    throw std::runtime_error("tls_server_config.curve_preferences: OpenSSL refuses " + groups + ": " + opensslError());
   }
   if (SSL_CTX_use_certificate_chain_file(ctx, tls.cert_file.c_str()) != 1) {
     throw std::runtime_error("tls_server_config.cert_file " + tls.cert_file +

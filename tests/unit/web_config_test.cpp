@@ -132,7 +132,8 @@ TEST(WebConfigTest, CipherSuitesAndCurvesMapGoNamesToOpenSsl) {
             (std::vector<std::string>{"ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-ECDSA-CHACHA20-POLY1305", "AES128-SHA"}));
   EXPECT_EQ(c.tls->curve_preferences, (std::vector<std::string>{"P-384", "X25519", "P-256", "P-521"}));
 
-  const WebConfig d = parseWebConfig("tls_server_config: {cert_file: cert.pem, key_file: key.pem}", "web.yml", t.base());
+  const WebConfig d =
+      parseWebConfig("tls_server_config: {cert_file: cert.pem, key_file: key.pem}", "web.yml", t.base());
   EXPECT_TRUE(d.tls->cipher_suites.empty());  // the defaults: kDefaultTls12Ciphers
   EXPECT_TRUE(d.tls->curve_preferences.empty());
   EXPECT_TRUE(d.tls->prefer_server_cipher_suites);
@@ -147,10 +148,11 @@ TEST(WebConfigTest, BadCipherSuitesAndCurvesNameTheEntry) {
   TempDir t;
   const std::string b = t.base();
   const std::string head = "tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\n";
-  EXPECT_NE(errorOf(head + "  cipher_suites:\n    - TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256\n    - ECDHE-RSA-AES128-SHA\n", b)
-                .find("web.yml:6:7: tls_server_config.cipher_suites: \"ECDHE-RSA-AES128-SHA\" is not a Go cipher suite "
-                      "name (known: TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,"),
-            std::string::npos);
+  EXPECT_NE(
+      errorOf(head + "  cipher_suites:\n    - TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256\n    - ECDHE-RSA-AES128-SHA\n", b)
+          .find("web.yml:6:7: tls_server_config.cipher_suites: \"ECDHE-RSA-AES128-SHA\" is not a Go cipher suite "
+                "name (known: TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,"),
+      std::string::npos);
   EXPECT_EQ(errorOf(head + "  cipher_suites: [TLS_RSA_WITH_RC4_128_SHA]\n", b),
             "web.yml:4:19: tls_server_config.cipher_suites: \"TLS_RSA_WITH_RC4_128_SHA\" is not available: RC4 is "
             "broken and not offered by OpenSSL 3");
