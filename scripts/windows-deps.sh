@@ -94,7 +94,9 @@ rm -rf "$deps/build/openssl" && mkdir -p "$deps/build/openssl"
 )
 echo "windows-deps: openssl took ${SECONDS}s"
 
-# libxcrypt with its own build system (autoreconf, as Debian's rules do), bcrypt only, static.
+# libxcrypt with its own build system (autoreconf, as Debian's rules do), static, bcrypt only: its
+# $2b$ (bcrypt), $2a$ (bcrypt_a) and $2y$ (bcrypt_y, what htpasswd -B writes) variants, each a
+# hash of its own in libxcrypt's configure.
 SECONDS=0
 echo "windows-deps: building libxcrypt"
 xcrypt_src=$(ls -d "$deps"/src/libxcrypt-*/ | head -1)
@@ -102,7 +104,7 @@ xcrypt_src=$(ls -d "$deps"/src/libxcrypt-*/ | head -1)
 rm -rf "$deps/build/libxcrypt" && mkdir -p "$deps/build/libxcrypt"
 (
   cd "$deps/build/libxcrypt"
-  "$xcrypt_src/configure" --host=x86_64-w64-mingw32 --prefix="$sysroot" --enable-hashes=bcrypt \
+  "$xcrypt_src/configure" --host=x86_64-w64-mingw32 --prefix="$sysroot" --enable-hashes=bcrypt,bcrypt_a,bcrypt_y \
     --enable-obsolete-api=no --disable-failure-tokens --disable-shared --enable-static --disable-werror \
     --disable-dependency-tracking -C >configure.log 2>&1 || { tail -30 configure.log; exit 1; }
   make -j2 libcrypt.la >build.log 2>&1 || { tail -30 build.log; exit 1; }

@@ -172,7 +172,8 @@ def main():
         make_pki(d)
         with open(f"{d}/rras.yml", "w") as f:
             f.write(CONFIG)
-        good = crypt.crypt("correct horse", crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=1 << 5))
+        # "$2y$", as htpasswd -B writes (Python's crypt makes "$2b$": the same algorithm and salt).
+        good = "$2y$" + crypt.crypt("correct horse", crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=1 << 5))[4:]
         web_config(d, "RequireAndVerifyClientCert", {"prometheus": good})
 
         # A bad web config fails the start and names the file and the problem.

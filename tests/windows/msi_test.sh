@@ -30,7 +30,8 @@ YAML
 # WEB_CONFIG_FILE: TLS with a self-signed certificate and one bcrypt user.
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
   -keyout "$work/server.key" -out "$work/server.pem" 2>/dev/null || fail "openssl req"
-hash=$(python3 -W ignore -c 'import crypt; print(crypt.crypt("msi-Pa55", crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=32)))')
+# "$2y$" as htpasswd -B writes ("$2b$" from Python's crypt: the same algorithm and salt).
+hash=$(python3 -W ignore -c 'import crypt; print("$2y$" + crypt.crypt("msi-Pa55", crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=32))[4:])')
 printf 'tls_server_config: {cert_file: server.pem, key_file: server.key}\nbasic_auth_users: {prometheus: "%s"}\n' \
   "$hash" >"$work/web.yml"
 scrape() { curl -s --cacert "$work/server.pem" --max-time 5 "$@" "https://127.0.0.1:$port/metrics"; }
