@@ -78,18 +78,20 @@ cp "$(ls -d "$deps"/src/cpp-httplib-*/ | head -1)/httplib.h" "$sysroot/include/h
 # the legacy provider, DTLS, SRP, CT, TS, loadable modules) and ciphers no TLS suite of
 # OpenSSL 3 uses (IDEA, MDC2, RC5, Camellia, SEED, SM2/3/4, Whirlpool, ARIA, Blowfish, CAST).
 # No openssl.cnf is read at start (no-autoload-config): no file outside the exporter's control
-# changes its TLS settings. Security level 2, as Debian's own build.
+# changes its TLS settings. Security level 2, as Debian's own build. OPENSSLDIR is given to make:
+# Configure, running on Linux, would put a Windows path under the prefix; this is upstream's mingw
+# default, writable by administrators only.
 SECONDS=0
 echo "windows-deps: building openssl"
 rm -rf "$deps/build/openssl" && mkdir -p "$deps/build/openssl"
 (
   cd "$deps/build/openssl"
   "$(ls -d "$deps"/src/openssl-*/ | head -1)/Configure" mingw64 --cross-compile-prefix=x86_64-w64-mingw32- \
-    --prefix="$sysroot" --libdir=lib --openssldir="C:/Program Files/Common Files/SSL" \
+    --prefix="$sysroot" --libdir=lib \
     no-shared no-tests no-module no-legacy no-engine no-dso no-ui-console no-comp no-ssl3 no-srp no-ct no-ts \
     no-dtls no-srtp no-sctp no-nextprotoneg no-autoload-config no-idea no-mdc2 no-rc5 no-camellia no-seed \
     no-sm2 no-sm3 no-sm4 no-whirlpool no-aria no-bf no-cast -DOPENSSL_TLS_SECURITY_LEVEL=2 >configure.log
-  make -j2 build_libs >build.log 2>&1 || { tail -30 build.log; exit 1; }
+  make -j2 build_libs OPENSSLDIR="C:/Program Files/Common Files/SSL" >build.log 2>&1 || { tail -30 build.log; exit 1; }
   make install_dev >install.log 2>&1 || { tail -30 install.log; exit 1; }
 )
 echo "windows-deps: openssl took ${SECONDS}s"
