@@ -8,6 +8,7 @@
 #include <fstream>
 #include <initializer_list>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "yaml/config_file.h"
@@ -19,8 +20,45 @@ namespace rras {
 namespace {
 
 // exporter-toolkit keys rras_exporter knows but does not implement: naming them beats "unknown key".
-constexpr std::string_view kUnsupportedTlsKeys[] = {
-    "cert", "key", "client_ca", "cipher_suites", "curve_preferences", "client_allowed_sans"};
+constexpr std::string_view kUnsupportedTlsKeys[] = {"cert", "key", "client_ca", "client_allowed_sans"};
+
+// Go's cipher suite names (tls.CipherSuites() and tls.InsecureCipherSuites(), which
+// exporter-toolkit accepts) and what they are in OpenSSL. `openssl` is empty for TLS 1.3 suites
+// (not configurable, as in Go) and `refused` says why a suite OpenSSL 3 does not offer is refused.
+struct GoCipherSuite {
+  std::string_view go, openssl, refused;
+};
+constexpr GoCipherSuite kGoCipherSuites[] = {
+    {"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "ECDHE-ECDSA-AES128-GCM-SHA256", ""},
+    {"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "ECDHE-RSA-AES128-GCM-SHA256", ""},
+    {"TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "ECDHE-ECDSA-AES256-GCM-SHA384", ""},
+    {"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "ECDHE-RSA-AES256-GCM-SHA384", ""},
+    {"TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "ECDHE-ECDSA-CHACHA20-POLY1305", ""},
+    {"TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", "ECDHE-RSA-CHACHA20-POLY1305", ""},
+    {"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA", "ECDHE-ECDSA-AES128-SHA", ""},
+    {"TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA", "ECDHE-ECDSA-AES256-SHA", ""},
+    {"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", "ECDHE-RSA-AES128-SHA", ""},
+    {"TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA", "ECDHE-RSA-AES256-SHA", ""},
+    {"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256", "ECDHE-ECDSA-AES128-SHA256", ""},
+    {"TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", "ECDHE-RSA-AES128-SHA256", ""},
+    {"TLS_RSA_WITH_AES_128_GCM_SHA256", "AES128-GCM-SHA256", ""},
+    {"TLS_RSA_WITH_AES_256_GCM_SHA384", "AES256-GCM-SHA384", ""},
+    {"TLS_RSA_WITH_AES_128_CBC_SHA", "AES128-SHA", ""},
+    {"TLS_RSA_WITH_AES_256_CBC_SHA", "AES256-SHA", ""},
+    {"TLS_RSA_WITH_AES_128_CBC_SHA256", "AES128-SHA256", ""},
+    {"TLS_AES_128_GCM_SHA256", "", ""},
+    {"TLS_AES_256_GCM_SHA384", "", ""},
+    {"TLS_CHACHA20_POLY1305_SHA256", "", ""},
+    {"TLS_RSA_WITH_RC4_128_SHA", "", "RC4 is broken and not offered by OpenSSL 3"},
+    {"TLS_ECDHE_ECDSA_WITH_RC4_128_SHA", "", "RC4 is broken and not offered by OpenSSL 3"},
+    {"TLS_ECDHE_RSA_WITH_RC4_128_SHA", "", "RC4 is broken and not offered by OpenSSL 3"},
+    {"TLS_RSA_WITH_3DES_EDE_CBC_SHA", "", "3DES (Sweet32) is not offered by OpenSSL 3"},
+    {"TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA", "", "3DES (Sweet32) is not offered by OpenSSL 3"},
+};
+
+// exporter-toolkit's curve_preferences names and OpenSSL's group names.
+constexpr std::pair<std::string_view, std::string_view> kGoCurves[] = {
+    {"CurveP256", "P-256"}, {"CurveP384", "P-384"}, {"CurveP521", "P-521"}, {"X25519", "X25519"}};
 
 class WebReader : public YamlReader<WebConfigError> {
  public:
@@ -73,6 +111,50 @@ ClientAuth clientAuth(const WebReader& r, const YAML::Node& node, const std::str
              "VerifyClientCertIfGiven, RequireAndVerifyClientCert");
 }
 
+std::vector<std::string> cipherSuites(const WebReader& r, const YAML::Node& node, const std::string& path,
+                                      const TlsServerConfig& tls) {
+  if (!node.IsSequence()) r.fail(node, path, "expected a list of Go cipher suite names, got " + r.kind(node));
+  std::vector<std::string> suites;
+  bool tls13_only = node.size() > 0;
+  for (const auto& item : node) {
+    const std::string name = r.string(item, path);
+    const auto* suite = std::find_if(std::begin(kGoCipherSuites), std::end(kGoCipherSuites),
+                                     [&](const GoCipherSuite& s) { return s.go == name; });
+    if (suite == std::end(kGoCipherSuites)) {
+      std::vector<std::string_view> names;
+      for (const auto& s : kGoCipherSuites) {
+        if (s.refused.empty()) names.push_back(s.go);
+      }
+      r.fail(item, path, "\"" + name + "\" is not a Go cipher suite name (known: " + joinNames(names) + ")");
+    }
+    if (!suite->refused.empty())
+      r.fail(item, path, "\"" + name + "\" is not available: " + std::string(suite->refused));
+    if (suite->openssl.empty()) continue;  // TLS 1.3: always on with TLS 1.3, as in Go
+    tls13_only = false;
+    if (std::find(suites.begin(), suites.end(), suite->openssl) == suites.end()) suites.emplace_back(suite->openssl);
+  }
+  if (tls13_only && tls.min_version != TlsVersion::kTls13) {
+    r.fail(node, path,
+           "names only TLS 1.3 suites, which are not configurable; name a TLS 1.2 suite or set min_version: TLS13");
+  }
+  return suites;
+}
+
+std::vector<std::string> curves(const WebReader& r, const YAML::Node& node, const std::string& path) {
+  if (!node.IsSequence()) r.fail(node, path, "expected a list of curve names, got " + r.kind(node));
+  std::vector<std::string> groups;
+  for (const auto& item : node) {
+    const std::string name = r.string(item, path);
+    const auto* curve =
+        std::find_if(std::begin(kGoCurves), std::end(kGoCurves), [&](const auto& c) { return c.first == name; });
+    if (curve == std::end(kGoCurves)) {
+      r.fail(item, path, "\"" + name + "\" is not one of: CurveP256, CurveP384, CurveP521, X25519");
+    }
+    if (std::find(groups.begin(), groups.end(), curve->second) == groups.end()) groups.emplace_back(curve->second);
+  }
+  return groups;
+}
+
 TlsServerConfig readTls(const WebReader& r, const YAML::Node& node) {
   const std::string path = "tls_server_config";
   if (node.IsMap()) {
@@ -81,14 +163,13 @@ TlsServerConfig readTls(const WebReader& r, const YAML::Node& node) {
       if (std::find(std::begin(kUnsupportedTlsKeys), std::end(kUnsupportedTlsKeys), key) !=
           std::end(kUnsupportedTlsKeys)) {
         r.fail(kv.first, path + "." + key,
-               "is not supported by rras_exporter; use cert_file, key_file and client_ca_file (OpenSSL's default "
-               "cipher suites and curves are used)");
+               "is not supported by rras_exporter; use cert_file, key_file and client_ca_file");
       }
     }
   }
   r.expectMap(node, path,
               {"cert_file", "key_file", "client_auth_type", "client_ca_file", "min_version", "max_version",
-               "prefer_server_cipher_suites"});
+               "prefer_server_cipher_suites", "cipher_suites", "curve_preferences"});
   TlsServerConfig tls;
   const YAML::Node cert = node["cert_file"];
   const YAML::Node key = node["key_file"];
@@ -116,6 +197,8 @@ TlsServerConfig readTls(const WebReader& r, const YAML::Node& node) {
   if (auto n = node["prefer_server_cipher_suites"]) {
     tls.prefer_server_cipher_suites = r.boolean(n, path + ".prefer_server_cipher_suites");
   }
+  if (auto n = node["cipher_suites"]) tls.cipher_suites = cipherSuites(r, n, path + ".cipher_suites", tls);
+  if (auto n = node["curve_preferences"]) tls.curve_preferences = curves(r, n, path + ".curve_preferences");
   return tls;
 }
 

@@ -1,13 +1,14 @@
 // --web.config.file in the Prometheus exporter-toolkit format: TLS (tls_server_config) and basic
 // auth (basic_auth_users with bcrypt hashes). Loading is strict like the main configuration:
 // unknown keys, wrong types, missing files and malformed hashes are errors naming file, line and
-// column. Portable: the parts that use OpenSSL and libxcrypt live in web_security_posix.cpp.
+// column. Portable: the parts that use OpenSSL and libxcrypt live in web_security_openssl.cpp.
 #pragma once
 
 #include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace rras {
 
@@ -25,6 +26,14 @@ enum class ClientAuth {
   kRequireAndVerifyClientCert,
 };
 
+// Mozilla "intermediate" for TLS 1.2: forward secrecy (ECDHE) and AEAD only. Go (exporter-toolkit)
+// has refused RSA key exchange by default since 1.22; CBC with SHA-1 is refused here too.
+inline constexpr const char* kDefaultTls12Ciphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+    "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+// Go's default curve preferences, in its order.
+inline constexpr const char* kDefaultGroups = "X25519:P-256:P-384:P-521";
+
 enum class TlsVersion { kTls10 = 10, kTls11 = 11, kTls12 = 12, kTls13 = 13 };
 
 struct TlsServerConfig {
@@ -34,6 +43,11 @@ struct TlsServerConfig {
   TlsVersion min_version = TlsVersion::kTls12;  // exporter-toolkit's default
   std::optional<TlsVersion> max_version;
   bool prefer_server_cipher_suites = true;
+  // TLS 1.2 suites as OpenSSL names, mapped from Go's names; empty: kDefaultTls12Ciphers. TLS 1.3
+  // suites are not configurable, as in Go.
+  std::vector<std::string> cipher_suites;
+  // Key exchange groups as OpenSSL names, mapped from Go's curve names; empty: kDefaultGroups.
+  std::vector<std::string> curve_preferences;
 
   bool operator==(const TlsServerConfig&) const = default;
 };

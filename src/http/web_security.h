@@ -1,8 +1,8 @@
 // What --web.config.file asks of every listener: TLS and basic auth. The file (and the certificate,
 // key and CA files it names) is re-read when it changes; a changed file that does not load is
 // logged and the last good configuration kept. Switching between TLS and plain HTTP needs a
-// restart (the listeners are already bound). Linux: OpenSSL and libxcrypt (crypt_r) in
-// web_security_posix.cpp; Windows: not supported yet (web_security_windows.cpp).
+// restart (the listeners are already bound). One implementation for Linux and Windows:
+// web_security_openssl.cpp (OpenSSL and libxcrypt's crypt_r).
 #pragma once
 
 #include <memory>

@@ -3,7 +3,9 @@
 # runtime or zlib1.dll import would work under Wine, which ships them, and fail on Windows).
 # Usage: imports_test.sh <objdump> <program.exe>
 set -euo pipefail
-allowed='^(ADVAPI32|bcrypt|KERNEL32|msvcrt|WS2_32|CRYPT32)\.dll$'
+# USER32: OpenSSL asks it whether a desktop is there before showing a fatal error (present on
+# Server Core too).
+allowed='^(ADVAPI32|bcrypt|KERNEL32|msvcrt|WS2_32|CRYPT32|USER32)\.dll$'
 imports=$("$1" -p "$2" | sed -n 's/^\s*DLL Name: //p')
 bad=$(grep -viE "$allowed" <<<"$imports" || true)
 if [ -n "$bad" ]; then

@@ -1,11 +1,17 @@
-// TLS through OpenSSL (httplib::SSLServer) and bcrypt basic auth through libxcrypt's crypt_r.
+// TLS through OpenSSL (httplib::SSLServer) and bcrypt basic auth through libxcrypt's crypt_r, on
+// Linux (Debian's libraries) and Windows (the same Debian sources cross-built for mingw-w64 by
+// scripts/windows-deps.sh).
 #include <crypt.h>
 #include <httplib.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
+#ifdef _WIN32
+#include "platform/windows_strings.h"
+#else
 #include <sys/stat.h>
+#endif
 
 #include <cstring>
 #include <mutex>
@@ -47,14 +53,33 @@ int protocolVersion(TlsVersion v) {
 // RequestClientCert and RequireAnyClientCert take any certificate, as Go does.
 int acceptAnyCertificate(int, X509_STORE_CTX*) { return 1; }
 
+std::string joined(const std::vector<std::string>& names, const char* fallback) {
+  if (names.empty()) return fallback;
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ":") + n;
+  return out;
+}
+
 // Applies the whole TLS configuration to `ctx`; throws std::runtime_error naming the file at fault.
 void configure(SSL_CTX* ctx, const TlsServerConfig& tls) {
   ERR_clear_error();
-  long options = SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION;
+  uint64_t options = SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION;
   if (tls.prefer_server_cipher_suites) options |= SSL_OP_CIPHER_SERVER_PREFERENCE;
-  SSL_CTX_set_options(ctx, static_cast<uint64_t>(options));
+  SSL_CTX_set_options(ctx, options);
   SSL_CTX_set_min_proto_version(ctx, protocolVersion(tls.min_version));
   SSL_CTX_set_max_proto_version(ctx, tls.max_version ? protocolVersion(*tls.max_version) : 0);
+  // Debian builds OpenSSL with security level 2; the Windows build sets the same, so the platforms
+  // agree on minimum key sizes whatever the build defaults.
+  SSL_CTX_set_security_level(ctx, 2);
+  const std::string ciphers = joined(tls.cipher_suites, kDefaultTls12Ciphers);
+  if (SSL_CTX_set_cipher_list(ctx, ciphers.c_str()) != 1) {
+    throw std::runtime_error("tls_server_config.cipher_suites: OpenSSL offers none of " + ciphers + ": " +
+                             opensslError());
+  }
+  const std::string groups = joined(tls.curve_preferences, kDefaultGroups);
+  if (SSL_CTX_set1_groups_list(ctx, groups.c_str()) != 1) {
+    throw std::runtime_error("tls_server_config.curve_preferences: OpenSSL refuses " + groups + ": " + opensslError());
+  }
   if (SSL_CTX_use_certificate_chain_file(ctx, tls.cert_file.c_str()) != 1) {
     throw std::runtime_error("tls_server_config.cert_file " + tls.cert_file +
                              ": not a PEM certificate: " + opensslError());
@@ -100,20 +125,40 @@ void configure(SSL_CTX* ctx, const TlsServerConfig& tls) {
 // What identifies a version of the web config and the files it names (rotated certificates count).
 struct FileStamp {
   std::string path;
-  int64_t mtime_ns = -1, size = -1, inode = -1;
+  int64_t mtime_ns = -1, size = -1, id = -1;
   bool operator==(const FileStamp&) const = default;
 };
 
+#ifdef _WIN32
+// The write time to 100 ns (std::filesystem's is whole seconds with mingw's libstdc++) and the
+// file index, which tells a file replaced by a rename as the inode does on Linux.
+FileStamp stamp(const std::string& path) {
+  FileStamp s{path};
+  HANDLE file = CreateFileW(utf8ToUtf16(path).c_str(), 0, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                            nullptr, OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, nullptr);
+  if (file == INVALID_HANDLE_VALUE) return s;
+  BY_HANDLE_FILE_INFORMATION info{};
+  if (GetFileInformationByHandle(file, &info)) {
+    const auto join = [](DWORD high, DWORD low) { return static_cast<int64_t>((uint64_t{high} << 32) | low); };
+    s.mtime_ns = join(info.ftLastWriteTime.dwHighDateTime, info.ftLastWriteTime.dwLowDateTime) * 100;
+    s.size = join(info.nFileSizeHigh, info.nFileSizeLow);
+    s.id = join(info.nFileIndexHigh, info.nFileIndexLow);
+  }
+  CloseHandle(file);
+  return s;
+}
+#else
 FileStamp stamp(const std::string& path) {
   FileStamp s{path};
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0) {
     s.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
     s.size = static_cast<int64_t>(st.st_size);
-    s.inode = static_cast<int64_t>(st.st_ino);
+    s.id = static_cast<int64_t>(st.st_ino);
   }
   return s;
 }
+#endif
 
 // Standard base64 (RFC 4648) as sent in "Authorization: Basic"; nullopt when malformed.
 std::optional<std::string> decodeBase64(const std::string& text) {
@@ -142,6 +187,7 @@ struct WebSecurity::Impl {
   struct Active {
     WebConfig config;
     SSL_CTX* ctx = nullptr;  // every handshake switches to the context of the current version
+    std::string groups;      // SSL_set_SSL_CTX leaves a connection's groups as they were
     std::vector<FileStamp> stamps;
     ~Active() { SSL_CTX_free(ctx); }
   };
@@ -172,6 +218,7 @@ struct WebSecurity::Impl {
         throw std::runtime_error(path + ": " + e.what());
       }
       SSL_CTX_set_client_hello_cb(next->ctx, clientHello, this);
+      next->groups = joined(t->curve_preferences, kDefaultGroups);
     }
     return next;
   }
@@ -212,7 +259,11 @@ struct WebSecurity::Impl {
     SSL_set_verify(ssl, SSL_CTX_get_verify_mode(ctx), SSL_CTX_get_verify_callback(ctx));
     SSL_set_min_proto_version(ssl, SSL_CTX_get_min_proto_version(ctx));
     SSL_set_max_proto_version(ssl, SSL_CTX_get_max_proto_version(ctx));
+    // A reload may turn prefer_server_cipher_suites off: drop what only the old context had.
+    SSL_clear_options(ssl, SSL_get_options(ssl) & ~SSL_CTX_get_options(ctx));
     SSL_set_options(ssl, SSL_CTX_get_options(ctx));
+    // The cipher list follows the context, the groups were copied when the connection was made.
+    if (SSL_set1_groups_list(ssl, a->groups.c_str()) != 1) return SSL_CLIENT_HELLO_ERROR;
     if (STACK_OF(X509_NAME)* names = SSL_CTX_get_client_CA_list(ctx)) {
       SSL_set_client_CA_list(ssl, SSL_dup_CA_list(names));
     }
