@@ -17,11 +17,11 @@ double wallNow() { return std::chrono::duration<double>(std::chrono::system_cloc
 
 // A body of pieces (metrics/exposition.h), written as the client reads.
 // `slot` is released once the body is written (--web.max-requests).
-void sendBody(httplib::Response& res, std::shared_ptr<const Body> body, bool gzip, std::shared_ptr<void> slot) {
+void sendBody(httplib::Response& res, const std::shared_ptr<const Body>& body, bool gzip, std::shared_ptr<void> slot) {
   if (gzip) res.set_header("Content-Encoding", "gzip");
   res.set_header("Vary", "Accept-Encoding");
   res.set_content_provider(body->length, kMetricsContentType,
-                           [body, slot](size_t offset, size_t length, httplib::DataSink& sink) {
+                           [body, slot = std::move(slot)](size_t offset, size_t length, httplib::DataSink& sink) {
                              // Write the pieces that cover [offset, offset + length).
                              size_t at = 0;
                              for (auto piece : body->pieces) {

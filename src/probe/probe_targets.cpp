@@ -227,10 +227,11 @@ size_t ProbeTargets::expireIdle() {
     std::lock_guard lock(mu_);
     if (stopping_) return 0;
     const double now = steady_();
-    for (const auto& [name, target] : targets_) {
+    for (const auto& entry : targets_) {
+      const Target& target = entry.second;  // not a structured binding: the lambda captures it
       const auto module = std::find_if(modules_.begin(), modules_.end(),
                                        [&](const Module& m) { return m.config.name == target.module; });
-      if (now - target.last_probe > module->config.target_idle_seconds) idle.push_back(name);
+      if (now - target.last_probe > module->config.target_idle_seconds) idle.push_back(entry.first);
     }
     if (idle.empty()) return 0;
     for (const auto& name : idle) {

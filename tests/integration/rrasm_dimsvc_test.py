@@ -275,7 +275,7 @@ def main():
             port = free_port()
             config = os.path.join(tmp, "rrasm.yml")
             with open(config, "w") as f:
-                f.write("global:\n  poll_interval: 30s\n  poll_timeout: 20s\n  page_size_bytes: 4000\nrouters:\n")
+                f.write("global:\n  poll_interval: 30s\n  poll_timeout: 20s\n  page_size_bytes: 4000\n  per_connection_families: [info, start_time, sent_bytes, received_bytes, sent_frames, received_frames, errors, compression]\nrouters:\n")
                 f.write("\n".join(router_yaml(tmp, c) for c in all_cases) + "\n")
             stderr_path = os.path.join(tmp, "exporter.log")
             exporter_proc = subprocess.Popen([exporter, f"--config.file={config}",

@@ -715,7 +715,7 @@ def router_yaml(name, port):
 def poll_once(exporter, tmp, routers):
     config = os.path.join(tmp, "exporter.yml")
     with open(config, "w", encoding="utf-8") as f:
-        f.write("global:\n  poll_interval: 60s\n  poll_timeout: 60s\n  page_size_bytes: 4000\nrouters:\n")
+        f.write("global:\n  poll_interval: 60s\n  poll_timeout: 60s\n  page_size_bytes: 4000\n  per_connection_families: [info, start_time, sent_bytes, received_bytes, sent_frames, received_frames, errors, compression]\nrouters:\n")
         f.write("\n".join(router_yaml(n, p) for n, p in routers) + "\n")
     started = time.monotonic()
     run = subprocess.run([exporter, f"--config.file={config}", "--poll-once", "--log.level=debug"],
