@@ -38,4 +38,4 @@ stage "test (asan + ubsan: unit, integration)" ctest --preset asan
 stage "fuzz (${FUZZ_SECONDS:-30} s per target)" scripts/fuzz.sh
 stage "configure (tsan)" cmake --preset tsan
 stage "build (tsan: unit tests)" cmake --build --preset tsan
-stage "test (tsan: poller, HTTP)" ctest --preset tsan
+stage "test (tsan: poller, HTTP, probes)" ctest --preset tsan
