@@ -105,8 +105,7 @@ void readPoll(const ConfigReader& r, const YAML::Node& map, const std::string& p
 
 // The keys a router entry and a module share: the source, its own keys, the poll settings.
 // `router.server` is set before: a source checks its keys against it.
-const SourceDescriptor& readSourceAndPoll(const ConfigReader& r, const YAML::Node& node, const std::string& path,
-                                          RouterConfig& router) {
+void readSourceAndPoll(const ConfigReader& r, const YAML::Node& node, const std::string& path, RouterConfig& router) {
   const YAML::Node source = node["source"];
   if (!source) r.fail(node, path, "missing key \"source\" (one of " + sourceNames() + ")");
   const std::string source_name = r.string(source, path + ".source");
@@ -125,7 +124,6 @@ const SourceDescriptor& readSourceAndPoll(const ConfigReader& r, const YAML::Nod
     }
   }
   descriptor->read(r, node, path, router);
-  return *descriptor;
 }
 
 // A module: a router template without name or server, and the targets it may reach (issue 17).
@@ -145,7 +143,7 @@ ModuleConfig readModule(const ConfigReader& r, const std::string& name, const YA
   module.router.location = r.where(node);
   // A well-formed stand-in for the targets to come, so the source checks its keys as for a router.
   module.router.server = "probe-target.invalid";
-  const SourceDescriptor& source = readSourceAndPoll(r, node, path, module.router);
+  readSourceAndPoll(r, node, path, module.router);
   module.router.server.clear();
 
   const YAML::Node targets = node["allowed_targets"];
@@ -157,9 +155,7 @@ ModuleConfig readModule(const ConfigReader& r, const std::string& name, const YA
   if (!targets.IsSequence() || targets.size() == 0) {
     r.fail(targets, path + ".allowed_targets", "expected a non-empty list of names, DNS suffixes or CIDRs");
   }
-  const auto width = source.relayable_credentials && source.relayable_credentials(module.router)
-                         ? TargetAllowList::Width::kNarrow
-                         : TargetAllowList::Width::kWide;
+  const auto width = TargetAllowList::widthFor(module.router);
   for (size_t i = 0; i < targets.size(); ++i) {
     const std::string item_path = path + ".allowed_targets[" + std::to_string(i) + "]";
     std::string entry = r.string(targets[i], item_path);

@@ -5,6 +5,8 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "sources/source_table.h"
+
 #ifdef _WIN32
 #include <winsock2.h>
 #include <ws2tcpip.h>
@@ -14,13 +16,19 @@
 
 namespace rras {
 
-namespace {
+TargetAllowList::Width TargetAllowList::widthFor(const RouterTarget& router) {
+  const SourceDescriptor* source = findSource(router.source);
+  const bool relayable = source && source->relayable_credentials && source->relayable_credentials(router);
+  return relayable ? Width::kNarrow : Width::kWide;
+}
 
-std::string lower(std::string_view s) {
+std::string TargetAllowList::normalize(std::string_view s) {
   std::string out(s);
   std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
   return out;
 }
+
+namespace {
 
 std::vector<std::string_view> labels(std::string_view name) {
   std::vector<std::string_view> out;
@@ -95,7 +103,7 @@ bool TargetAllowList::globMatch(std::string_view pattern, std::string_view label
 TargetAllowList::TargetAllowList(const std::vector<std::string>& entries, Width width) {
   const bool narrow = width == Width::kNarrow;
   for (const std::string& raw : entries) {
-    const std::string text = lower(raw);
+    const std::string text = normalize(raw);
     auto fail = [&](const std::string& why) { throw std::invalid_argument("\"" + raw + "\" " + why); };
     Entry e;
     if (const size_t slash = text.find('/'); slash != std::string::npos) {
@@ -157,7 +165,7 @@ TargetAllowList::TargetAllowList(const std::vector<std::string>& entries, Width 
 
 bool TargetAllowList::allows(std::string_view target_in) const {
   if (!malformed(target_in).empty()) return false;
-  const std::string target = lower(target_in);
+  const std::string target = normalize(target_in);
   const std::optional<Address> address = parseAddress(target);
   for (const Entry& e : entries_) {
     if (e.network) {

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sources/router_target.h"
+
 namespace rras {
 
 class TargetAllowList {
@@ -20,10 +22,17 @@ class TargetAllowList {
   // mprapi) take narrow entries only; a Kerberos or credential-free module may list wider ones.
   enum class Width { kNarrow, kWide };
 
+  // The width for a router made from `router`: narrow when its source says its credentials can
+  // be relayed (SourceDescriptor::relayable_credentials), else wide.
+  static Width widthFor(const RouterTarget& router);
+
   // Throws std::invalid_argument naming the entry and what is wrong with it.
   TargetAllowList(const std::vector<std::string>& entries, Width width);
 
   bool allows(std::string_view target) const;
+
+  // A target as it is matched and named (the router label): lower case.
+  static std::string normalize(std::string_view target);
 
   // Empty when `target` is a well-formed host name or IP address, else why not.
   static std::string malformed(std::string_view target);

@@ -1,7 +1,6 @@
 #include "probe/probe_targets.h"
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <stdexcept>
 
@@ -12,17 +11,6 @@
 namespace rras {
 
 namespace {
-
-TargetAllowList::Width allowListWidth(const RouterConfig& router) {
-  const SourceDescriptor* source = findSource(router.source);
-  const bool relayable = source && source->relayable_credentials && source->relayable_credentials(router);
-  return relayable ? TargetAllowList::Width::kNarrow : TargetAllowList::Width::kWide;
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
 
 double steadyNow() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
@@ -42,7 +30,7 @@ ProbeTargets::ProbeTargets(std::vector<ModuleConfig> modules, uint32_t max_targe
       exposition_(store_, nullptr),
       clock_(std::move(clock)) {
   for (auto& m : modules) {
-    TargetAllowList allow(m.allowed_targets, allowListWidth(m.router));
+    TargetAllowList allow(m.allowed_targets, TargetAllowList::widthFor(m.router));
     modules_.push_back(Module{std::move(m), std::move(allow)});
   }
   poller_ = std::make_unique<Poller>(
@@ -99,7 +87,7 @@ std::shared_ptr<const PublishedRouter> ProbeTargets::staticRouterFor(const Route
     static_routers = static_routers_;
   }
   for (const auto& r : static_routers) {
-    if (r.source != router.source || lower(r.server) != router.server) continue;
+    if (r.source != router.source || TargetAllowList::normalize(r.server) != router.server) continue;
     auto [names, routers] = static_store_.currentWithNames();
     for (size_t i = 0; i < names.size(); ++i) {
       if (names[i] == r.name) return routers[i] ? routers[i] : std::make_shared<const PublishedRouter>();
@@ -132,7 +120,7 @@ ProbeResult ProbeTargets::probe(const std::string& module_name, const std::strin
             nullptr};
   }
   RouterConfig router = module->config.router;
-  router.name = router.server = lower(target_in);
+  router.name = router.server = TargetAllowList::normalize(target_in);
   router.location = "module " + module->config.name + ", target " + router.name;
 
   // A static router already polling this server answers for it: the server is polled once.
