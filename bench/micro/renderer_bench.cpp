@@ -27,7 +27,7 @@ void BM_RenderConnections(benchmark::State& state) {
   const Privacy privacy{PrivacyConfig{}};
   RenderedConnections r;
   for (auto _ : state) {
-    r = renderConnections("bench-router", connections, ConnectionRenderOptions{true, 0}, privacy);
+    r = renderConnections("bench-router", connections, ConnectionRenderOptions{0}, privacy);
     benchmark::DoNotOptimize(r);
   }
   setBytes(state, r);
@@ -37,8 +37,7 @@ BENCHMARK(BM_RenderConnections)->Arg(1000)->Arg(10000)->Arg(100000)->Unit(benchm
 // gzip level 1 of one family's text (the per-poll compression share of the render step).
 void BM_GzipPiece(benchmark::State& state) {
   const auto connections = trackedConnections(state.range(0), true);
-  const auto r =
-      renderConnections("bench-router", connections, ConnectionRenderOptions{true, 0}, Privacy{PrivacyConfig{}});
+  const auto r = renderConnections("bench-router", connections, ConnectionRenderOptions{0}, Privacy{PrivacyConfig{}});
   for (auto _ : state) {
     for (const auto& text : r.text) benchmark::DoNotOptimize(gzip::compress(text));
   }
@@ -49,7 +48,7 @@ BENCHMARK(BM_GzipPiece)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond);
 // What a scrape costs before the socket: assembling the body from the published pieces.
 void BM_ExpositionBuild(benchmark::State& state) {
   MetricsStore store({"bench-router"});
-  Renderer renderer(ConnectionRenderOptions{true, 0}, Privacy{PrivacyConfig{}}, store);
+  Renderer renderer(ConnectionRenderOptions{0}, Privacy{PrivacyConfig{}}, store);
   RouterSnapshot snapshot;
   snapshot.router = "bench-router";
   snapshot.up = true;

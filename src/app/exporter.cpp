@@ -59,7 +59,7 @@ std::shared_ptr<Renderer> makeRenderer(const Config& config, MetricsStore& store
   std::map<std::string, ConnectionFamilies, std::less<>> families;
   for (const auto& r : config.routers) families.emplace(r.name, r.per_connection_families);
   return std::make_shared<Renderer>(
-      ConnectionRenderOptions{true, global.max_connections_per_router, global.per_connection_families},
+      ConnectionRenderOptions{global.max_connections_per_router, global.per_connection_families},
       Privacy(global.privacy), store, std::move(families));
 }
 

@@ -62,7 +62,7 @@ RenderedConnections renderConnections(std::string_view router, const std::vector
                                       const ConnectionRenderOptions& options, const Privacy& privacy) {
   RenderedConnections r;
   const ConnectionFamilies& on = options.families;
-  if (options.enabled && on.any()) {
+  if (on.any()) {
     size_t limit = connections.size();
     if (options.max_per_router != 0 && limit > options.max_per_router) limit = options.max_per_router;
     r.exported = limit;

@@ -24,7 +24,6 @@ inline constexpr size_t kConnectionFamilyCount = kConnectionFamilyNames.size();
 extern const std::array<FamilyInfo, kConnectionFamilyCount> kConnectionFamilies;
 
 struct ConnectionRenderOptions {
-  bool enabled = true;
   uint32_t max_per_router = 20000;                           // 0 = no limit
   ConnectionFamilies families = kDefaultConnectionFamilies;  // unselected ones are never rendered
 };

@@ -202,12 +202,12 @@ TEST(ConnectionRendererTest, PrivacyModes) {
 TEST(ConnectionRendererTest, CapDropsPerConnectionSeriesAndCountsThem) {
   std::vector<TrackedConnection> conns;
   for (uint64_t h = 1; h <= 10; ++h) conns.push_back(tracked(h, "u" + std::to_string(h)));
-  const auto r = renderConnections("vpn", conns, {true, 4}, plain());
+  const auto r = renderConnections("vpn", conns, {4}, plain());
   EXPECT_EQ(r.exported, 4u);
   EXPECT_EQ(r.dropped, 6u);
   EXPECT_EQ(testing::parseExposition(withHeaders(r)).count("rras_connection_info"), 4u);
 
-  const auto off = renderConnections("vpn", conns, {false, 4}, plain());
+  const auto off = renderConnections("vpn", conns, {4, ConnectionFamilies{}}, plain());  // no family selected
   EXPECT_EQ(off.exported, 0u);
   for (const auto& t : off.text) EXPECT_TRUE(t.empty());
 }

@@ -1068,7 +1068,7 @@ PollRun pollRouters(const FaultRow& row, std::unique_ptr<RouterApi> victim) {
   std::vector<std::string> names{"bystander"};
   if (victim) names.push_back("victim");
   MetricsStore store(names);
-  Renderer renderer(ConnectionRenderOptions{true, row.max_connections}, Privacy(PrivacyConfig{}), store);
+  Renderer renderer(ConnectionRenderOptions{row.max_connections}, Privacy(PrivacyConfig{}), store);
   Exposition exposition(store, std::make_shared<prometheus::Registry>());
   PollRun run;
   std::mutex mu;
