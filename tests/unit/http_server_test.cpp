@@ -194,6 +194,20 @@ class RawClient {
     }
     return got;
   }
+  // The first bytes that arrive (or "" once `limit` passes): proof the server has begun answering.
+  std::string receiveSome(std::chrono::milliseconds limit) {
+    pollfd p{};
+    p.fd = sock_;
+    p.events = POLLIN;
+#ifdef _WIN32
+    if (WSAPoll(&p, 1, static_cast<int>(limit.count())) <= 0) return "";
+#else
+    if (poll(&p, 1, static_cast<int>(limit.count())) <= 0) return "";
+#endif
+    char buf[512];
+    const auto n = recv(sock_, buf, static_cast<int>(sizeof buf), 0);
+    return n > 0 ? std::string(buf, static_cast<size_t>(n)) : "";
+  }
 
  private:
   socket_t sock_;
@@ -266,6 +280,8 @@ TEST(HttpServerFrontTest, MaxRequestsAnswers503WhileHealthStaysCheap) {
     RawClient slow(s.server.boundPorts().at(0), 4096);
     ASSERT_TRUE(slow.connected());
     slow.send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+    // Its answer has begun, so it holds the slot (else a request below could take it first).
+    ASSERT_EQ(slow.receiveSome(std::chrono::milliseconds(5000)).rfind("HTTP/1.1 200 OK", 0), 0u);
     std::shared_ptr<httplib::Response> refused;
     for (int i = 0; i < 100; ++i) {
       auto r = s.client->Get("/metrics");
@@ -299,6 +315,7 @@ TEST(HttpServerFrontTest, BeyondTheConnectionLimitWithEveryConnectionBusyTheNewO
   s.publish(0, true, 20000);
   RawClient slow(s.server.boundPorts().at(0), 4096);
   slow.send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+  ASSERT_EQ(slow.receiveSome(std::chrono::milliseconds(5000)).rfind("HTTP/1.1 200 OK", 0), 0u);  // it holds the one
   std::string told;
   for (int i = 0; i < 100 && told.find(" 503 ") == std::string::npos; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
