@@ -241,7 +241,12 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--settle", type=float, default=3.0, help="seconds after the attack is up before timing")
     ap.add_argument("--exporter-arg", action="append", default=[], help="extra exporter flag (repeatable)")
+    ap.add_argument("--attacks", default="silent,trickle,tls", help="which attacks to run (comma-separated)")
     opts = ap.parse_args()
+    chosen = opts.attacks.split(",")
+    unknown = sorted(set(chosen) - {"silent", "trickle", "tls"})
+    if unknown:
+        ap.error(f"--attacks: unknown attack(s) {', '.join(unknown)}; choose from silent, trickle, tls")
     raise_nofile(opts.clients * 2 + 256)
 
     tmp = tempfile.mkdtemp(prefix="rras-bench-stalled-")
@@ -249,7 +254,9 @@ def main():
     plain_port, tls_port = free_port(), free_port()
     plain = start_exporter(opts.exporter, plain_port, None, opts.exporter_arg)
     tls = start_exporter(opts.exporter, tls_port, web_config, opts.exporter_arg)
-    phases = [("silent", plain_port, False), ("trickle", plain_port, False), ("tls", tls_port, True)]
+    phases = [(name, port, over_tls)
+              for name, port, over_tls in [("silent", plain_port, False), ("trickle", plain_port, False),
+                                           ("tls", tls_port, True)] if name in chosen]
     samples = {name: {"idle": [], "attack": [], "ratios": [], "failed": 0, "open": []} for name, _, _ in phases}
     load_start = os.getloadavg()
     try:

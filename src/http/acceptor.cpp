@@ -37,14 +37,13 @@
 #include <vector>
 
 #include "log/logger.h"
+#include "poller/background_priority.h"
 
 namespace rras {
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-constexpr auto kHandshakeBudget = std::chrono::milliseconds(3);  // TLS handshake work per poll round
 
 #ifdef _WIN32
 using PollFd = WSAPOLLFD;
@@ -160,7 +159,7 @@ class Poller {
   // Waits up to timeout_ms; false on an error other than EINTR.
   bool wait(int timeout_ms, std::vector<Ready>& ready) {
     ready.clear();
-    events_.resize(1024);  // a flood of handshakes fits one round, so the budget sees them all
+    events_.resize(1024);
     const int n = epoll_wait(epoll_, events_.data(), static_cast<int>(events_.size()), timeout_ms);
     if (n < 0) return errno == EINTR;
     for (int i = 0; i < n; ++i) {
@@ -520,11 +519,17 @@ struct Acceptor::Impl {
   using Waiting = std::list<std::unique_ptr<Connection>>;
 
   void loop();
+  // TLS handshakes (key exchange, signature: the CPU a flood of stalled handshakes costs) run on
+  // their own thread at background priority, so they never take the CPU from serving a request.
+  void handshakeLoop();
+  void toHandshake(std::unique_ptr<Connection> c);
   // Into `waiting` and the Poller, and out again (the caller takes it: to a worker, or closed).
   void watch(std::unique_ptr<Connection> c);
   std::unique_ptr<Connection> unwatch(Connection* c);
   // Advances one connection that poll() found ready: reads, dispatches or closes it.
   void handle(Connection* c);
+  // Where an unwatched connection goes after advance(): the Poller again, a worker, or closed.
+  void settle(std::unique_ptr<Connection> c, Progress progress);
   void accept(const Listener& listener);
   bool evictOne();
   void dispatch(std::unique_ptr<Connection> c);
@@ -539,7 +544,12 @@ struct Acceptor::Impl {
   Poller poller;
   Clock::time_point next_deadline = Clock::time_point::max();  // no waiting connection expires before
   std::mutex mu;
-  std::vector<std::unique_ptr<Connection>> returned;  // keep-alive connections back from workers
+  std::vector<std::unique_ptr<Connection>> returned;                         // keep-alive connections back from workers
+  std::vector<std::pair<std::unique_ptr<Connection>, Progress>> handshaken;  // back from the handshake thread
+  std::mutex handshake_mu;
+  std::condition_variable handshake_cv;
+  std::deque<std::unique_ptr<Connection>> handshaking;  // for the handshake thread, in arrival order
+  std::thread handshake_thread;
   std::atomic<bool> stopping{false};
   std::atomic<size_t> open{0};
   WorkerPool pool;
@@ -618,6 +628,7 @@ void Acceptor::start() {
   }
   setNonBlocking(d.wake_sock);
   running_ = true;
+  d.handshake_thread = std::thread([this] { impl_->handshakeLoop(); });
   d.thread = std::thread([this] {
     impl_->loop();
     running_ = false;
@@ -627,9 +638,15 @@ void Acceptor::start() {
 void Acceptor::stop() {
   auto& d = *impl_;
   if (!d.thread.joinable()) return;
-  d.stopping = true;
+  {
+    std::lock_guard lock(d.handshake_mu);
+    d.stopping = true;
+  }
+  d.handshake_cv.notify_all();
   d.wake();
   for (const auto& l : d.listeners) ServerAccess::setListening(*l.server, INVALID_SOCKET);
+  d.handshake_thread.join();
+  d.handshaking.clear();
   d.thread.join();
   d.pool.shutdown();
   for (auto& l : d.listeners) closeSocket(std::exchange(l.sock, INVALID_SOCKET));
@@ -642,14 +659,17 @@ void Acceptor::Impl::loop() {
   poller.add(wake_sock, POLLIN, this);
   for (auto& l : listeners) poller.add(l.sock, POLLIN, &l);
   std::vector<Poller::Ready> ready;
-  std::vector<Connection*> handshakes;
   std::vector<const Listener*> accepting;
+  std::vector<std::pair<std::unique_ptr<Connection>, Progress>> settling;
   while (!stopping) {
     {
       std::lock_guard lock(mu);
       for (auto& c : returned) watch(std::move(c));
       returned.clear();
+      settling.swap(handshaken);
     }
+    for (auto& [c, progress] : settling) settle(std::move(c), progress);
+    settling.clear();
     auto now = Clock::now();
     if (now >= next_deadline) {
       next_deadline = Clock::time_point::max();
@@ -669,7 +689,6 @@ void Acceptor::Impl::loop() {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
       continue;
     }
-    handshakes.clear();
     accepting.clear();
     for (const auto& r : ready) {
       if (r.tag == this) {
@@ -686,21 +705,10 @@ void Acceptor::Impl::loop() {
       }
       auto* c = static_cast<Connection*>(r.tag);
       if (c->handshaking()) {
-        handshakes.push_back(c);
+        toHandshake(unwatch(c));
       } else {
         handle(c);
       }
-    }
-    // A TLS handshake costs CPU (key exchange, signature). When many clients send their hello at
-    // once, at most a few milliseconds' worth run per round, taken from both ends of the queue in
-    // turn: a scraper that connected just before or just after a flood of handshakes is served in
-    // the first round, not after the flood. The rest stay readable for later rounds, still under
-    // their deadline.
-    std::sort(handshakes.begin(), handshakes.end(),
-              [](const Connection* a, const Connection* b) { return a->since < b->since; });
-    const auto budget_end = Clock::now() + kHandshakeBudget;
-    for (size_t front = 0, back = handshakes.size(); front < back && Clock::now() < budget_end;) {
-      handle((front + handshakes.size() - back) % 2 == 0 ? handshakes[--back] : handshakes[front++]);
     }
     // Accepted last, so a new connection cannot evict one that just became ready.
     for (const Listener* l : accepting) accept(*l);
@@ -708,6 +716,48 @@ void Acceptor::Impl::loop() {
   while (!waiting.empty()) unwatch(waiting.front().get());
   std::lock_guard lock(mu);
   returned.clear();
+  handshaken.clear();
+}
+
+void Acceptor::Impl::toHandshake(std::unique_ptr<Connection> c) {
+  {
+    std::lock_guard lock(handshake_mu);
+    handshaking.push_back(std::move(c));
+  }
+  handshake_cv.notify_one();
+}
+
+void Acceptor::Impl::handshakeLoop() {
+  lowerThisThreadPriority();
+  std::unique_lock lock(handshake_mu);
+  bool newest = true;
+  for (;;) {
+    handshake_cv.wait(lock, [this] { return stopping || !handshaking.empty(); });
+    if (stopping) return;
+    // The newest and the oldest in turn: a scraper that connected just after, or just before, a
+    // flood of handshakes is served among the first, not after the flood.
+    std::unique_ptr<Connection> c;
+    if (newest) {
+      c = std::move(handshaking.back());
+      handshaking.pop_back();
+    } else {
+      c = std::move(handshaking.front());
+      handshaking.pop_front();
+    }
+    newest = !newest;
+    lock.unlock();
+    // Past its deadline while queued: closed without spending the handshake on it.
+    const Progress progress = Clock::now() < c->deadline ? advance(*c) : Progress::kClosed;
+    {
+      std::lock_guard back(mu);
+      if (!stopping) {
+        handshaken.emplace_back(std::move(c), progress);
+        wake();
+      }
+    }
+    c.reset();  // closed here when stopping
+    lock.lock();
+  }
 }
 
 void Acceptor::Impl::watch(std::unique_ptr<Connection> c) {
@@ -728,28 +778,36 @@ std::unique_ptr<Connection> Acceptor::Impl::unwatch(Connection* c) {
 
 void Acceptor::Impl::handle(Connection* c) {
   const bool had_unread = c->hasUnread();
-  switch (advance(*c)) {
+  const Progress progress = advance(*c);
+  if (progress != Progress::kWaiting) {
+    settle(unwatch(c), progress);
+    return;
+  }
+  // The first byte of the next request: from now on it has the head's deadline.
+  if (c->idle && !had_unread && c->hasUnread()) {
+    c->idle = false;
+    c->deadline = Clock::now() + limits.request_head_timeout;
+    next_deadline = std::min(next_deadline, c->deadline);
+  }
+  if (c->events != c->watched) {
+    c->watched = c->events;
+    poller.modify(c->sock, c->events, c);
+  }
+}
+
+void Acceptor::Impl::settle(std::unique_ptr<Connection> c, Progress progress) {
+  switch (progress) {
     case Progress::kClosed:
-      unwatch(c);
       break;
     case Progress::kTooLarge:
-      sendAndClose(unwatch(c)->release(), 431, "Request Header Fields Too Large",
+      sendAndClose(c->release(), 431, "Request Header Fields Too Large",
                    "The request head is longer than " + std::to_string(WebLimits::kMaxHeadBytes) + " bytes.\n");
       break;
     case Progress::kReady:
-      dispatch(unwatch(c));
+      dispatch(std::move(c));
       break;
     case Progress::kWaiting:
-      // The first byte of the next request: from now on it has the head's deadline.
-      if (c->idle && !had_unread && c->hasUnread()) {
-        c->idle = false;
-        c->deadline = Clock::now() + limits.request_head_timeout;
-        next_deadline = std::min(next_deadline, c->deadline);
-      }
-      if (c->events != c->watched) {
-        c->watched = c->events;
-        poller.modify(c->sock, c->events, c);
-      }
+      watch(std::move(c));
       break;
   }
 }

@@ -2,7 +2,9 @@
 """Stalled and slow clients against the real exporter (issue 16): with 200 clients that connect and
 send nothing or half a request head, a scrape still succeeds within 2 s; a client trickling its
 head one byte at a time is cut off at --web.request-head-timeout (told 408), however it trickles;
-bad values of the --web.* flags are refused naming the flag.
+over TLS, with 200 clients that send their ClientHello and stall mid-handshake, a TLS scrape still
+succeeds within 2 s and the stalled ones are closed at the same deadline; bad values of the --web.*
+flags are refused naming the flag.
 
 Usage: stalled_clients_test.py [--wine] <exporter-binary>
   --wine: the binary is the Windows build, run under Wine (tests/windows/wine_env.sh; needs
@@ -12,6 +14,7 @@ Usage: stalled_clients_test.py [--wine] <exporter-binary>
 import functools
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -51,18 +54,20 @@ def host_path(path, wine):
                           text=True).stdout.strip()
 
 
-def scrape(port, timeout=SCRAPE_BOUND_S):
+def scrape(port, timeout=SCRAPE_BOUND_S, tls=None):
     """Seconds one GET /metrics on a fresh connection took; raises if it failed or timed out."""
     t0 = time.monotonic()
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=timeout) as r:
+    scheme = "https" if tls else "http"
+    with urllib.request.urlopen(f"{scheme}://127.0.0.1:{port}/metrics", timeout=timeout, context=tls) as r:
         body = r.read()
         assert r.status == 200 and b"rras_up" in body, f"unexpected /metrics answer {r.status}"
     return time.monotonic() - t0
 
 
-def ready(port):
+def ready(port, tls=None):
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/-/ready", timeout=5) as r:
+        scheme = "https" if tls else "http"
+        with urllib.request.urlopen(f"{scheme}://127.0.0.1:{port}/-/ready", timeout=5, context=tls) as r:
             return r.status == 200
     except urllib.error.HTTPError:
         return False
@@ -81,6 +86,77 @@ def check_flag_errors(exe, wine):
         assert p.returncode != 0, f"{flag} was accepted"
         assert named in out, f"{flag}: the error does not name the flag: {out!r}"
     print(f"ok: {len(cases)} bad --web.* values refused, each naming its flag", flush=True)
+
+
+def client_hello():
+    """The bytes of a real ClientHello (TLS 1.2-1.3), from a client that never reads the reply."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    obj = ctx.wrap_bio(incoming, outgoing, server_hostname="127.0.0.1")
+    try:
+        obj.do_handshake()
+    except ssl.SSLWantReadError:
+        pass
+    return outgoing.read()
+
+
+def check_tls(exe, wine, tmp):
+    """200 clients stalled mid-handshake: TLS scrapes still succeed, the stalled ones are cut off."""
+    cert, key = os.path.join(tmp, "cert.pem"), os.path.join(tmp, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                    "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1"],
+                   check=True, capture_output=True)
+    web = os.path.join(tmp, "web.yml")
+    with open(web, "w") as f:
+        f.write(f"tls_server_config:\n  cert_file: {host_path(cert, wine)}\n  key_file: {host_path(key, wine)}\n")
+    tls = ssl.create_default_context(cafile=cert)
+    tls.check_hostname = False
+    port = free_port()
+    log = open(os.path.join(tmp, "exporter-tls.log"), "w")
+    proc = subprocess.Popen(
+        launcher(wine) + [exe, f"--config.file={host_path(os.path.join(tmp, 'config.yml'), wine)}",
+                          f"--web.listen-address=127.0.0.1:{port}", f"--web.config.file={host_path(web, wine)}",
+                          f"--web.request-head-timeout={HEAD_TIMEOUT_S}s"],
+        stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+    clients = []
+    try:
+        wait_until("the TLS exporter is ready (first poll done)", lambda: ready(port, tls))
+        idle = max(scrape(port, tls=tls) for _ in range(3))
+        hello = client_hello()
+        sent = time.monotonic()
+        for _ in range(STALLED):
+            s = socket.create_connection(("127.0.0.1", port), timeout=5)
+            s.sendall(hello)
+            clients.append(s)
+        times = [scrape(port, tls=tls) for _ in range(5)]
+        worst = max(times)
+        print(f"ok: with {STALLED} clients stalled mid-TLS-handshake every TLS scrape succeeded; slowest "
+              f"{worst * 1000:.0f} ms (idle {idle * 1000:.0f} ms, bound {SCRAPE_BOUND_S:.0f} s)", flush=True)
+        assert worst < SCRAPE_BOUND_S
+
+        # The first one is answered (its ServerHello) and then closed at the head deadline.
+        s = clients[0]
+        s.settimeout(HEAD_TIMEOUT_S + 5)
+        got = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            got += chunk
+        cut = time.monotonic() - sent
+        assert got[:1] == b"\x16", f"the stalled client got no handshake reply: {got[:16]!r}"
+        assert cut < HEAD_TIMEOUT_S + 2, f"a client stalled mid-handshake was closed after {cut:.1f} s"
+        print(f"ok: a client stalled mid-handshake got its ServerHello and was closed after {cut:.1f} s",
+              flush=True)
+        assert proc.poll() is None, "the TLS exporter exited"
+    finally:
+        for s in clients:
+            s.close()
+        proc.kill()
+        proc.wait(timeout=30)
+        log.close()
 
 
 def main():
@@ -146,18 +222,19 @@ def main():
             assert data == b"" or data.startswith(b"HTTP/1.1 408"), f"stalled client got {data!r}"
         print("ok: stalled clients were closed at the head deadline", flush=True)
         assert proc.poll() is None, "the exporter exited"
-        print("1 passed, 0 failed")
     finally:
         for s in clients:
             s.close()
         proc.kill()
         proc.wait(timeout=30)
         log.close()
+    check_tls(exe, wine, tmp)
+    print("1 passed, 0 failed")
 
 
 if __name__ == "__main__":
     try:
         main()
-    except (AssertionError, OSError, urllib.error.URLError) as e:
+    except (AssertionError, OSError, urllib.error.URLError, subprocess.CalledProcessError) as e:
         print(f"FAIL: {e!r}", flush=True)
         sys.exit(1)
