@@ -46,6 +46,8 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+from testlib import client_hello  # noqa: E402  the same ClientHello the stalled-client test sends
 TARGET = 1.2
 # name: (label, attacker kind, scrapes over TLS, scrapes on one kept-alive connection)
 ATTACKS = {
@@ -78,20 +80,6 @@ def raise_nofile(needed):
 
 
 # --- attackers (a child process) ---------------------------------------------------------------
-
-def client_hello():
-    """The bytes of a real TLS ClientHello (TLS 1.2-1.3), from an SSLObject that never gets a reply."""
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE
-    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
-    obj = ctx.wrap_bio(incoming, outgoing, server_hostname="127.0.0.1")
-    try:
-        obj.do_handshake()
-    except ssl.SSLWantReadError:
-        pass
-    return outgoing.read()
-
 
 def attack(kind, port, n, status, stop, niceness):
     """Keeps n connections of `kind` open until `stop` is set; status.value = connections open."""

@@ -11,6 +11,7 @@ Usage: stalled_clients_test.py [--wine] <exporter-binary>
           RRAS_WINEPREFIX). 127.0.0.1 only; the exporter is killed at the end; hard limit 100 s.
 """
 
+import contextlib
 import functools
 import os
 import socket
@@ -25,7 +26,7 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 import testlib  # noqa: E402  tests/lib
-from testlib import free_port  # noqa: E402
+from testlib import client_hello, free_port  # noqa: E402
 
 DEADLINE_S = 100
 START = time.monotonic()
@@ -88,18 +89,26 @@ def check_flag_errors(exe, wine):
     print(f"ok: {len(cases)} bad --web.* values refused, each naming its flag", flush=True)
 
 
-def client_hello():
-    """The bytes of a real ClientHello (TLS 1.2-1.3), from a client that never reads the reply."""
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE
-    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
-    obj = ctx.wrap_bio(incoming, outgoing, server_hostname="127.0.0.1")
+@contextlib.contextmanager
+def exporter(exe, wine, tmp, name, *flags):
+    """(process, port, list for the caller's client sockets) of the exporter on tmp/config.yml; the
+    clients are closed and the exporter killed on the way out."""
+    port = free_port()
+    log = open(os.path.join(tmp, f"{name}.log"), "w")
+    proc = subprocess.Popen(
+        launcher(wine) + [exe, f"--config.file={host_path(os.path.join(tmp, 'config.yml'), wine)}",
+                          f"--web.listen-address=127.0.0.1:{port}", f"--web.request-head-timeout={HEAD_TIMEOUT_S}s",
+                          *flags],
+        stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+    clients = []
     try:
-        obj.do_handshake()
-    except ssl.SSLWantReadError:
-        pass
-    return outgoing.read()
+        yield proc, port, clients
+    finally:
+        for s in clients:
+            s.close()
+        proc.kill()
+        proc.wait(timeout=30)
+        log.close()
 
 
 def check_tls(exe, wine, tmp):
@@ -113,15 +122,7 @@ def check_tls(exe, wine, tmp):
         f.write(f"tls_server_config:\n  cert_file: {host_path(cert, wine)}\n  key_file: {host_path(key, wine)}\n")
     tls = ssl.create_default_context(cafile=cert)
     tls.check_hostname = False
-    port = free_port()
-    log = open(os.path.join(tmp, "exporter-tls.log"), "w")
-    proc = subprocess.Popen(
-        launcher(wine) + [exe, f"--config.file={host_path(os.path.join(tmp, 'config.yml'), wine)}",
-                          f"--web.listen-address=127.0.0.1:{port}", f"--web.config.file={host_path(web, wine)}",
-                          f"--web.request-head-timeout={HEAD_TIMEOUT_S}s"],
-        stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
-    clients = []
-    try:
+    with exporter(exe, wine, tmp, "exporter-tls", f"--web.config.file={host_path(web, wine)}") as (proc, port, clients):
         wait_until("the TLS exporter is ready (first poll done)", lambda: ready(port, tls))
         idle = max(scrape(port, tls=tls) for _ in range(3))
         hello = client_hello()
@@ -151,12 +152,6 @@ def check_tls(exe, wine, tmp):
         print(f"ok: a client stalled mid-handshake got its ServerHello and was closed after {cut:.1f} s",
               flush=True)
         assert proc.poll() is None, "the TLS exporter exited"
-    finally:
-        for s in clients:
-            s.close()
-        proc.kill()
-        proc.wait(timeout=30)
-        log.close()
 
 
 def main():
@@ -169,15 +164,7 @@ def main():
     config = os.path.join(tmp, "config.yml")
     with open(config, "w") as f:
         f.write(CONFIG)
-    port = free_port()
-    log = open(os.path.join(tmp, "exporter.log"), "w")
-    proc = subprocess.Popen(
-        launcher(wine) + [exe, f"--config.file={host_path(config, wine)}",
-                          f"--web.listen-address=127.0.0.1:{port}",
-                          f"--web.request-head-timeout={HEAD_TIMEOUT_S}s"],
-        stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
-    clients = []
-    try:
+    with exporter(exe, wine, tmp, "exporter") as (proc, port, clients):
         wait_until("the exporter is ready (first poll done)", lambda: ready(port))
         idle = max(scrape(port) for _ in range(3))
 
@@ -222,12 +209,6 @@ def main():
             assert data == b"" or data.startswith(b"HTTP/1.1 408"), f"stalled client got {data!r}"
         print("ok: stalled clients were closed at the head deadline", flush=True)
         assert proc.poll() is None, "the exporter exited"
-    finally:
-        for s in clients:
-            s.close()
-        proc.kill()
-        proc.wait(timeout=30)
-        log.close()
     check_tls(exe, wine, tmp)
     print("1 passed, 0 failed")
 
