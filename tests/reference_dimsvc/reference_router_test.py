@@ -362,6 +362,8 @@ class CallIdProxy:
         while True:
             client, _ = self.listener.accept()
             server = socket.create_connection(("127.0.0.1", self.target_port))
+            for sock in (client, server):  # each PDU leaves at once, not held by Nagle's algorithm
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             calls = []  # call_ids of the requests in flight on this connection, oldest first
             threading.Thread(target=self.relay, args=(client, server, calls, True), daemon=True).start()
             threading.Thread(target=self.relay, args=(server, client, calls, False), daemon=True).start()
