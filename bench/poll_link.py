@@ -107,13 +107,13 @@ def reference_helpers():
     return reference_router_test
 
 
-def start_reference(ref, wine, exe, tmp, n, level):
+def start_reference(ref, wine, exe, tmp, n, level, quick_ack):
     """The reference DIMSVC under Wine (ncacn_ip_tcp) behind the call_id relay; returns the Wine
     process, the relay and the relay's port."""
     scenario = {"connections": connections(n), "server_info_level": 2, "enum_ex": level == "ex", "max_level": 3}
     proc, _ = ref.start_reference(wine, exe, tmp, f"reference-{n}-{level}", scenario)
     port = ref.read_ready(proc, f"the reference DIMSVC ({n} connections, level {level})", timeout_s=300)
-    relay = ref.CallIdProxy(port)
+    relay = ref.CallIdProxy(port, quick_ack=quick_ack)
     return proc, relay, relay.port
 
 
@@ -242,7 +242,8 @@ def header(args, started, load_before):
             f"`bench/poll_link.py --connections {args.connections} --rtt-ms {args.rtt_ms} --levels {args.levels} "
             f"--transports {args.transports}"
             f"{' --page-size-bytes ' + str(args.page_size_bytes) if args.page_size_bytes else ''}"
-            f"{' --skip ' + args.skip if args.skip else ''} --far-ends {args.far_ends}`; {page}; far ends: "
+            f"{' --skip ' + args.skip if args.skip else ''} --far-ends {args.far_ends}"
+            f"{' --relay-quick-ack' if args.relay_quick_ack else ''}`; {page}; far ends: "
             f"{', '.join(FAR_END_NAMES[f] for f in args.far_ends.split(','))} (the column says which), "
             f"through bench/slow_link.py; exporter {args.exporter}; {os.cpu_count()} cores shared with other "
             f"work, load average {load_before:.1f} at the start (1-minute; each row has its own in the load "
@@ -258,6 +259,8 @@ def main():
     ap.add_argument("--transports", default="tcp", help="tcp, np or both (np: SMB2 with signing)")
     ap.add_argument("--far-ends", default="fake",
                     help="fake, reference or both (reference: tcp only, as root; it runs in a network namespace)")
+    ap.add_argument("--relay-quick-ack", action="store_true",
+                    help="the reference's call_id relay ACKs each read from Wine at once (TCP_QUICKACK)")
     ap.add_argument("--reference-exe", default=os.path.join(ROOT, "build/release/reference_dimsvc/reference_dimsvc.exe"))
     ap.add_argument("--page-size-bytes", type=int, default=0, help="0 = the exporter's default")
     ap.add_argument("--bandwidth-bytes-per-s", type=float, default=0.0)
@@ -314,7 +317,8 @@ def main():
                                 continue
                             relay = None
                             if far_end == "reference":
-                                server, relay, port = start_reference(ref, wine, args.reference_exe, tmp, n, level)
+                                server, relay, port = start_reference(ref, wine, args.reference_exe, tmp, n, level,
+                                                                     args.relay_quick_ack)
                             else:
                                 server, port = start_fake(tmp, n, level, transport,
                                                           lifetime=len(cells) * (args.cell_timeout + 30) + 60)
