@@ -2,7 +2,7 @@
 """A slow link on loopback: a TCP proxy that delays each direction by half the RTT (issue 15).
 
 Usage: slow_link.py --target HOST:PORT [--rtt-ms 50] [--bandwidth-bytes-per-s 0] [--lifetime 600]
-                    [--listen-port 0]
+                    [--listen-port 0] [--turns-file FILE]
 
 Listens on 127.0.0.1 only and forwards every accepted connection to --target. Bytes read in
 one direction are written out rtt/2 after they arrived (so a request/response pair costs one RTT
@@ -11,10 +11,16 @@ faster than that rate per direction (a serialisation delay, as on a real link). 
 "READY <port>" when listening. Stops by itself after --lifetime seconds, and on SIGTERM/SIGINT;
 either way it prints one JSON line of statistics: connections, bytes each way, and the DCE/RPC
 request calls seen from the client (PDUs of type request with the first-fragment flag), which is
-the number of sequential round trips an RPC client made through the link. server_turn_s sums, over
-the turns of each connection, the time from the client's last byte to the server's first byte as
-the proxy saw them (the server's think time, plus half the RTT per turn); client_turn_s the time
-from the server's last byte to the client's next one (the client's).
+the number of sequential round trips an RPC client made through the link (0 over SMB, which it
+does not parse). round_trips counts the server's turns: every time the server began to answer after
+the client had spoken, whatever the protocol (one per RPC call over ncacn_ip_tcp; over SMB one per
+SMB request, e.g. each read of a named pipe). server_turn_s sums, over the turns of each
+connection, the time from the client's last byte to the server's first byte as the proxy saw them
+(the server's think time, plus half the RTT per turn); client_turn_s the time from the server's
+last byte to the client's next one (the client's). server_send_s sums the time from the server's
+first byte to its last within each of its turns (a reply written in pieces that wait for each
+other, e.g. behind Nagle's algorithm, shows here); client_send_s the same for the client. Each
+also has a median and a maximum in ms (*_p50_ms, *_max_ms). --turns-file writes every turn.
 """
 
 import argparse
@@ -27,7 +33,9 @@ import sys
 import time
 
 STATS = {"connections": 0, "bytes_to_server": 0, "bytes_to_client": 0, "rpc_requests": 0,
-         "server_turn_s": 0.0, "client_turn_s": 0.0}
+         "server_turn_s": 0.0, "client_turn_s": 0.0, "server_send_s": 0.0, "client_send_s": 0.0}
+TURNS = {"server_turn_s": [], "client_turn_s": [], "server_send_s": [], "client_send_s": []}  # every turn, for the percentiles
+TURN_LOG = []  # [monotonic time, whose turn, seconds, the other side's sending s] (--turns-file)
 RPC_REQUEST, PFC_FIRST_FRAG = 0, 0x01
 
 
@@ -60,14 +68,23 @@ class RpcCounter:
 
 
 class Turns:
-    """Who the conversation is waiting for: time between one side's last byte and the other's first."""
+    """Who the conversation is waiting for: time between one side's last byte and the other's first
+    (a turn), and how long each side's bytes took to arrive from its first to its last (sending)."""
 
     def __init__(self):
-        self.side, self.last = None, 0.0
+        self.side, self.first, self.last = None, 0.0, 0.0
 
     def saw(self, key, now):
         if self.side is not None and self.side != key:
-            STATS["server_turn_s" if key == "bytes_to_client" else "client_turn_s"] += now - self.last
+            which = "server_turn_s" if key == "bytes_to_client" else "client_turn_s"
+            STATS[which] += now - self.last
+            TURNS[which].append(now - self.last)
+            sent = "client_send_s" if key == "bytes_to_client" else "server_send_s"
+            STATS[sent] += self.last - self.first
+            TURNS[sent].append(self.last - self.first)
+            TURN_LOG.append([round(now, 6), which[:-7], round(now - self.last, 6), round(self.last - self.first, 6)])
+        if self.side != key:
+            self.first = now
         self.side, self.last = key, now
 
 
@@ -135,6 +152,19 @@ async def handle(client_reader, client_writer, args):
         pass  # stopping (lifetime or signal) with the connection still open
 
 
+def percentiles():
+    """Median and maximum of each side's turns, in ms: a fixed stall per call (e.g. a delayed ACK
+    holding a Nagle-delayed write, 40 ms on Linux) shows as a median near it."""
+    out = {}
+    for which, turns in TURNS.items():
+        turns = sorted(turns)
+        name = which[:-2]
+        out[name + "_p50_ms"] = round(1000 * turns[len(turns) // 2], 2) if turns else None
+        out[name + "_max_ms"] = round(1000 * turns[-1], 2) if turns else None
+    out["round_trips"] = len(TURNS["server_turn_s"])
+    return out
+
+
 async def main(args):
     loop = asyncio.get_running_loop()
     done = loop.create_future()
@@ -145,7 +175,10 @@ async def main(args):
     print("READY", server.sockets[0].getsockname()[1], flush=True)
     why = await done
     server.close()
-    print(json.dumps(dict(STATS, stopped_by=why)), flush=True)
+    if args.turns_file:
+        with open(args.turns_file, "w") as f:
+            json.dump(TURN_LOG, f)
+    print(json.dumps(dict(STATS, **percentiles(), stopped_by=why)), flush=True)
 
 
 if __name__ == "__main__":
@@ -155,6 +188,7 @@ if __name__ == "__main__":
     ap.add_argument("--bandwidth-bytes-per-s", type=float, default=0.0, help="0 = unlimited")
     ap.add_argument("--lifetime", type=float, default=600.0, help="exit after this many seconds")
     ap.add_argument("--listen-port", type=int, default=0)
+    ap.add_argument("--turns-file", default="", help="write every turn (time, side, seconds) here as JSON")
     a = ap.parse_args()
     if a.rtt_ms < 0 or a.bandwidth_bytes_per_s < 0 or a.lifetime <= 0:
         sys.exit("slow_link.py: --rtt-ms and --bandwidth-bytes-per-s must be >= 0, --lifetime > 0")

@@ -346,7 +346,11 @@ class CallIdProxy:
     does not match, so without this every call ends in NT_STATUS_IO_TIMEOUT. Only those 4 header
     bytes change; the stub bytes pass through as Wine wrote them. Counts what it rewrote."""
 
-    def __init__(self, target_port):
+    def __init__(self, target_port, quick_ack=False):
+        # quick_ack: ACK each read from Wine at once (TCP_QUICKACK). Wine's RPC server writes a reply
+        # fragment by fragment; Nagle's algorithm there holds a small fragment until the previous one
+        # is ACKed, and Linux's delayed ACK here waits up to 40 ms (bench/results/poll_link.md).
+        self.quick_ack = quick_ack
         self.target_port = target_port
         self.rewritten = 0
         self.replies = 0
@@ -362,6 +366,8 @@ class CallIdProxy:
         while True:
             client, _ = self.listener.accept()
             server = socket.create_connection(("127.0.0.1", self.target_port))
+            for sock in (client, server):  # each PDU leaves at once, not held by Nagle's algorithm
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             calls = []  # call_ids of the requests in flight on this connection, oldest first
             threading.Thread(target=self.relay, args=(client, server, calls, True), daemon=True).start()
             threading.Thread(target=self.relay, args=(server, client, calls, False), daemon=True).start()
@@ -387,6 +393,8 @@ class CallIdProxy:
         try:
             while True:
                 pdu = self.read_pdu(src)
+                if self.quick_ack and not to_server:
+                    src.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)  # sends a pending ACK now
                 if pdu is None:
                     break
                 ptype, flags = pdu[2], pdu[3]

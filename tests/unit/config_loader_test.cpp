@@ -171,7 +171,7 @@ TEST(ConfigLoader, DefaultsWhenKeysAreAbsent) {
   EXPECT_EQ(config.file, kName);
   EXPECT_DOUBLE_EQ(config.global.poll.interval_seconds, 30.0);
   EXPECT_DOUBLE_EQ(config.global.poll.timeout_seconds, 20.0);
-  EXPECT_EQ(config.global.poll.page_size_bytes, 65536);
+  EXPECT_EQ(config.global.poll.page_size_bytes, 1048576);
   EXPECT_EQ(config.global.poll.max_level, -1);
   EXPECT_EQ(config.global.per_connection_families, kDefaultConnectionFamilies);
   EXPECT_EQ(config.global.max_connections_per_router, 20000u);
@@ -187,7 +187,7 @@ TEST(ConfigLoader, DefaultsWhenKeysAreAbsent) {
   EXPECT_EQ(router.location, "test.yml:2:5");
   EXPECT_DOUBLE_EQ(router.poll.interval_seconds, 30.0);
   EXPECT_DOUBLE_EQ(router.poll.timeout_seconds, 20.0);
-  EXPECT_EQ(router.poll.page_size_bytes, 65536);
+  EXPECT_EQ(router.poll.page_size_bytes, 1048576);
   EXPECT_EQ(router.poll.max_level, -1);
 
   const SimulatorConfig defaults;
@@ -368,7 +368,7 @@ TEST(ConfigLoader, DemoConfigLoads) {
   EXPECT_EQ(config.file, path);
   EXPECT_DOUBLE_EQ(config.global.poll.interval_seconds, 5.0);
   EXPECT_DOUBLE_EQ(config.global.poll.timeout_seconds, 4.0);
-  EXPECT_EQ(config.global.poll.page_size_bytes, 65536);
+  EXPECT_EQ(config.global.poll.page_size_bytes, 1048576);
   EXPECT_EQ(config.global.poll.max_level, -1);
   EXPECT_EQ(config.global.per_connection_families, kDefaultConnectionFamilies);
   EXPECT_EQ(config.global.max_connections_per_router, 20000u);
