@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "config/connection_families.h"
+#include "router/enumerator.h"
 #include "sources/router_target.h"
 
 namespace rras {
@@ -14,8 +15,8 @@ namespace rras {
 struct PollSettings {
   double interval_seconds = 30;
   double timeout_seconds = 20;
-  int64_t page_size_bytes = 1048576;  // -1 = all in one page; docs/sources/rrasm.md "Page size"
-  int max_level = -1;                 // -1 = auto
+  int64_t page_size_bytes = kDefaultPageSizeBytes;  // -1 = all in one page
+  int max_level = -1;                               // -1 = auto
   // The kinds of data to read (kinds/kind_table.h); connections always among them.
   std::vector<std::string> collectors = {"connections", "server", "interfaces", "ports"};
   bool operator==(const PollSettings&) const = default;

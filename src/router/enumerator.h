@@ -14,10 +14,12 @@
 namespace rras {
 
 inline constexpr uint32_t kDefaultMaxPages = 100000;  // a router that pages forever is cut off here
+// dwPrefMaxLen of every enumeration: docs/sources/rrasm.md, "Page size", says why 1 MiB.
+inline constexpr int64_t kDefaultPageSizeBytes = 1048576;
 
 struct EnumeratorOptions {
-  int64_t page_size_bytes = 1048576;  // dwPrefMaxLen; -1 = everything in one page (config.h)
-  int max_level = -1;                 // -1 = auto (EnumEx, then 3, 2, ...); 0..3 caps the ladder
+  int64_t page_size_bytes = kDefaultPageSizeBytes;  // dwPrefMaxLen; -1 = everything in one page
+  int max_level = -1;                               // -1 = auto (EnumEx, then 3, 2, ...); 0..3 caps the ladder
   uint32_t max_pages = kDefaultMaxPages;
 };
 
