@@ -1,0 +1,343 @@
+#!/usr/bin/env python3
+"""The end-to-end soak of issue 15 (item 5): a real Prometheus scrapes rras_exporter for minutes.
+
+It generates the simulator config of bench/run.py (4 routers, two on MprAdminConnectionEnumEx and two
+on levels 3 + 1 + 0, 1 % churn a minute, every per-connection family unless --families default),
+starts the exporter, waits until it is ready, measures the exporter's CPU over a window without
+scrapes (the polls alone), then starts `prometheus` (Debian's package, from PATH) scraping it every
+--interval seconds with a timeout of --interval seconds. After --duration seconds from the first
+scrape it reloads Prometheus with no scrape job (the scrapes stop, Prometheus stays up), reads the
+exporter's CPU again and takes Prometheus' own series through its HTTP API:
+  - up, scrape_duration_seconds and scrape_samples_scraped of job rras, every raw sample of the run;
+  - the gaps between scrapes (a gap longer than 1.5 intervals is a missed scrape);
+and prints a table and one PASS/FAIL line: "Prometheus up on every 5 s scrape" (no up == 0 and no
+missed scrape).
+
+Exporter CPU per scrape is given two ways: overall (process CPU from /proc over the scraping window
+divided by the scrapes), and less the polls (the window's CPU less the no-scrape rate of the baseline
+window times the window's length, divided by the scrapes).
+
+    bench/prometheus_soak.py                                  # 10 minutes at 100 000 connections
+    bench/prometheus_soak.py --duration 120 --connections 10000
+    bench/prometheus_soak.py --smoke                          # ~45 s at 1 000 connections: the harness only
+
+Only the standard library, `prometheus` and the exporter of the build tree are used. Both servers listen
+on 127.0.0.1 only, run under `timeout` (their own time limit) and get SIGTERM when the harness exits
+(PR_SET_PDEATHSIG on the `timeout` process, which passes the signal on).
+"""
+import argparse
+import gzip
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from run import Process, percentile, proc_cpu_seconds, proc_status, write_config  # noqa: E402  bench/run.py
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def child_pid(pid, timeout=10):
+    """The one child of `timeout` (the server it runs), for /proc readings."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with open(f"/proc/{pid}/task/{pid}/children") as f:
+                children = f.read().split()
+            if children:
+                return int(children[0])
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise RuntimeError(f"no child of pid {pid} after {timeout} s")
+
+
+def http_get(url, timeout=30, headers=None):
+    request = urllib.request.Request(url, headers=headers or {})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return response.read(), response.headers
+
+
+def wait_ready(url, proc, name, timeout):
+    deadline = time.time() + timeout
+    while True:
+        if proc.proc.poll() is not None:
+            raise RuntimeError(f"{name} exited with code {proc.proc.returncode}")
+        try:
+            http_get(url, timeout=10)
+            return
+        except (urllib.error.URLError, OSError):  # 503 until every router has polled once
+            if time.time() > deadline:
+                raise RuntimeError(f"{name} was not ready at {url} in {timeout} s")
+            time.sleep(0.2)
+
+
+def prom_api(base, path, **params):
+    body, _ = http_get(f"{base}/api/v1/{path}?" + urllib.parse.urlencode(params), timeout=120)
+    doc = json.loads(body)
+    if doc.get("status") != "success":
+        raise RuntimeError(f"Prometheus {path} {params}: {doc}")
+    return doc["data"]
+
+
+def raw_samples(base, expr, seconds, at):
+    """Every raw sample of `expr` (one series) over the last `seconds` before `at`: [(ts, value)]."""
+    data = prom_api(base, "query", query=f"{expr}[{int(seconds)}s]", time=f"{at:.3f}")
+    if len(data["result"]) != 1:
+        raise RuntimeError(f"{expr}: expected one series, got {len(data['result'])}")
+    return [(float(ts), float(v)) for ts, v in data["result"][0]["values"] if v != "NaN"]
+
+
+def write_prometheus_config(path, interval, timeout, exporter_address):
+    """The scrape config, or (exporter_address None) none at all: reloading with it stops the scrapes."""
+    lines = ["global:", f"  scrape_interval: {interval}s", f"  scrape_timeout: {timeout}s",
+             f"  evaluation_interval: {interval}s"]
+    if exporter_address:
+        lines += ["scrape_configs:", "  - job_name: rras", "    static_configs:",
+                  f"      - targets: ['{exporter_address}']"]
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+def prometheus_metric(base, name):
+    """{labels as text: value} of one family of Prometheus' own /metrics."""
+    body, _ = http_get(f"{base}/metrics")
+    out = {}
+    for line in body.decode().splitlines():
+        if line.startswith(name):
+            key, value = line.rsplit(" ", 1)
+            out[key] = float(value)
+    return out
+
+
+def run(args, tmp):
+    report = {"connections": args.connections, "interval": args.interval, "timeout": args.timeout,
+              "duration": args.duration, "families": args.families, "nproc": os.cpu_count(),
+              "loadavg_before": os.getloadavg()}
+    lifetime = args.baseline + args.duration + 900  # every server stops by itself after this
+    poll_interval = 1 if args.connections <= 10000 else 5  # as bench/run.py
+    config = os.path.join(tmp, "exporter.yml")
+    write_config(config, args.connections, poll_interval)
+    if args.families == "default":  # the lean default of per_connection_families (4 series)
+        with open(config) as f:
+            text = "".join(line for line in f if "per_connection_families" not in line)
+        with open(config, "w") as f:
+            f.write(text)
+    report["poll_interval"] = poll_interval
+    started = []
+    try:
+        exporter = Process("rras_exporter", ["timeout", "-k", "10", str(lifetime),
+                                             os.path.join(args.build_dir, "rras_exporter"), f"--config.file={config}",
+                                             "--web.listen-address=127.0.0.1:0"],
+                           r"msg=listening address=(127\.0\.0\.1:\d+)", stream="stderr")
+        started.append(exporter)
+        exporter_pid = child_pid(exporter.pid)
+        exporter_address = exporter.match.group(1)
+        t0 = time.time()
+        wait_ready(f"http://{exporter_address}/-/ready", exporter, "rras_exporter", 300)
+        print(f"# exporter ready on {exporter_address} after {time.time() - t0:.1f} s", flush=True)
+        body, headers = http_get(f"http://{exporter_address}/metrics", timeout=120,
+                                 headers={"Accept-Encoding": "gzip"})
+        plain = gzip.decompress(body) if headers.get("Content-Encoding") == "gzip" else body
+        report.update(gzip_bytes=len(body), plain_bytes=len(plain),
+                      series=sum(1 for line in plain.splitlines() if line and not line.startswith(b"#")))
+        del body, plain
+
+        # Baseline: the exporter's CPU with polls and no scrapes.
+        time.sleep(1)
+        b_start, b_cpu = time.time(), proc_cpu_seconds(exporter_pid)
+        time.sleep(args.baseline)
+        b_end, b_cpu_end = time.time(), proc_cpu_seconds(exporter_pid)
+        report["poll_cpu_per_second"] = (b_cpu_end - b_cpu) / (b_end - b_start)
+        print(f"# baseline {b_end - b_start:.0f} s without scrapes: exporter CPU "
+              f"{report['poll_cpu_per_second']:.3f} s/s (polls every {poll_interval} s)", flush=True)
+
+        prom_config = os.path.join(tmp, "prometheus.yml")
+        write_prometheus_config(prom_config, args.interval, args.timeout, exporter_address)
+        prom_port = free_port()
+        prom_base = f"http://127.0.0.1:{prom_port}"
+        w_start, w_cpu = time.time(), proc_cpu_seconds(exporter_pid)
+        prometheus = Process("prometheus", ["timeout", "-k", "10", str(lifetime), shutil.which("prometheus"),
+                                            f"--config.file={prom_config}",
+                                            f"--storage.tsdb.path={os.path.join(tmp, 'tsdb')}",
+                                            "--storage.tsdb.retention.time=1d",
+                                            f"--web.listen-address=127.0.0.1:{prom_port}", "--web.enable-lifecycle"],
+                             r"Server is ready to receive web requests", stream="stderr", timeout=120)
+        started.append(prometheus)
+        prom_pid = child_pid(prometheus.pid)
+        prom_cpu_start = proc_cpu_seconds(prom_pid)
+
+        # The first scrape, then --duration seconds of them.
+        deadline = time.time() + 3 * args.interval + 30
+        first = None
+        while first is None:
+            result = prom_api(prom_base, "query", query='up{job="rras"}')["result"]
+            if result:
+                first = raw_samples(prom_base, 'up{job="rras"}', 3 * args.interval + 60, time.time())[0][0]
+            elif time.time() > deadline:
+                raise RuntimeError("Prometheus made no scrape of the exporter")
+            else:
+                time.sleep(0.5)
+        stop_at = first + args.duration - args.interval / 2
+        print(f"# Prometheus {prom_base} scraping every {args.interval} s (timeout {args.timeout} s); "
+              f"first scrape at {time.strftime('%H:%M:%S', time.gmtime(first))} UTC; "
+              f"{args.duration} s to go", flush=True)
+        next_report = time.time() + 60
+        while time.time() < stop_at:
+            time.sleep(min(1.0, max(0.0, stop_at - time.time())))
+            for p in (exporter, prometheus):
+                if p.proc.poll() is not None:
+                    raise RuntimeError(f"{p.name} exited with code {p.proc.returncode}")
+            if time.time() >= next_report:
+                next_report += 60
+                last = {r["metric"]["__name__"]: float(r["value"][1]) for r in prom_api(
+                    prom_base, "query", query='{job="rras",__name__=~"up|scrape_duration_seconds"}')["result"]}
+                print(f"# +{time.time() - first:4.0f} s  up {last.get('up')}  last scrape "
+                      f"{last.get('scrape_duration_seconds', float('nan')):.3f} s  RSS exporter "
+                      f"{proc_status(exporter_pid, 'VmRSS') / 2**20:,.0f} MB, Prometheus "
+                      f"{proc_status(prom_pid, 'VmRSS') / 2**20:,.0f} MB  loadavg {os.getloadavg()[0]:.2f}",
+                      flush=True)
+
+        # Stop the scrapes (reload with no job), then read the exporter's CPU and the series.
+        write_prometheus_config(prom_config, args.interval, args.timeout, None)
+        reloaded = urllib.request.Request(f"{prom_base}/-/reload", method="POST")
+        with urllib.request.urlopen(reloaded, timeout=120):
+            pass
+        w_end, w_cpu_end = time.time(), proc_cpu_seconds(exporter_pid)
+        prom_cpu_end = proc_cpu_seconds(prom_pid)
+        span = w_end - w_start + 60
+        ups = raw_samples(prom_base, 'up{job="rras"}', span, w_end + 1)
+        durations = [v for _, v in raw_samples(prom_base, 'scrape_duration_seconds{job="rras"}', span, w_end + 1)]
+        samples = [v for _, v in raw_samples(prom_base, 'scrape_samples_scraped{job="rras"}', span, w_end + 1)]
+        intervals = prometheus_metric(prom_base, "prometheus_target_interval_length_seconds{")
+        report["head_series"] = prometheus_metric(prom_base, "prometheus_tsdb_head_series ").get(
+            "prometheus_tsdb_head_series", float("nan"))
+        stamps = [ts for ts, _ in ups]
+        gaps = [b - a for a, b in zip(stamps, stamps[1:])]
+        missed = sum(max(0, round(g / args.interval) - 1) for g in gaps)
+        cpu = w_cpu_end - w_cpu
+        report.update(
+            scrapes=len(ups), up_zero=sum(1 for _, v in ups if v != 1.0), missed=missed,
+            run_seconds=stamps[-1] - stamps[0] + args.interval if stamps else 0.0,
+            gap_max=max(gaps) if gaps else float("nan"),
+            scrape_duration={"min": min(durations), "median": statistics.median(durations),
+                             "p99": percentile(durations, 99), "max": max(durations)},
+            samples_scraped={"min": min(samples), "max": max(samples)},
+            window_seconds=w_end - w_start, exporter_cpu_seconds=cpu,
+            cpu_per_scrape=cpu / len(ups),
+            cpu_per_scrape_less_polls=(cpu - report["poll_cpu_per_second"] * (w_end - w_start)) / len(ups),
+            prometheus_cpu_seconds=prom_cpu_end - prom_cpu_start,
+            interval_quantiles={k.split("quantile=")[-1].strip('"}'): v for k, v in intervals.items()
+                                if f'interval="{args.interval}s"' in k and "quantile" in k},
+            rss_exporter_peak=proc_status(exporter_pid, "VmHWM"), rss_prometheus_peak=proc_status(prom_pid, "VmHWM"),
+            loadavg_after=os.getloadavg())
+        return report
+    finally:
+        for p in reversed(started):
+            p.stop()
+
+
+def print_report(r):
+    d = r["scrape_duration"]
+    ms = lambda s: f"{s * 1000:,.1f}"  # noqa: E731
+    print(f"\n## Prometheus soak: {r['connections']:,} connections, scrape every {r['interval']} s "
+          f"(timeout {r['timeout']} s), {r['duration']} s\n")
+    print("| what | value |")
+    print("|---|---|")
+    rows = [
+        ("per-connection families", "all 14 series (as bench/run.py)" if r["families"] == "all"
+         else "the default (info, start time, sent and received bytes)"),
+        ("series (exporter body) / scrape_samples_scraped min–max",
+         f"{r['series']:,} / {r['samples_scraped']['min']:,.0f}–{r['samples_scraped']['max']:,.0f}"),
+        ("body bytes plain / gzip (what Prometheus is sent)", f"{r['plain_bytes']:,} / {r['gzip_bytes']:,}"),
+        ("scrapes (up samples) / up == 0 / missed (gap > 1.5 intervals)",
+         f"{r['scrapes']} / {r['up_zero']} / {r['missed']}"),
+        ("longest gap between scrapes", f"{r['gap_max']:.2f} s"),
+        ("scrape_duration_seconds min / median / p99 / max (ms)",
+         f"{ms(d['min'])} / {ms(d['median'])} / {ms(d['p99'])} / {ms(d['max'])}"),
+        ("Prometheus interval length quantiles (s)",
+         ", ".join(f"{q}: {v:.3f}" for q, v in sorted(r["interval_quantiles"].items())) or "–"),
+        ("exporter CPU, polls alone (baseline without scrapes)",
+         f"{r['poll_cpu_per_second']:.3f} s per s (polls every {r['poll_interval']} s)"),
+        ("exporter CPU over the scraping window", f"{r['exporter_cpu_seconds']:.2f} s in {r['window_seconds']:.0f} s"),
+        ("exporter CPU per scrape: overall / less the polls",
+         f"{ms(r['cpu_per_scrape'])} / {ms(r['cpu_per_scrape_less_polls'])} ms"),
+        ("Prometheus CPU over the window / per scrape",
+         f"{r['prometheus_cpu_seconds']:.1f} s / {r['prometheus_cpu_seconds'] / max(1, r['scrapes']):.2f} s"),
+        ("Prometheus head series at the end", f"{r['head_series']:,.0f}"),
+        ("peak RSS exporter / Prometheus (VmHWM)",
+         f"{r['rss_exporter_peak'] / 2**20:,.0f} MB / {r['rss_prometheus_peak'] / 2**20:,.0f} MB"),
+        ("nproc; loadavg (1 min) before → after", f"{r['nproc']}; {r['loadavg_before'][0]:.2f} → "
+         f"{r['loadavg_after'][0]:.2f} (5 min {r['loadavg_before'][1]:.2f} → {r['loadavg_after'][1]:.2f})"),
+    ]
+    for what, value in rows:
+        print(f"| {what} | {value} |")
+
+
+def verdict(r):
+    expected = int(r["duration"] // r["interval"])
+    passed = r["scrapes"] >= expected and r["up_zero"] == 0 and r["missed"] == 0
+    return passed, (f"{r['scrapes']} scrapes (expected {expected}), {r['up_zero']} with up == 0, "
+                    f"{r['missed']} missed")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--build-dir", default=os.path.join(ROOT, "build", "release"))
+    parser.add_argument("--duration", type=int, default=600, help="seconds of scrapes (default 600)")
+    parser.add_argument("--connections", type=int, default=100000)
+    parser.add_argument("--interval", type=int, default=5, help="scrape interval, seconds (default 5)")
+    parser.add_argument("--timeout", type=int, help="scrape timeout, seconds (default: the interval)")
+    parser.add_argument("--baseline", type=int, default=60, help="seconds of polls without scrapes (CPU baseline)")
+    parser.add_argument("--families", choices=("all", "default"), default="all",
+                        help="per-connection families: all 14 series as bench/run.py (default), or the lean default")
+    parser.add_argument("--json", help="also write the results here")
+    parser.add_argument("--smoke", action="store_true", help="~45 s at 1 000 connections: checks the harness only")
+    args = parser.parse_args()
+    if args.smoke:
+        args.duration, args.connections, args.baseline = 30, 1000, 5
+    args.timeout = args.timeout or args.interval
+    if not os.access(os.path.join(args.build_dir, "rras_exporter"), os.X_OK):
+        sys.exit(f"prometheus_soak.py: {args.build_dir}/rras_exporter is missing; build first "
+                 "(cmake --preset release && cmake --build --preset release --target rras_exporter)")
+    for tool in ("prometheus", "timeout"):
+        if shutil.which(tool) is None:
+            sys.exit(f"prometheus_soak.py: `{tool}` is not on PATH (apt-get install prometheus)")
+    print(f"# rras_exporter Prometheus soak: {args.connections:,} connections, every {args.interval} s for "
+          f"{args.duration} s, {os.cpu_count()} CPUs, loadavg {os.getloadavg()[0]:.2f}", flush=True)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the finally blocks
+    with tempfile.TemporaryDirectory(prefix="rras_soak_") as tmp:
+        report = run(args, tmp)
+    print_report(report)
+    passed, detail = verdict(report)
+    status = "INFO" if args.smoke else "PASS" if passed else "FAIL"
+    print(f"\n{status}  Prometheus up on every {args.interval} s scrape ({report['connections']:,} connections, "
+          f"{args.duration} s): {detail}")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(report, f, indent=1)
+    if args.smoke:
+        print("\nsmoke: the harness works (the exporter served, Prometheus scraped it and answered the queries; "
+              "timings are printed, not judged)")
+        if not passed:
+            sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
