@@ -10,12 +10,17 @@ scrape it reloads Prometheus with no scrape job (the scrapes stop, Prometheus st
 exporter's CPU again and takes Prometheus' own series through its HTTP API:
   - up, scrape_duration_seconds and scrape_samples_scraped of job rras, every raw sample of the run;
   - the gaps between scrapes (a gap longer than 1.5 intervals is a missed scrape);
+Prometheus (2.42) reports as scrape_duration_seconds the whole scrape: the HTTP GET and its own parsing
+and appending of the samples to its head (the scrape timeout bounds the GET only). So once a minute the
+harness also times the exporter's answer alone with curl (gzip, as Prometheus asks).
 and prints a table and one PASS/FAIL line: "Prometheus up on every 5 s scrape" (no up == 0 and no
 missed scrape).
 
 Exporter CPU per scrape is given two ways: overall (process CPU from /proc over the scraping window
-divided by the scrapes), and less the polls (the window's CPU less the no-scrape rate of the baseline
-window times the window's length, divided by the scrapes).
+divided by the scrapes), and less the polls (less the CPU of the exporter's SCHED_IDLE threads, its
+poll workers, over the same window). A baseline window without scrapes before Prometheus starts gives
+the polls' CPU when nothing competes with them. In the middle of the run a CPU profile of Prometheus
+is taken (/debug/pprof/profile) and summed up with `go tool pprof -top` where Go is installed.
 
     bench/prometheus_soak.py                                  # 10 minutes at 100 000 connections
     bench/prometheus_soak.py --duration 120 --connections 10000
@@ -33,15 +38,17 @@ import shutil
 import signal
 import socket
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from run import Process, percentile, proc_cpu_seconds, proc_status, write_config  # noqa: E402  bench/run.py
+from run import Process, percentile, proc_cpu_seconds, proc_status, scrape, write_config  # noqa: E402  bench/run.py
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -66,6 +73,45 @@ def child_pid(pid, timeout=10):
             pass
         time.sleep(0.05)
     raise RuntimeError(f"no child of pid {pid} after {timeout} s")
+
+
+def thread_cpu_split(pid):
+    """(process CPU, CPU of its SCHED_IDLE threads) in seconds: the poll workers run under SCHED_IDLE
+    (src/poller/background_priority_linux.cpp) and live as long as their router, so the rest of the
+    process CPU is serving, the acceptor and the main thread."""
+    idle = 0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the thread ended
+        if int(fields[38]) == 5:  # policy SCHED_IDLE
+            idle += int(fields[11]) + int(fields[12])
+    return proc_cpu_seconds(pid), idle / os.sysconf("SC_CLK_TCK")
+
+
+class PrometheusProfile(threading.Thread):
+    """A CPU profile of Prometheus (its /debug/pprof/profile) in the middle of the run, summed up by
+    `go tool pprof -top` where Go is installed: where its time goes while it ingests."""
+
+    def __init__(self, base, at, seconds, path):
+        super().__init__(daemon=True)
+        self.base, self.at, self.seconds, self.path, self.top = base, at, seconds, path, None
+        self.start()
+
+    def run(self):
+        time.sleep(max(0.0, self.at - time.time()))
+        try:
+            body, _ = http_get(f"{self.base}/debug/pprof/profile?seconds={self.seconds}", timeout=self.seconds + 120)
+            with open(self.path, "wb") as f:
+                f.write(body)
+            if shutil.which("go"):
+                out = subprocess.run(["go", "tool", "pprof", "-top", "-nodecount=20", self.path],
+                                     capture_output=True, text=True, check=False, timeout=120)
+                self.top = out.stdout.strip() or out.stderr.strip()
+        except (urllib.error.URLError, OSError, subprocess.TimeoutExpired) as e:
+            self.top = f"no profile: {e}"
 
 
 def http_get(url, timeout=30, headers=None):
@@ -161,18 +207,20 @@ def run(args, tmp):
 
         # Baseline: the exporter's CPU with polls and no scrapes.
         time.sleep(1)
-        b_start, b_cpu = time.time(), proc_cpu_seconds(exporter_pid)
+        b_start, (b_cpu, b_idle) = time.time(), thread_cpu_split(exporter_pid)
         time.sleep(args.baseline)
-        b_end, b_cpu_end = time.time(), proc_cpu_seconds(exporter_pid)
+        b_end, (b_cpu_end, b_idle_end) = time.time(), thread_cpu_split(exporter_pid)
         report["poll_cpu_per_second"] = (b_cpu_end - b_cpu) / (b_end - b_start)
+        report["baseline_poll_thread_share"] = (b_idle_end - b_idle) / max(1e-9, b_cpu_end - b_cpu)
         print(f"# baseline {b_end - b_start:.0f} s without scrapes: exporter CPU "
-              f"{report['poll_cpu_per_second']:.3f} s/s (polls every {poll_interval} s)", flush=True)
+              f"{report['poll_cpu_per_second']:.3f} s/s (polls every {poll_interval} s), "
+              f"{report['baseline_poll_thread_share']:.0%} of it in SCHED_IDLE threads", flush=True)
 
         prom_config = os.path.join(tmp, "prometheus.yml")
         write_prometheus_config(prom_config, args.interval, args.timeout, exporter_address)
         prom_port = free_port()
         prom_base = f"http://127.0.0.1:{prom_port}"
-        w_start, w_cpu = time.time(), proc_cpu_seconds(exporter_pid)
+        w_start, (w_cpu, w_idle) = time.time(), thread_cpu_split(exporter_pid)
         prometheus = Process("prometheus", ["timeout", "-k", "10", str(lifetime), shutil.which("prometheus"),
                                             f"--config.file={prom_config}",
                                             f"--storage.tsdb.path={os.path.join(tmp, 'tsdb')}",
@@ -184,21 +232,28 @@ def run(args, tmp):
         prom_cpu_start = proc_cpu_seconds(prom_pid)
 
         # The first scrape, then --duration seconds of them.
-        deadline = time.time() + 3 * args.interval + 30
+        # The first scrape creates every series in Prometheus' head: at 1.4 M series that takes a while.
+        deadline = time.time() + 300
         first = None
         while first is None:
             result = prom_api(prom_base, "query", query='up{job="rras"}')["result"]
             if result:
-                first = raw_samples(prom_base, 'up{job="rras"}', 3 * args.interval + 60, time.time())[0][0]
+                first = raw_samples(prom_base, 'up{job="rras"}', time.time() - w_start + 60, time.time())[0][0]
             elif time.time() > deadline:
                 raise RuntimeError("Prometheus made no scrape of the exporter")
             else:
                 time.sleep(0.5)
         stop_at = first + args.duration - args.interval / 2
+        report["first_scrape_visible_after"] = time.time() - w_start
         print(f"# Prometheus {prom_base} scraping every {args.interval} s (timeout {args.timeout} s); "
-              f"first scrape at {time.strftime('%H:%M:%S', time.gmtime(first))} UTC; "
+              f"first scrape at {time.strftime('%H:%M:%S', time.gmtime(first))} UTC, in the API "
+              f"{report['first_scrape_visible_after']:.1f} s after the start; "
               f"{args.duration} s to go", flush=True)
         next_report = time.time() + 60
+        profile, curl_times = None, []
+        if args.profile_seconds and args.duration > args.profile_seconds + 20:
+            profile = PrometheusProfile(prom_base, first + (args.duration - args.profile_seconds) / 2,
+                                        args.profile_seconds, args.profile_out or os.path.join(tmp, "prometheus.pprof"))
         while time.time() < stop_at:
             time.sleep(min(1.0, max(0.0, stop_at - time.time())))
             for p in (exporter, prometheus):
@@ -206,10 +261,13 @@ def run(args, tmp):
                     raise RuntimeError(f"{p.name} exited with code {p.proc.returncode}")
             if time.time() >= next_report:
                 next_report += 60
+                curl_seconds, _ = scrape(f"http://{exporter_address}/metrics", True)
+                curl_times.append(curl_seconds)
                 last = {r["metric"]["__name__"]: float(r["value"][1]) for r in prom_api(
                     prom_base, "query", query='{job="rras",__name__=~"up|scrape_duration_seconds"}')["result"]}
                 print(f"# +{time.time() - first:4.0f} s  up {last.get('up')}  last scrape "
-                      f"{last.get('scrape_duration_seconds', float('nan')):.3f} s  RSS exporter "
+                      f"{last.get('scrape_duration_seconds', float('nan')):.3f} s  curl gzip GET {curl_seconds:.3f} s  "
+                      f"RSS exporter "
                       f"{proc_status(exporter_pid, 'VmRSS') / 2**20:,.0f} MB, Prometheus "
                       f"{proc_status(prom_pid, 'VmRSS') / 2**20:,.0f} MB  loadavg {os.getloadavg()[0]:.2f}",
                       flush=True)
@@ -219,7 +277,7 @@ def run(args, tmp):
         reloaded = urllib.request.Request(f"{prom_base}/-/reload", method="POST")
         with urllib.request.urlopen(reloaded, timeout=120):
             pass
-        w_end, w_cpu_end = time.time(), proc_cpu_seconds(exporter_pid)
+        w_end, (w_cpu_end, w_idle_end) = time.time(), thread_cpu_split(exporter_pid)
         prom_cpu_end = proc_cpu_seconds(prom_pid)
         span = w_end - w_start + 60
         ups = raw_samples(prom_base, 'up{job="rras"}', span, w_end + 1)
@@ -231,7 +289,10 @@ def run(args, tmp):
         stamps = [ts for ts, _ in ups]
         gaps = [b - a for a, b in zip(stamps, stamps[1:])]
         missed = sum(max(0, round(g / args.interval) - 1) for g in gaps)
-        cpu = w_cpu_end - w_cpu
+        cpu, poll_cpu = w_cpu_end - w_cpu, w_idle_end - w_idle
+        if profile:
+            profile.join(args.profile_seconds + 150)
+            report["prometheus_profile_top"] = profile.top
         report.update(
             scrapes=len(ups), up_zero=sum(1 for _, v in ups if v != 1.0), missed=missed,
             run_seconds=stamps[-1] - stamps[0] + args.interval if stamps else 0.0,
@@ -239,9 +300,13 @@ def run(args, tmp):
             scrape_duration={"min": min(durations), "median": statistics.median(durations),
                              "p99": percentile(durations, 99), "max": max(durations)},
             samples_scraped={"min": min(samples), "max": max(samples)},
+            scrape_duration_after_first={"min": min(durations[1:]), "median": statistics.median(durations[1:]),
+                                         "p99": percentile(durations[1:], 99), "max": max(durations[1:])}
+            if len(durations) > 1 else None,
             window_seconds=w_end - w_start, exporter_cpu_seconds=cpu,
             cpu_per_scrape=cpu / len(ups),
-            cpu_per_scrape_less_polls=(cpu - report["poll_cpu_per_second"] * (w_end - w_start)) / len(ups),
+            exporter_poll_cpu_seconds=poll_cpu, curl_gzip_seconds=curl_times,
+            cpu_per_scrape_less_polls=(cpu - poll_cpu) / len(ups),
             prometheus_cpu_seconds=prom_cpu_end - prom_cpu_start,
             interval_quantiles={k.split("quantile=")[-1].strip('"}'): v for k, v in intervals.items()
                                 if f'interval="{args.interval}s"' in k and "quantile" in k},
@@ -269,14 +334,23 @@ def print_report(r):
         ("scrapes (up samples) / up == 0 / missed (gap > 1.5 intervals)",
          f"{r['scrapes']} / {r['up_zero']} / {r['missed']}"),
         ("longest gap between scrapes", f"{r['gap_max']:.2f} s"),
+        ("first scrape visible in the API (after Prometheus started)", f"{r['first_scrape_visible_after']:.1f} s"),
         ("scrape_duration_seconds min / median / p99 / max (ms)",
          f"{ms(d['min'])} / {ms(d['median'])} / {ms(d['p99'])} / {ms(d['max'])}"),
+        ("the same without the first scrape (it creates every series)",
+         " / ".join(ms(a[k]) for k in ("min", "median", "p99", "max")) if (a := r["scrape_duration_after_first"])
+         else "–"),
+        ("the exporter's answer alone: curl gzip GET once a minute, median / max (ms)",
+         f"{ms(statistics.median(r['curl_gzip_seconds']))} / {ms(max(r['curl_gzip_seconds']))}"
+         if r["curl_gzip_seconds"] else "–"),
         ("Prometheus interval length quantiles (s)",
          ", ".join(f"{q}: {v:.3f}" for q, v in sorted(r["interval_quantiles"].items())) or "–"),
         ("exporter CPU, polls alone (baseline without scrapes)",
-         f"{r['poll_cpu_per_second']:.3f} s per s (polls every {r['poll_interval']} s)"),
-        ("exporter CPU over the scraping window", f"{r['exporter_cpu_seconds']:.2f} s in {r['window_seconds']:.0f} s"),
-        ("exporter CPU per scrape: overall / less the polls",
+         f"{r['poll_cpu_per_second']:.3f} s per s (polls every {r['poll_interval']} s; "
+         f"{r['baseline_poll_thread_share']:.0%} in SCHED_IDLE threads)"),
+        ("exporter CPU over the scraping window: all / poll threads (SCHED_IDLE)",
+         f"{r['exporter_cpu_seconds']:.2f} / {r['exporter_poll_cpu_seconds']:.2f} s in {r['window_seconds']:.0f} s"),
+        ("exporter CPU per scrape: overall / less the poll threads",
          f"{ms(r['cpu_per_scrape'])} / {ms(r['cpu_per_scrape_less_polls'])} ms"),
         ("Prometheus CPU over the window / per scrape",
          f"{r['prometheus_cpu_seconds']:.1f} s / {r['prometheus_cpu_seconds'] / max(1, r['scrapes']):.2f} s"),
@@ -304,9 +378,12 @@ def main():
     parser.add_argument("--connections", type=int, default=100000)
     parser.add_argument("--interval", type=int, default=5, help="scrape interval, seconds (default 5)")
     parser.add_argument("--timeout", type=int, help="scrape timeout, seconds (default: the interval)")
-    parser.add_argument("--baseline", type=int, default=60, help="seconds of polls without scrapes (CPU baseline)")
+    parser.add_argument("--baseline", type=int, default=30, help="seconds of polls without scrapes (CPU baseline)")
     parser.add_argument("--families", choices=("all", "default"), default="all",
                         help="per-connection families: all 14 series as bench/run.py (default), or the lean default")
+    parser.add_argument("--profile-seconds", type=int, default=30,
+                        help="CPU profile of Prometheus this long in the middle of the run (0: none)")
+    parser.add_argument("--profile-out", help="keep the Prometheus profile here (pprof format)")
     parser.add_argument("--json", help="also write the results here")
     parser.add_argument("--smoke", action="store_true", help="~45 s at 1 000 connections: checks the harness only")
     args = parser.parse_args()
@@ -325,6 +402,9 @@ def main():
     with tempfile.TemporaryDirectory(prefix="rras_soak_") as tmp:
         report = run(args, tmp)
     print_report(report)
+    if report.get("prometheus_profile_top"):
+        print(f"\n## Prometheus CPU profile, {args.profile_seconds} s in the middle of the run (go tool pprof -top)\n")
+        print("```\n" + report["prometheus_profile_top"] + "\n```")
     passed, detail = verdict(report)
     status = "INFO" if args.smoke else "PASS" if passed else "FAIL"
     print(f"\n{status}  Prometheus up on every {args.interval} s scrape ({report['connections']:,} connections, "
