@@ -114,6 +114,14 @@ class PrometheusProfile(threading.Thread):
             self.top = f"no profile: {e}"
 
 
+def machine_cpu():
+    """(busy, total) CPU seconds of the whole machine, all cores, from /proc/stat."""
+    with open("/proc/stat") as f:
+        ticks = [int(v) for v in f.readline().split()[1:]]
+    hz = os.sysconf("SC_CLK_TCK")
+    return (sum(ticks) - ticks[3] - ticks[4]) / hz, sum(ticks) / hz  # less idle and iowait
+
+
 def http_get(url, timeout=30, headers=None):
     request = urllib.request.Request(url, headers=headers or {})
     with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -220,7 +228,7 @@ def run(args, tmp):
         write_prometheus_config(prom_config, args.interval, args.timeout, exporter_address)
         prom_port = free_port()
         prom_base = f"http://127.0.0.1:{prom_port}"
-        w_start, (w_cpu, w_idle) = time.time(), thread_cpu_split(exporter_pid)
+        w_start, (w_cpu, w_idle), m_start = time.time(), thread_cpu_split(exporter_pid), machine_cpu()
         prometheus = Process("prometheus", ["timeout", "-k", "10", str(lifetime), shutil.which("prometheus"),
                                             f"--config.file={prom_config}",
                                             f"--storage.tsdb.path={os.path.join(tmp, 'tsdb')}",
@@ -277,7 +285,7 @@ def run(args, tmp):
         reloaded = urllib.request.Request(f"{prom_base}/-/reload", method="POST")
         with urllib.request.urlopen(reloaded, timeout=120):
             pass
-        w_end, (w_cpu_end, w_idle_end) = time.time(), thread_cpu_split(exporter_pid)
+        w_end, (w_cpu_end, w_idle_end), m_end = time.time(), thread_cpu_split(exporter_pid), machine_cpu()
         prom_cpu_end = proc_cpu_seconds(prom_pid)
         span = w_end - w_start + 60
         ups = raw_samples(prom_base, 'up{job="rras"}', span, w_end + 1)
@@ -286,6 +294,15 @@ def run(args, tmp):
         intervals = prometheus_metric(prom_base, "prometheus_target_interval_length_seconds{")
         report["head_series"] = prometheus_metric(prom_base, "prometheus_tsdb_head_series ").get(
             "prometheus_tsdb_head_series", float("nan"))
+        # What the exporter served: its routers' health over the run, failed polls by error.
+        rras_up = prom_api(prom_base, "query", query=f"rras_up[{int(span)}s]", time=f"{w_end + 1:.3f}")["result"]
+        report["rras_up_zero"] = {r["metric"].get("router", "?"): sum(1 for _, v in r["values"] if v == "0")
+                                  for r in rras_up}
+        report["rras_up_samples"] = sum(len(r["values"]) for r in rras_up)
+        errors = prom_api(prom_base, "query", time=f"{w_end + 1:.3f}",
+                          query=f"sum by (error) (last_over_time(rras_poll_errors_total[{int(span)}s]))")["result"]
+        report["poll_errors"] = {r["metric"].get("error", "?"): float(r["value"][1]) for r in errors}
+        report["scrapes_short"] = sum(1 for v in samples if v < 0.95 * report["series"])
         stamps = [ts for ts, _ in ups]
         gaps = [b - a for a, b in zip(stamps, stamps[1:])]
         missed = sum(max(0, round(g / args.interval) - 1) for g in gaps)
@@ -308,6 +325,7 @@ def run(args, tmp):
             exporter_poll_cpu_seconds=poll_cpu, curl_gzip_seconds=curl_times,
             cpu_per_scrape_less_polls=(cpu - poll_cpu) / len(ups),
             prometheus_cpu_seconds=prom_cpu_end - prom_cpu_start,
+            machine_busy_seconds=m_end[0] - m_start[0], machine_cpu_seconds=m_end[1] - m_start[1],
             interval_quantiles={k.split("quantile=")[-1].strip('"}'): v for k, v in intervals.items()
                                 if f'interval="{args.interval}s"' in k and "quantile" in k},
             rss_exporter_peak=proc_status(exporter_pid, "VmHWM"), rss_prometheus_peak=proc_status(prom_pid, "VmHWM"),
@@ -354,6 +372,16 @@ def print_report(r):
          f"{ms(r['cpu_per_scrape'])} / {ms(r['cpu_per_scrape_less_polls'])} ms"),
         ("Prometheus CPU over the window / per scrape",
          f"{r['prometheus_cpu_seconds']:.1f} s / {r['prometheus_cpu_seconds'] / max(1, r['scrapes']):.2f} s"),
+        ("machine CPU over the window: busy / available; of it exporter + Prometheus, the rest other processes",
+         f"{r['machine_busy_seconds']:.0f} / {r['machine_cpu_seconds']:.0f} s; "
+         f"{r['exporter_cpu_seconds'] + r['prometheus_cpu_seconds']:.0f} s, "
+         f"{r['machine_busy_seconds'] - r['exporter_cpu_seconds'] - r['prometheus_cpu_seconds']:.0f} s"),
+        ("scrapes with under 95 % of the series (routers without data)", f"{r['scrapes_short']} of {r['scrapes']}"),
+        ("rras_up == 0 samples by router (of all rras_up samples)",
+         (", ".join(f"{k}: {v}" for k, v in sorted(r["rras_up_zero"].items())) or "–")
+         + f" (of {r['rras_up_samples']})"),
+        ("rras_poll_errors_total by error at the end (since the exporter started)",
+         ", ".join(f"{k}: {v:.0f}" for k, v in sorted(r["poll_errors"].items())) or "none"),
         ("Prometheus head series at the end", f"{r['head_series']:,.0f}"),
         ("peak RSS exporter / Prometheus (VmHWM)",
          f"{r['rss_exporter_peak'] / 2**20:,.0f} MB / {r['rss_prometheus_peak'] / 2**20:,.0f} MB"),
