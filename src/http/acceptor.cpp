@@ -728,7 +728,7 @@ void Acceptor::Impl::toHandshake(std::unique_ptr<Connection> c) {
 }
 
 void Acceptor::Impl::handshakeLoop() {
-  lowerThisThreadPriority();
+  lowerThisThreadPriority(BackgroundPriority::kLow);
   std::unique_lock lock(handshake_mu);
   bool newest = true;
   for (;;) {

@@ -116,7 +116,7 @@ struct Poller::State {
   }
 
   void workerLoop(Worker& w, bool once) {
-    lowerThisThreadPriority();
+    lowerThisThreadPriority(BackgroundPriority::kIdle);
     const double interval = w.config.poll.interval_seconds;
     // Spread the first polls a little so routers are not all asked at the same instant.
     bool go = once || sleepFor(w, seconds(std::min(1.0, interval / 10) * (w.jitter() + 1) / 2));

@@ -1,7 +1,0 @@
-#include "poller/background_priority.h"
-
-namespace rras {
-
-void lowerThisThreadPriority() {}
-
-}  // namespace rras
