@@ -1,11 +1,11 @@
 // Scrapes come first (issue 15): while a /metrics or /probe answer is being built and written,
-// a poll's CPU-heavy loops (paging, tracking, aggregating, rendering, compressing) stop at their
-// next step until no answer is in flight. Giving the poll workers the lowest scheduling policy
-// was not enough: on two cores a render still ran beside a scrape whenever the scrape's thread or
-// its client blocked for a moment, and the two shared the caches and the memory bus (p99 of
-// scrapes during polls 1.39x idle plain, 1.21x gzip at 100 000 connections). The wait is bounded
-// per poll by the thread's allowance, so scrapes back to back, or a client that stalls, delay a
-// poll by at most that much and never stop polling.
+// a poll's CPU-heavy loops (paging, tracking, aggregating, rendering, compressing, unmapping the
+// replaced generation, trimming malloc) stop at their next step until no answer is in flight.
+// A lower scheduling priority alone leaves a render running beside a scrape whenever a core
+// falls idle for a moment (the scrape's thread or its client waiting on the socket): with poll
+// workers under SCHED_IDLE the p99 of scrapes during polls was 1.39x idle (plain) and 1.21x
+// (gzip) at 100 000 connections. The wait is bounded per poll by the thread's allowance, so scrapes back to back,
+// or a client that stalls, delay a poll by at most that much and never stop polling.
 #pragma once
 
 #include <chrono>
