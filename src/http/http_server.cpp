@@ -7,6 +7,7 @@
 
 #include "http/landing_page.h"
 #include "log/logger.h"
+#include "model/foreground.h"
 
 namespace rras {
 
@@ -16,12 +17,15 @@ constexpr char kMetricsContentType[] = "text/plain; version=0.0.4; charset=utf-8
 double wallNow() { return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count(); }
 
 // A body of pieces (metrics/exposition.h), written as the client reads.
-// `slot` is released once the body is written (--web.max-requests).
-void sendBody(httplib::Response& res, const std::shared_ptr<const Body>& body, bool gzip, std::shared_ptr<void> slot) {
+// `slot` is released once the body is written (--web.max-requests), and so is `activity`, which
+// holds the polls' heavy steps back meanwhile (model/foreground.h).
+void sendBody(httplib::Response& res, const std::shared_ptr<const Body>& body, bool gzip, std::shared_ptr<void> slot,
+              std::shared_ptr<foreground::Activity> activity) {
   if (gzip) res.set_header("Content-Encoding", "gzip");
   res.set_header("Vary", "Accept-Encoding");
   res.set_content_provider(body->length, kMetricsContentType,
-                           [body, slot = std::move(slot)](size_t offset, size_t length, httplib::DataSink& sink) {
+                           [body, slot = std::move(slot), activity = std::move(activity)](size_t offset, size_t length,
+                                                                                          httplib::DataSink& sink) {
                              // Write the pieces that cover [offset, offset + length).
                              size_t at = 0;
                              for (auto piece : body->pieces) {
@@ -142,8 +146,10 @@ void HttpServer::install(httplib::Server& server) {
   server.Get("/metrics", [this](const httplib::Request& req, httplib::Response& res) {
     auto slot = requestSlot(res);
     if (!slot) return;
+    // From building the body until it is written, a poll's heavy steps wait (for a bounded time).
+    auto activity = std::make_shared<foreground::Activity>();
     const bool gzip = acceptsGzip(req.get_header_value("Accept-Encoding"));
-    sendBody(res, exposition_.build(gzip), gzip, std::move(slot));
+    sendBody(res, exposition_.build(gzip), gzip, std::move(slot), std::move(activity));
   });
   server.Get("/probe", [this](const httplib::Request& req, httplib::Response& res) {
     std::shared_ptr<ProbeTargets> probes;
@@ -174,7 +180,9 @@ void HttpServer::install(httplib::Server& server) {
       }
       return;
     }
-    sendBody(res, result.body, gzip, std::move(slot));
+    // Only once the answer is ready: the probe may have waited for the target's first poll, which
+    // must not wait for this answer in turn.
+    sendBody(res, result.body, gzip, std::move(slot), std::make_shared<foreground::Activity>());
   });
   server.Get("/", [this](const httplib::Request&, httplib::Response& res) {
     const auto [names, routers] = store_.currentWithNames();

@@ -42,6 +42,16 @@ struct CollectContext {
     return readAllPages<Entry>([&](uint32_t& resume, Page<Entry>& page) { return call(pref, resume, page); },
                                [&](ApiCode code) { return describe(code, name); }, name, max_pages, out, stats);
   }
+  // The same, handing each entry to `keep(Entry&&)` as its page arrives (a kind that only counts).
+  template <class Entry, class Call, class Keep>
+  std::optional<PollError> readEach(const std::string& name, uint32_t wire_size, uint32_t native_size, Call&& call,
+                                    Keep&& keep) const {
+    const uint32_t pref = wire::prefMaxLen(page_size_bytes, wire_size, native_size);
+    PageStats stats;
+    return readEachPage<Entry>([&](uint32_t& resume, Page<Entry>& page) { return call(pref, resume, page); },
+                               [&](ApiCode code) { return describe(code, name); }, name, max_pages, [](size_t) {},
+                               std::forward<Keep>(keep), stats);
+  }
 };
 
 struct KindDescriptor {

@@ -1,6 +1,7 @@
 #include "metrics/connection_renderer.h"
 
 #include "metrics/text_format.h"
+#include "model/foreground.h"
 
 namespace rras {
 
@@ -72,6 +73,7 @@ RenderedConnections renderConnections(std::string_view router, const std::vector
     // grows (at 100 000 connections that copying was a sixth of a poll's CPU).
     constexpr size_t kSample = 64;
     for (size_t i = 0; i < limit; ++i) {
+      if (i % 256 == 255) foreground::yield();  // a scrape in flight goes first (model/foreground.h)
       if (i == kSample) {
         for (auto& text : r.text) {
           if (!text.empty()) text.reserve(text.size() / kSample * limit * 9 / 8 + 4096);
@@ -129,7 +131,9 @@ RenderedConnections renderConnections(std::string_view router, const std::vector
     }
   }
   for (size_t f = 0; f < kConnectionFamilyCount; ++f) {
-    if (!r.text[f].empty()) r.gzip[f] = gzip::compress(r.text[f]);
+    if (r.text[f].empty()) continue;
+    foreground::yield();
+    r.gzip[f] = gzip::compress(r.text[f]);
   }
   return r;
 }

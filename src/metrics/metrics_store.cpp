@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "metrics/large_buffers.h"
+#include "model/foreground.h"
 
 namespace rras {
 
@@ -60,8 +61,10 @@ void Renderer::publish(RouterSnapshot snapshot) {
     }
     snapshot.connections = {};  // rendered: the text is all a scrape needs
     published->snapshot = std::move(snapshot);
+    foreground::yield();  // the replaced generation is unmapped here: not beside a scrape
     store_.publish(std::move(published));
   }
+  foreground::yield();       // trimming locks malloc's arenas, the scrapes' too
   returnFreedMemory(large);  // outside the lock: the next router renders meanwhile
 }
 

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "log/logger.h"
+#include "model/foreground.h"
 #include "poller/background_priority.h"
 #include "poller/router_poll.h"
 
@@ -130,6 +131,10 @@ struct Poller::State {
         w.poll_start = wall_start = clock();
         w.deadline = steady_start + seconds(w.config.poll.timeout_seconds);
       }
+      // Scrapes in flight hold the poll's heavy steps back, up to this much per poll in all
+      // (model/foreground.h): a quarter of the timeout, at most a second.
+      const foreground::Allowance give_way(std::chrono::duration_cast<std::chrono::nanoseconds>(
+          std::chrono::duration<double>(std::min(1.0, w.config.poll.timeout_seconds / 4))));
       RouterSnapshot s = w.poll.collect();
       const double duration = std::chrono::duration<double>(SteadyClock::now() - steady_start).count();
       {

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "model/foreground.h"
+
 namespace rras {
 
 namespace {
@@ -62,11 +64,14 @@ std::vector<TrackedConnection> ConnectionTracker::update(std::vector<Connection>
   last_wall_ = wall_now;
   last_steady_ = steady_now;
 
-  std::unordered_map<uint64_t, Previous> next;
-  next.reserve(connections.size());
+  // The remembered connections are updated in place, not copied into a second map: at 25 000
+  // connections a router's map is ~5 MB, and every poll held two of them for a moment.
+  ++poll_;
   std::vector<TrackedConnection> tracked;
   tracked.reserve(connections.size());
+  size_t done = 0;
   for (auto& c : connections) {
+    if (++done % 1024 == 0) foreground::yield();  // a scrape in flight goes first
     TrackedConnection t;
     // Whole seconds: the router reports whole seconds, so a fractional clock must not leak in.
     const double observed_start = std::floor(wall_now) - c.duration_seconds;
@@ -79,37 +84,40 @@ std::vector<TrackedConnection> ConnectionTracker::update(std::vector<Connection>
       if (c.hasCounters()) {
         t.counters = advance(p.wide, p.wire, c.counters);
         addDelta(totals_, t.counters, p.wide);
-        next.emplace(c.handle, Previous{t.start_time, c.counters, t.counters});
+        p.wire = c.counters;
+        p.wide = t.counters;
       } else {
         t.counters = p.wide;  // this poll brought no counters: keep what was known
-        next.emplace(c.handle, Previous{t.start_time, p.wire, p.wide});
       }
-      previous_.erase(it);
+      p.missed = 0;
+      p.seen = poll_;
     } else {
-      if (it != previous_.end()) {
-        ++totals_.connections_ended;  // the handle now belongs to a new connection
-        previous_.erase(it);
-      }
+      if (it != previous_.end()) ++totals_.connections_ended;  // the handle now belongs to a new connection
       t.start_time = observed_start;
       t.counters = fresh(c.counters);
       if (!first_poll_) {
         ++totals_.connections_started;
         addDelta(totals_, t.counters, WideCounters{});
       }
-      next.emplace(c.handle, Previous{t.start_time, c.counters, t.counters});
+      const Previous entry{t.start_time, c.counters, t.counters, 0, poll_};
+      if (it != previous_.end()) {
+        it->second = entry;
+      } else {
+        previous_.emplace(c.handle, entry);
+      }
     }
     t.connection = std::move(c);
     tracked.push_back(std::move(t));
   }
-  // What is left was not seen in this poll: ended, or skipped by paging; wait before deciding.
-  for (auto& [handle, p] : previous_) {
-    if (++p.missed >= kMissedPollsBeforeEnded) {
+  // What was not seen in this poll: ended, or skipped by paging; wait before deciding.
+  for (auto it = previous_.begin(); it != previous_.end();) {
+    if (it->second.seen != poll_ && ++it->second.missed >= kMissedPollsBeforeEnded) {
       ++totals_.connections_ended;
+      it = previous_.erase(it);
     } else {
-      next.emplace(handle, p);
+      ++it;
     }
   }
-  previous_ = std::move(next);
   first_poll_ = false;
   return tracked;
 }

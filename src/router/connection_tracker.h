@@ -55,9 +55,11 @@ class ConnectionTracker {
     WireCounters wire;
     WideCounters wide;
     uint32_t missed = 0;  // successful polls in a row without this connection
+    uint32_t seen = 0;    // the last poll (poll_) that saw it
   };
   std::unordered_map<uint64_t, Previous> previous_;
   RouterTotals totals_;
+  uint32_t poll_ = 0;  // successful polls so far; only equality with Previous::seen counts, so wrapping is harmless
   bool first_poll_ = true;
   double last_wall_ = 0, last_steady_ = 0;
 };

@@ -1,5 +1,6 @@
 #include <unordered_map>
 
+#include "model/foreground.h"
 #include "snapshot/router_snapshot.h"
 
 namespace rras {
@@ -9,7 +10,9 @@ Aggregates computeAggregates(const std::vector<TrackedConnection>& connections) 
   agg.connections_total = connections.size();
   std::unordered_map<std::string, uint32_t> per_user;
   double weighted_in = 0, weighted_out = 0, bytes_in = 0, bytes_out = 0;
+  size_t step = 0;
   for (const auto& t : connections) {
+    if (++step % 1024 == 0) foreground::yield();  // a scrape in flight goes first
     const Connection& c = t.connection;
     if (c.hasCounters()) {
       agg.has_counters = true;

@@ -15,13 +15,14 @@ constexpr PortCondition kConditions[] = {PortCondition::kNonOperational, PortCon
                                          PortCondition::kInitializing};
 
 std::optional<PollError> collect(const CollectContext& c, RouterSnapshot& snapshot) {
-  std::vector<Port> ports;
-  auto error = c.readAll(
+  // Counted page by page: a router has a port or two per connection, and only the counts are kept.
+  PortCounts counts;
+  auto error = c.readEach<Port>(
       "MprAdminPortEnum", wire::kPort0Size, wire::kX64Port0Size,
       [&](uint32_t pref, uint32_t& resume, PortPage& page) { return c.api.enumPorts(c.handle, pref, resume, page); },
-      ports);
+      [&](Port&& port) { countPort(counts, port); });
   if (error) return error;
-  snapshot.ports = countPorts(ports);
+  snapshot.ports = std::move(counts);
   return std::nullopt;
 }
 
@@ -61,13 +62,15 @@ void families(FamilyBuilder& f, std::span<const RouterSnapshot* const> routers) 
 
 }  // namespace
 
+void countPort(PortCounts& counts, const Port& p) {
+  const std::string protocol(portProtocol(p));
+  ++counts.by_condition[protocol][p.condition];
+  counts.calls[protocol] += p.total_calls;
+}
+
 PortCounts countPorts(const std::vector<Port>& ports) {
   PortCounts out;
-  for (const Port& p : ports) {
-    const std::string protocol(portProtocol(p));
-    ++out.by_condition[protocol][p.condition];
-    out.calls[protocol] += p.total_calls;
-  }
+  for (const Port& p : ports) countPort(out, p);
   return out;
 }
 

@@ -9,7 +9,8 @@ namespace rras {
 
 KindDescriptor portsKind();
 
-// The per-protocol counts of one poll's ports.
+// The per-protocol counts of one poll's ports: one port added, or all of them.
+void countPort(PortCounts& counts, const Port& port);
 PortCounts countPorts(const std::vector<Port>& ports);
 
 }  // namespace rras
