@@ -8,7 +8,10 @@ restart or behind a load balancer; over TLS for the TLS exporter) idle, then und
 
   silent   N clients connect and send nothing
   trickle  N clients send a request head one byte per second, per client
-  tls      N clients send a TLS ClientHello and then nothing (stalled mid-handshake)
+  tls      N clients send a TLS ClientHello and then nothing (stalled mid-handshake), from the
+           scraper's own address (127.0.0.1)
+  tls-elsewhere  the same attack from another address (127.0.0.2), as a scanner or a broken
+           health check elsewhere: the exporter takes ClientHellos one source address at a time
   tls-keepalive  the same attack, the TLS scrapes all on one kept-alive connection, as Prometheus
            scrapes (its handshake is made before timing starts)
 
@@ -50,12 +53,17 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
 from testlib import client_hello  # noqa: E402  the same ClientHello the stalled-client test sends
 TARGET = 1.2
 # name: (label, attacker kind, scrapes over TLS, scrapes on one kept-alive connection)
+# name: (label, kind, TLS scrapes, kept-alive scrapes, attackers' source address). The attackers
+# share the scraper's address (127.0.0.1) unless another is given: a scanner or a broken health
+# check elsewhere is 127.0.0.2 here (all of 127/8 is loopback).
 ATTACKS = {
-    "silent": ("connect, send nothing", "silent", False, False),
-    "trickle": ("1 header byte/s", "trickle", False, False),
-    "tls": ("stall mid-TLS-handshake (TLS scrapes, fresh connection each)", "tls", True, False),
+    "silent": ("connect, send nothing", "silent", False, False, "127.0.0.1"),
+    "trickle": ("1 header byte/s", "trickle", False, False, "127.0.0.1"),
+    "tls": ("stall mid-TLS-handshake (TLS scrapes, fresh connection each)", "tls", True, False, "127.0.0.1"),
+    "tls-elsewhere": ("stall mid-TLS-handshake from another address (TLS scrapes, fresh connection each)", "tls",
+                      True, False, "127.0.0.2"),
     "tls-keepalive": ("stall mid-TLS-handshake (TLS scrapes on one kept-alive connection, as Prometheus)", "tls",
-                      True, True),
+                      True, True, "127.0.0.1"),
 }
 
 
@@ -81,8 +89,8 @@ def raise_nofile(needed):
 
 # --- attackers (a child process) ---------------------------------------------------------------
 
-def attack(kind, port, n, status, stop, niceness):
-    """Keeps n connections of `kind` open until `stop` is set; status.value = connections open."""
+def attack(kind, port, n, status, stop, niceness, source):
+    """Keeps n connections of `kind` open from `source` until `stop` is set; status.value = connections open."""
     os.nice(niceness)
     sel = selectors.DefaultSelector()
     hello = client_hello() if kind == "tls" else b""
@@ -91,6 +99,7 @@ def attack(kind, port, n, status, stop, niceness):
 
     def open_one():
         s = socket.socket()
+        s.bind((source, 0))
         s.setblocking(False)
         s.connect_ex(("127.0.0.1", port))
         conns[s] = 0
@@ -240,9 +249,9 @@ def make_tls_config(tmp):
     return path
 
 
-def run_attack(kind, port, n, settle, niceness):
+def run_attack(kind, port, n, settle, niceness, source):
     status, stop = multiprocessing.Value("i", 0), multiprocessing.Event()
-    child = multiprocessing.Process(target=attack, args=(kind, port, n, status, stop, niceness), daemon=True)
+    child = multiprocessing.Process(target=attack, args=(kind, port, n, status, stop, niceness, source), daemon=True)
     child.start()
     deadline = time.time() + 60
     while status.value < n * 0.95 and time.time() < deadline:
@@ -282,12 +291,12 @@ def main():
     load_start = os.getloadavg()
     try:
         for r in range(opts.rounds):
-            for name, kind, over_tls, keepalive in phases:
+            for name, kind, over_tls, keepalive, source in phases:
                 port = ports[over_tls]
                 idle, failed = scrapes(port, over_tls, opts.scrapes, opts.interval, keepalive)
                 samples[name]["idle"] += idle
                 samples[name]["failed"] += failed
-                child, status, stop = run_attack(kind, port, opts.clients, opts.settle, opts.attacker_nice)
+                child, status, stop = run_attack(kind, port, opts.clients, opts.settle, opts.attacker_nice, source)
                 under, failed = scrapes(port, over_tls, opts.scrapes, opts.interval, keepalive)
                 samples[name]["open"].append(status.value)
                 stop.set()

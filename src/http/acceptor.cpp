@@ -36,6 +36,7 @@
 #include <utility>
 #include <vector>
 
+#include "http/handshake_queue.h"
 #include "log/logger.h"
 #include "poller/background_priority.h"
 
@@ -296,6 +297,8 @@ struct Connection {
   SSL* ssl = nullptr;
   bool handshaken = false;
 #endif
+  bool answered = false;  // the server's handshake flight went out (so what comes next is a reply to it)
+  std::string source;     // the client's address (IPv6: its /64), which its handshake takes turns by
   bool graceful = false;
   std::string in;   // bytes read ahead of httplib
   size_t used = 0;  // how much of `in` httplib has consumed
@@ -313,6 +316,22 @@ struct Connection {
 
 enum class Progress { kWaiting, kReady, kTooLarge, kClosed };
 
+// Who a connection comes from, for taking turns: an IPv4 address (IPv4-mapped IPv6 included), or
+// the /64 of an IPv6 one, as raw bytes.
+std::string sourceKey(const sockaddr_storage& peer) {
+  if (peer.ss_family == AF_INET) {
+    const auto& a = reinterpret_cast<const sockaddr_in&>(peer).sin_addr;
+    return {reinterpret_cast<const char*>(&a), sizeof a};
+  }
+  if (peer.ss_family == AF_INET6) {
+    const auto* b = reinterpret_cast<const unsigned char*>(&reinterpret_cast<const sockaddr_in6&>(peer).sin6_addr);
+    static constexpr unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    if (std::memcmp(b, kMapped, sizeof kMapped) == 0) return {reinterpret_cast<const char*>(b) + 12, 4};
+    return {reinterpret_cast<const char*>(b), 8};
+  }
+  return {};
+}
+
 // Reads what is available without blocking (after the TLS handshake), then checks for a head.
 Progress advance(Connection& c) {
   char buf[16384];
@@ -327,6 +346,7 @@ Progress advance(Connection& c) {
         const int err = SSL_get_error(c.ssl, r);
         if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
           c.events = err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
+          if (!c.handshaken) c.answered = BIO_number_written(SSL_get_wbio(c.ssl)) > 0;
           break;
         }
         return Progress::kClosed;
@@ -548,7 +568,7 @@ struct Acceptor::Impl {
   std::vector<std::pair<std::unique_ptr<Connection>, Progress>> handshaken;  // back from the handshake thread
   std::mutex handshake_mu;
   std::condition_variable handshake_cv;
-  std::deque<std::unique_ptr<Connection>> handshaking;  // for the handshake thread, in arrival order
+  HandshakeQueue<std::unique_ptr<Connection>> handshaking;  // for the handshake thread
   std::thread handshake_thread;
   std::atomic<bool> stopping{false};
   std::atomic<size_t> open{0};
@@ -722,7 +742,9 @@ void Acceptor::Impl::loop() {
 void Acceptor::Impl::toHandshake(std::unique_ptr<Connection> c) {
   {
     std::lock_guard lock(handshake_mu);
-    handshaking.push_back(std::move(c));
+    const bool replied = c->answered;
+    const std::string source = c->source;
+    handshaking.push(std::move(c), source, replied);
   }
   handshake_cv.notify_one();
 }
@@ -730,21 +752,10 @@ void Acceptor::Impl::toHandshake(std::unique_ptr<Connection> c) {
 void Acceptor::Impl::handshakeLoop() {
   lowerThisThreadPriority(BackgroundPriority::kLow);
   std::unique_lock lock(handshake_mu);
-  bool newest = true;
   for (;;) {
     handshake_cv.wait(lock, [this] { return stopping || !handshaking.empty(); });
     if (stopping) return;
-    // The newest and the oldest in turn: a scraper that connected just after, or just before, a
-    // flood of handshakes is served among the first, not after the flood.
-    std::unique_ptr<Connection> c;
-    if (newest) {
-      c = std::move(handshaking.back());
-      handshaking.pop_back();
-    } else {
-      c = std::move(handshaking.front());
-      handshaking.pop_front();
-    }
-    newest = !newest;
+    std::unique_ptr<Connection> c = *handshaking.pop();  // in the order handshake_queue.h explains
     lock.unlock();
     // Past its deadline while queued: closed without spending the handshake on it.
     const Progress progress = Clock::now() < c->deadline ? advance(*c) : Progress::kClosed;
@@ -815,7 +826,9 @@ void Acceptor::Impl::settle(std::unique_ptr<Connection> c, Progress progress) {
 void Acceptor::Impl::accept(const Listener& listener) {
   // Bounded, so a flood of connects cannot starve the connections already waiting.
   for (int n = 0; n < 256; ++n) {
-    const socket_t sock = ::accept(listener.sock, nullptr, nullptr);
+    sockaddr_storage peer{};
+    socklen_t peer_len = sizeof peer;
+    const socket_t sock = ::accept(listener.sock, reinterpret_cast<sockaddr*>(&peer), &peer_len);
     if (sock == INVALID_SOCKET) {
 #ifndef _WIN32
       if (errno == EMFILE || errno == ENFILE) {
@@ -854,6 +867,7 @@ void Acceptor::Impl::accept(const Listener& listener) {
 #ifdef CPPHTTPLIB_OPENSSL_SUPPORT
     if (listener.ctx != nullptr && c->ssl == nullptr) continue;  // SSL_new failed: dropped
 #endif
+    c->source = sourceKey(peer);
     c->since = Clock::now();
     c->deadline = c->since + limits.request_head_timeout;
     watch(std::move(c));
