@@ -243,7 +243,8 @@ def header(args, started, load_before):
             f"--transports {args.transports}"
             f"{' --page-size-bytes ' + str(args.page_size_bytes) if args.page_size_bytes else ''}"
             f"{' --skip ' + args.skip if args.skip else ''} --far-ends {args.far_ends}"
-            f"{' --relay-quick-ack' if args.relay_quick_ack else ''}`; {page}; far ends: "
+            f"{' --relay-quick-ack' if args.relay_quick_ack else ''}"
+            f"{' --route-quick-ack' if args.route_quick_ack else ''}`; {page}; far ends: "
             f"{', '.join(FAR_END_NAMES[f] for f in args.far_ends.split(','))} (the column says which), "
             f"through bench/slow_link.py; exporter {args.exporter}; {os.cpu_count()} cores shared with other "
             f"work, load average {load_before:.1f} at the start (1-minute; each row has its own in the load "
@@ -261,6 +262,9 @@ def main():
                     help="fake, reference or both (reference: tcp only, as root; it runs in a network namespace)")
     ap.add_argument("--relay-quick-ack", action="store_true",
                     help="the reference's call_id relay ACKs each read from Wine at once (TCP_QUICKACK)")
+    ap.add_argument("--route-quick-ack", action="store_true",
+                    help="reference only: `quickack 1` on the namespace's loopback routes, the knob an admin sets "
+                         "on the exporter host's route to a server that sends behind Nagle (Linux >= 3.11)")
     ap.add_argument("--reference-exe", default=os.path.join(ROOT, "build/release/reference_dimsvc/reference_dimsvc.exe"))
     ap.add_argument("--page-size-bytes", type=int, default=0, help="0 = the exporter's default")
     ap.add_argument("--bandwidth-bytes-per-s", type=float, default=0.0)
@@ -285,6 +289,10 @@ def main():
         if os.environ.get(NETNS_ENV) != "1":
             return reexec_in_netns()
         subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+        if args.route_quick_ack:  # every socket on these routes ACKs at once, as a route metric does on a host
+            for dest in ("127.0.0.0/8", "127.0.0.1"):
+                subprocess.run(["ip", "route", "change", "local", dest, "dev", "lo", "table", "local", "proto", "kernel",
+                                "scope", "host", "src", "127.0.0.1", "quickack", "1"], check=True)
     skip = set()
     for cell in filter(None, args.skip.split(",")):
         parts = cell.split(":")
