@@ -53,6 +53,57 @@ from run import Process, percentile, proc_cpu_seconds, proc_status, scrape, writ
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+class CpuGroups:
+    """A CPU cgroup for each server, as two systemd units have (each `CPUWeight=100`): under
+    contention each gets an equal share, and the exporter's SCHED_IDLE poll workers yield only to
+    the exporter's own threads, not to Prometheus'. cgroup v1 (`cpu.shares`) or v2 (`cpu.weight`);
+    `enabled` is False where neither can be made (not root, no cpu controller): then both servers
+    share the harness's group, as before."""
+
+    def __init__(self, wanted):
+        self.root, self.made = None, []
+        if not wanted:
+            return
+        v1, v2 = "/sys/fs/cgroup/cpu", "/sys/fs/cgroup"
+        if os.path.isfile(os.path.join(v1, "cpu.shares")) and os.access(v1, os.W_OK):
+            self.root, self.weight_file, self.weight = v1, "cpu.shares", "1024"
+        elif "cpu" in self._read(os.path.join(v2, "cgroup.subtree_control")).split() and os.access(v2, os.W_OK):
+            self.root, self.weight_file, self.weight = v2, "cpu.weight", "100"
+
+    @property
+    def enabled(self):
+        return self.root is not None
+
+    @staticmethod
+    def _read(path):
+        try:
+            with open(path) as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def place(self, name, pid):
+        """Moves process `pid` (every thread of it) into a group of its own named after `name`."""
+        if not self.enabled:
+            return
+        path = os.path.join(self.root, f"rras-soak-{os.getpid()}-{name}")
+        os.makedirs(path, exist_ok=True)
+        self.made.append(path)
+        with open(os.path.join(path, self.weight_file), "w") as f:
+            f.write(self.weight)
+        with open(os.path.join(path, "cgroup.procs"), "w") as f:
+            f.write(str(pid))
+
+    def remove(self):
+        for path in self.made:  # empty once its server has exited; a group still in use stays
+            for _ in range(50):
+                try:
+                    os.rmdir(path)
+                    break
+                except OSError:
+                    time.sleep(0.2)
+
+
 def free_port():
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as s:
@@ -180,9 +231,10 @@ def prometheus_metric(base, name):
     return out
 
 
-def run(args, tmp):
+def run(args, tmp, groups):
     report = {"connections": args.connections, "interval": args.interval, "timeout": args.timeout,
               "duration": args.duration, "families": args.families, "nproc": os.cpu_count(),
+              "cpu_groups": groups.enabled,
               "loadavg_before": os.getloadavg()}
     lifetime = args.baseline + args.duration + 900  # every server stops by itself after this
     poll_interval = 1 if args.connections <= 10000 else 5  # as bench/run.py
@@ -202,6 +254,7 @@ def run(args, tmp):
                            r"msg=listening address=(127\.0\.0\.1:\d+)", stream="stderr")
         started.append(exporter)
         exporter_pid = child_pid(exporter.pid)
+        groups.place("exporter", exporter_pid)
         exporter_address = exporter.match.group(1)
         t0 = time.time()
         wait_ready(f"http://{exporter_address}/-/ready", exporter, "rras_exporter", 300)
@@ -237,6 +290,7 @@ def run(args, tmp):
                              r"Server is ready to receive web requests", stream="stderr", timeout=120)
         started.append(prometheus)
         prom_pid = child_pid(prometheus.pid)
+        groups.place("prometheus", prom_pid)
         prom_cpu_start = proc_cpu_seconds(prom_pid)
 
         # The first scrape, then --duration seconds of them.
@@ -414,6 +468,9 @@ def main():
     parser.add_argument("--profile-out", help="keep the Prometheus profile here (pprof format)")
     parser.add_argument("--json", help="also write the results here")
     parser.add_argument("--smoke", action="store_true", help="~45 s at 1 000 connections: checks the harness only")
+    parser.add_argument("--shared-cpu-group", action="store_true",
+                        help="leave both servers in the harness's CPU group (as run by hand) instead of a cgroup "
+                             "each (as two systemd units)")
     args = parser.parse_args()
     if args.smoke:
         args.duration, args.connections, args.baseline = 30, 1000, 5
@@ -427,8 +484,14 @@ def main():
     print(f"# rras_exporter Prometheus soak: {args.connections:,} connections, every {args.interval} s for "
           f"{args.duration} s, {os.cpu_count()} CPUs, loadavg {os.getloadavg()[0]:.2f}", flush=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the finally blocks
-    with tempfile.TemporaryDirectory(prefix="rras_soak_") as tmp:
-        report = run(args, tmp)
+    groups = CpuGroups(not args.shared_cpu_group)
+    print(f"# CPU groups: {'one cgroup each (' + groups.weight_file + ' ' + groups.weight + ')' if groups.enabled else 'shared'}",
+          flush=True)
+    try:
+        with tempfile.TemporaryDirectory(prefix="rras_soak_") as tmp:
+            report = run(args, tmp, groups)
+    finally:
+        groups.remove()
     print_report(report)
     if report.get("prometheus_profile_top"):
         print(f"\n## Prometheus CPU profile, {args.profile_seconds} s in the middle of the run (go tool pprof -top)\n")

@@ -6,6 +6,7 @@ web config whose self-signed certificate openssl makes at run time in a temporar
 each it measures the latency of GET /metrics (a fresh connection per scrape, as a scraper after a
 restart or behind a load balancer; over TLS for the TLS exporter) idle, then under each attack:
 
+  none     no attacker: the ratio idle / idle, what this machine's noise alone gives (not judged)
   silent   N clients connect and send nothing
   trickle  N clients send a request head one byte per second, per client
   tls      N clients send a TLS ClientHello and then nothing (stalled mid-handshake), from the
@@ -57,6 +58,7 @@ TARGET = 1.2
 # share the scraper's address (127.0.0.1) unless another is given: a scanner or a broken health
 # check elsewhere is 127.0.0.2 here (all of 127/8 is loopback).
 ATTACKS = {
+    "none": ("none: idle against idle (the noise floor, not judged)", "none", False, False, "127.0.0.1"),
     "silent": ("connect, send nothing", "silent", False, False, "127.0.0.1"),
     "trickle": ("1 header byte/s", "trickle", False, False, "127.0.0.1"),
     "tls": ("stall mid-TLS-handshake (TLS scrapes, fresh connection each)", "tls", True, False, "127.0.0.1"),
@@ -92,6 +94,10 @@ def raise_nofile(needed):
 def attack(kind, port, n, status, stop, niceness, source):
     """Keeps n connections of `kind` open from `source` until `stop` is set; status.value = connections open."""
     os.nice(niceness)
+    if kind == "none":  # the control: an attacker process that attacks nothing
+        status.value = n
+        stop.wait()
+        return
     sel = selectors.DefaultSelector()
     hello = client_hello() if kind == "tls" else b""
     head = b"GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Trickle: " + b"a" * 100000
@@ -331,13 +337,14 @@ def main():
         s = samples[name]
         ratio = statistics.median(s["ratios"])
         ok = ratio <= TARGET and s["failed"] == 0
-        verdicts.append(ok)
+        if name != "none":
+            verdicts.append(ok)
         label = ATTACKS[name][0]
         per_round = " ".join(f"{r:.2f}" for r in s["ratios"])
         lines.append(f"| {label} | {len(s['attack'])} | {statistics.median(s['idle']) * 1e3:.2f} ms | "
                      f"{statistics.median(s['attack']) * 1e3:.2f} ms | {p99(s['idle']) * 1e3:.2f} ms | "
                      f"{p99(s['attack']) * 1e3:.2f} ms | {per_round} | {ratio:.2f}x | {s['failed']} | "
-                     f"{min(s['open'])}-{max(s['open'])} | {'PASS' if ok else 'FAIL'} |")
+                     f"{min(s['open'])}-{max(s['open'])} | {'control' if name == 'none' else 'PASS' if ok else 'FAIL'} |")
     print("\n".join(lines))
     return 0 if all(verdicts) else 1
 
