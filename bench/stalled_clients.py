@@ -24,7 +24,7 @@ idle / attack for --rounds rounds. The ratio p99 under attack / p99 idle is take
 and its median over the rounds judged (as the project's performance baseline does on this shared machine): PASS
 when <= 1.2x (the target of issue 16) and no scrape failed, else FAIL. Pooled p50/p99 are printed too.
 
-    bench/stalled_clients.py                       # N = 1 000, 5 rounds (about 4 minutes)
+    bench/stalled_clients.py                       # N = 1 000, 5 rounds (about 5 minutes)
     bench/stalled_clients.py --clients 200 --rounds 1 --scrapes 100   # quick look
 
 Only the standard library, openssl and build/release/rras_exporter. RLIMIT_NOFILE is raised to the
@@ -53,7 +53,6 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
 from testlib import client_hello  # noqa: E402  the same ClientHello the stalled-client test sends
 TARGET = 1.2
-# name: (label, attacker kind, scrapes over TLS, scrapes on one kept-alive connection)
 # name: (label, kind, TLS scrapes, kept-alive scrapes, attackers' source address). The attackers
 # share the scraper's address (127.0.0.1) unless another is given: a scanner or a broken health
 # check elsewhere is 127.0.0.2 here (all of 127/8 is loopback).
