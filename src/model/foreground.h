@@ -4,8 +4,9 @@
 // A lower scheduling priority alone leaves a render running beside a scrape whenever a core
 // falls idle for a moment (the scrape's thread or its client waiting on the socket): with poll
 // workers under SCHED_IDLE the p99 of scrapes during polls was 1.39x idle (plain) and 1.21x
-// (gzip) at 100 000 connections. The wait is bounded per poll by the thread's allowance, so scrapes back to back,
-// or a client that stalls, delay a poll by at most that much and never stop polling.
+// (gzip) at 100 000 connections. The wait is bounded per poll by the thread's allowance, so
+// scrapes back to back, or a client that stalls, delay a poll by at most that much and never stop
+// polling.
 #pragma once
 
 #include <chrono>
