@@ -30,6 +30,7 @@
 #include <functional>
 #include <list>
 #include <mutex>
+#include <random>
 #include <stdexcept>
 #include <thread>
 #include <unordered_map>
@@ -37,6 +38,7 @@
 #include <vector>
 
 #include "http/handshake_queue.h"
+#include "http/hello_retry.h"
 #include "log/logger.h"
 #include "poller/background_priority.h"
 
@@ -45,6 +47,10 @@ namespace rras {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// ClientHellos waiting from one source beyond which the next from it is asked to retry: more than
+// a scraper, a health check and a browser make at once; a flood passes it at once.
+constexpr size_t kRetryBacklog = 8;
 
 #ifdef _WIN32
 using PollFd = WSAPOLLFD;
@@ -346,7 +352,11 @@ Progress advance(Connection& c) {
         const int err = SSL_get_error(c.ssl, r);
         if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
           c.events = err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
-          if (!c.handshaken) c.answered = BIO_number_written(SSL_get_wbio(c.ssl)) > 0;
+          // After a retry request the client's next message is a second ClientHello, not a reply.
+          if (!c.handshaken) {
+            c.answered = BIO_number_written(SSL_get_wbio(c.ssl)) > 0 &&
+                         hello_retry::get(c.ssl) != hello_retry::State::kAsked;
+          }
           break;
         }
         return Progress::kClosed;
@@ -575,6 +585,17 @@ struct Acceptor::Impl {
   WorkerPool pool;
   std::thread thread;
   Clock::time_point last_fd_warning;
+  std::minstd_rand jitter{std::random_device{}()};  // the poll thread's
+
+  // A new connection's time for handshake and head: the flag's, plus up to a quarter more at
+  // random. Clients that connected together (a flood that reconnects whenever it is cut off, a
+  // pool of health checks) are then cut off at different times, not all at once every timeout:
+  // a fixed deadline would keep such a herd in step forever, and a scraper that connects while
+  // it reconnects waits for all of it.
+  std::chrono::milliseconds headDeadline() {
+    const auto t = limits.request_head_timeout;
+    return t + std::chrono::milliseconds(std::uniform_int_distribution<long long>(0, t.count() / 4)(jitter));
+  }
 };
 
 Acceptor::Acceptor(WebLimits limits) : impl_(std::make_unique<Impl>(limits)) {}
@@ -756,6 +777,14 @@ void Acceptor::Impl::handshakeLoop() {
     handshake_cv.wait(lock, [this] { return stopping || !handshaking.empty(); });
     if (stopping) return;
     std::unique_ptr<Connection> c = *handshaking.pop();  // in the order handshake_queue.h explains
+#ifdef CPPHTTPLIB_OPENSSL_SUPPORT
+    // A ClientHello from a source with a backlog behind it is asked to retry (hello_retry.h).
+    const auto retry = hello_retry::get(c->ssl);
+    if (retry == hello_retry::State::kNone || retry == hello_retry::State::kWanted) {
+      hello_retry::set(c->ssl, handshaking.hellosFrom(c->source) >= kRetryBacklog ? hello_retry::State::kWanted
+                                                                                  : hello_retry::State::kNone);
+    }
+#endif
     lock.unlock();
     // Past its deadline while queued: closed without spending the handshake on it.
     const Progress progress = Clock::now() < c->deadline ? advance(*c) : Progress::kClosed;
@@ -797,7 +826,7 @@ void Acceptor::Impl::handle(Connection* c) {
   // The first byte of the next request: from now on it has the head's deadline.
   if (c->idle && !had_unread && c->hasUnread()) {
     c->idle = false;
-    c->deadline = Clock::now() + limits.request_head_timeout;
+    c->deadline = Clock::now() + headDeadline();
     next_deadline = std::min(next_deadline, c->deadline);
   }
   if (c->events != c->watched) {
@@ -869,7 +898,7 @@ void Acceptor::Impl::accept(const Listener& listener) {
 #endif
     c->source = sourceKey(peer);
     c->since = Clock::now();
-    c->deadline = c->since + limits.request_head_timeout;
+    c->deadline = c->since + headDeadline();
     watch(std::move(c));
   }
 }

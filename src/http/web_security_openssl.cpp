@@ -18,6 +18,7 @@
 #include <optional>
 #include <vector>
 
+#include "http/hello_retry.h"
 #include "http/web_config.h"
 #include "http/web_security.h"
 #include "log/logger.h"
@@ -248,6 +249,26 @@ struct WebSecurity::Impl {
     return active;
   }
 
+  // The configured groups, or, when the acceptor wants this ClientHello retried (hello_retry.h),
+  // those of them the client supports but sent no key share for: OpenSSL then answers with a
+  // HelloRetryRequest for the first.
+  static std::string groupsFor(SSL* ssl, const std::string& groups) {
+    if (hello_retry::get(ssl) != hello_retry::State::kWanted) return groups;
+    const long max_version = SSL_get_max_proto_version(ssl);  // 0: the newest; a retry needs TLS 1.3
+    const unsigned char* supported = nullptr;
+    const unsigned char* shares = nullptr;
+    size_t supported_len = 0;
+    size_t shares_len = 0;
+    std::string retry;
+    if ((max_version == 0 || max_version >= TLS1_3_VERSION) &&
+        SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_supported_groups, &supported, &supported_len) == 1 &&
+        SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_key_share, &shares, &shares_len) == 1) {
+      retry = hello_retry::retryGroups(groups, supported, supported_len, shares, shares_len);
+    }
+    hello_retry::set(ssl, retry.empty() ? hello_retry::State::kNone : hello_retry::State::kAsked);
+    return retry.empty() ? groups : retry;
+  }
+
   // Early in every handshake: switch the connection to the current version's context and copy
   // the per-connection settings SSL_set_SSL_CTX leaves behind.
   static int clientHello(SSL* ssl, int*, void* arg) {
@@ -263,7 +284,12 @@ struct WebSecurity::Impl {
     SSL_clear_options(ssl, SSL_get_options(ssl) & ~SSL_CTX_get_options(ctx));
     SSL_set_options(ssl, SSL_CTX_get_options(ctx));
     // The cipher list follows the context, the groups were copied when the connection was made.
-    if (SSL_set1_groups_list(ssl, a->groups.c_str()) != 1) return SSL_CLIENT_HELLO_ERROR;
+    // A second ClientHello keeps the groups its retry request offered.
+    if (hello_retry::get(ssl) == hello_retry::State::kAsked) {
+      hello_retry::set(ssl, hello_retry::State::kRetried);
+    } else if (SSL_set1_groups_list(ssl, groupsFor(ssl, a->groups).c_str()) != 1) {
+      return SSL_CLIENT_HELLO_ERROR;
+    }
     if (STACK_OF(X509_NAME)* names = SSL_CTX_get_client_CA_list(ctx)) {
       SSL_set_client_CA_list(ssl, SSL_dup_CA_list(names));
     }
