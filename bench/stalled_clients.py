@@ -15,6 +15,7 @@ restart or behind a load balancer; over TLS for the TLS exporter) idle, then und
            health check elsewhere: the exporter takes ClientHellos one source address at a time
   tls-keepalive  the same attack, the TLS scrapes all on one kept-alive connection, as Prometheus
            scrapes (its handshake is made before timing starts)
+  tls-many the same attack from 250 addresses (127.0.1.1-250), as a flood from many hosts
   tls-herd the same attack, but the attackers close all their connections and reconnect together
            every 4 s, before the exporter cuts them off: a deliberately synchronized flood, whose
            timing the exporter's spread deadlines cannot break up (beyond the issue's attacks:
@@ -40,6 +41,7 @@ import collections
 import ctypes
 import datetime
 import http.client
+import itertools
 import multiprocessing
 import os
 import resource
@@ -69,6 +71,8 @@ ATTACKS = {
                       True, False, "127.0.0.2"),
     "tls-keepalive": ("stall mid-TLS-handshake (TLS scrapes on one kept-alive connection, as Prometheus)", "tls",
                       True, True, "127.0.0.1"),
+    "tls-many": ("stall mid-TLS-handshake from 250 other addresses, 4 clients each (TLS scrapes, fresh connection "
+                 "each)", "tls", True, False, "127.0.1.1-250"),
     "tls-herd": ("stall mid-TLS-handshake, all reconnecting at once every 4 s by their own clock (TLS scrapes, "
                  "fresh connection each; beyond the issue's attacks, not in the exit code)", "tls-herd", True, False,
                  "127.0.0.1"),
@@ -113,10 +117,17 @@ def attack(kind, port, n, status, stop, niceness, source):
     hello = client_hello() if kind == "tls" else b""
     head = b"GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Trickle: " + b"a" * 100000
     conns = {}  # socket -> bytes sent (trickle)
+    if "-" in source:  # a range of the last octet: a.b.c.first-last
+        prefix, span = source.rsplit(".", 1)
+        first, last = (int(x) for x in span.split("-"))
+        sources = [f"{prefix}.{i}" for i in range(first, last + 1)]
+    else:
+        sources = [source]
+    opened = itertools.count()
 
     def open_one():
         s = socket.socket()
-        s.bind((source, 0))
+        s.bind((sources[next(opened) % len(sources)], 0))
         s.setblocking(False)
         s.connect_ex(("127.0.0.1", port))
         conns[s] = 0

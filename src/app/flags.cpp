@@ -46,7 +46,9 @@ Flags:
   --web.request-head-timeout=DURATION
                               a client must finish the TLS handshake and send
                               its whole request head within this, or it is cut
-                              off (default: 5s)
+                              off (within a quarter more, spread so clients
+                              that came together are not cut off together)
+                              (default: 5s)
   --web.max-requests=N        concurrent /metrics requests at most; more are
                               answered 503; 0 = no limit (default: 40)
   --log.level=LEVEL           debug, info, warn or error (default: info)

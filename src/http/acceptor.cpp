@@ -48,9 +48,11 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// ClientHellos waiting from one source beyond which the next from it is asked to retry: more than
-// a scraper, a health check and a browser make at once; a flood passes it at once.
-constexpr size_t kRetryBacklog = 8;
+// Backlogs at which the next ClientHello is asked to retry (hello_retry.h): ClientHellos waiting
+// from its source (more than a scraper, a health check and a browser make at once; a flood passes
+// it at once), or handshakes waiting in all (a flood from many addresses).
+constexpr size_t kRetryBacklogFromSource = 8;
+constexpr size_t kRetryBacklog = 64;
 
 #ifdef _WIN32
 using PollFd = WSAPOLLFD;
@@ -587,8 +589,8 @@ struct Acceptor::Impl {
   Clock::time_point last_fd_warning;
   std::minstd_rand jitter{std::random_device{}()};  // the poll thread's
 
-  // A new connection's time for handshake and head: the flag's, plus up to a quarter more at
-  // random. Clients that connected together (a flood that reconnects whenever it is cut off, a
+  // A connection's time for handshake and head (or a kept-alive one's for its next head): the
+  // flag's, plus up to a quarter more at random. Clients that connected together (a flood that reconnects whenever it is cut off, a
   // pool of health checks) are then cut off at different times, not all at once every timeout:
   // a fixed deadline would keep such a herd in step forever, and a scraper that connects while
   // it reconnects waits for all of it.
@@ -778,11 +780,12 @@ void Acceptor::Impl::handshakeLoop() {
     if (stopping) return;
     std::unique_ptr<Connection> c = *handshaking.pop();  // in the order handshake_queue.h explains
 #ifdef CPPHTTPLIB_OPENSSL_SUPPORT
-    // A ClientHello from a source with a backlog behind it is asked to retry (hello_retry.h).
+    // A ClientHello with a backlog behind it is asked to retry (hello_retry.h).
     const auto retry = hello_retry::get(c->ssl);
     if (retry == hello_retry::State::kNone || retry == hello_retry::State::kWanted) {
-      hello_retry::set(c->ssl, handshaking.hellosFrom(c->source) >= kRetryBacklog ? hello_retry::State::kWanted
-                                                                                  : hello_retry::State::kNone);
+      const bool flood =
+          handshaking.hellosFrom(c->source) >= kRetryBacklogFromSource || handshaking.size() >= kRetryBacklog;
+      hello_retry::set(c->ssl, flood ? hello_retry::State::kWanted : hello_retry::State::kNone);
     }
 #endif
     lock.unlock();
