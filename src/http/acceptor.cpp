@@ -48,10 +48,11 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Backlogs at which the next ClientHello is asked to retry (hello_retry.h): ClientHellos waiting
-// from its source (more than a scraper, a health check and a browser make at once; a flood passes
-// it at once), or handshakes waiting in all (a flood from many addresses).
-constexpr size_t kRetryBacklogFromSource = 8;
+// When the next ClientHello is asked to retry (hello_retry.h): its source has this many TLS
+// connections in their handshake (more than a scraper, a health check and a browser hold at once;
+// 1 000 stalled clients pass it whether they come together or one by one), or this many
+// handshakes wait for the handshake thread in all (a flood from many addresses).
+constexpr size_t kRetryHandshakesFromSource = 16;
 constexpr size_t kRetryBacklog = 64;
 
 #ifdef _WIN32
@@ -255,6 +256,31 @@ struct Listener {
 #endif
 };
 
+// TLS connections still in their handshake, by source address. A source with many at once is
+// stalling them (a client that finishes its handshake leaves at once), and its next ClientHellos
+// are asked to retry (hello_retry.h). Connections enter on the poll thread and leave on any.
+class HandshakesBySource {
+ public:
+  void enter(const std::string& source) {
+    std::lock_guard lock(mu_);
+    ++counts_[source];
+  }
+  void leave(const std::string& source) {
+    std::lock_guard lock(mu_);
+    const auto it = counts_.find(source);
+    if (it != counts_.end() && --it->second == 0) counts_.erase(it);
+  }
+  size_t count(const std::string& source) const {
+    std::lock_guard lock(mu_);
+    const auto it = counts_.find(source);
+    return it == counts_.end() ? 0 : it->second;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::unordered_map<std::string, size_t> counts_;
+};
+
 struct Connection {
   Connection(socket_t s, const Listener& l, std::atomic<size_t>& open) : sock(s), server(l.server), open_(open) {
     ++open_;
@@ -269,6 +295,7 @@ struct Connection {
 #endif
   }
   ~Connection() {
+    handshakeOver();
 #ifdef CPPHTTPLIB_OPENSSL_SUPPORT
     if (ssl != nullptr) {
       if (graceful) SSL_shutdown(ssl);  // close_notify, best effort (the socket does not block)
@@ -296,6 +323,14 @@ struct Connection {
     return false;
 #endif
   }
+  // Counted in `by_source` until its handshake is over (done, or the connection closed).
+  void countHandshake(HandshakesBySource& by_source) {
+    handshakes_ = &by_source;
+    by_source.enter(source);
+  }
+  void handshakeOver() {
+    if (handshakes_ != nullptr) std::exchange(handshakes_, nullptr)->leave(source);
+  }
   // The socket leaves with the caller (a canned answer), not closed twice.
   socket_t release() { return std::exchange(sock, INVALID_SOCKET); }
 
@@ -320,6 +355,7 @@ struct Connection {
 
  private:
   std::atomic<size_t>& open_;
+  HandshakesBySource* handshakes_ = nullptr;
 };
 
 enum class Progress { kWaiting, kReady, kTooLarge, kClosed };
@@ -366,6 +402,7 @@ Progress advance(Connection& c) {
       c.events = POLLIN;
       if (!c.handshaken) {
         c.handshaken = true;
+        c.handshakeOver();
         continue;
       }
       n = r;
@@ -570,6 +607,7 @@ struct Acceptor::Impl {
   void wake() { send(wake_sock, "x", 1, 0); }
 
   WebLimits limits;
+  HandshakesBySource by_source;  // before every member that holds connections: they leave it
   std::vector<Listener> listeners;
   socket_t wake_sock = INVALID_SOCKET;  // UDP socket connected to itself: WSAPoll has no pipes
   Waiting waiting;                      // the poll thread's
@@ -784,7 +822,7 @@ void Acceptor::Impl::handshakeLoop() {
     const auto retry = hello_retry::get(c->ssl);
     if (retry == hello_retry::State::kNone || retry == hello_retry::State::kWanted) {
       const bool flood =
-          handshaking.hellosFrom(c->source) >= kRetryBacklogFromSource || handshaking.size() >= kRetryBacklog;
+          by_source.count(c->source) >= kRetryHandshakesFromSource || handshaking.size() >= kRetryBacklog;
       hello_retry::set(c->ssl, flood ? hello_retry::State::kWanted : hello_retry::State::kNone);
     }
 #endif
@@ -900,6 +938,7 @@ void Acceptor::Impl::accept(const Listener& listener) {
     if (listener.ctx != nullptr && c->ssl == nullptr) continue;  // SSL_new failed: dropped
 #endif
     c->source = sourceKey(peer);
+    if (c->tls()) c->countHandshake(by_source);
     c->since = Clock::now();
     c->deadline = c->since + headDeadline();
     watch(std::move(c));

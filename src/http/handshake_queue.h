@@ -60,11 +60,6 @@ class HandshakeQueue {
     return item;
   }
 
-  // ClientHellos from `source` still waiting.
-  std::size_t hellosFrom(const std::string& source) const {
-    const auto it = hellos_.find(source);
-    return it == hellos_.end() ? 0 : it->second.items.size();
-  }
   bool empty() const { return replies_.empty() && turn_.empty(); }
   std::size_t size() const { return replies_.size() + hello_count_; }
   void clear() {
