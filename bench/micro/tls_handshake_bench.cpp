@@ -40,7 +40,9 @@ std::vector<unsigned char> clientHello() {
 struct Fixture {
   Fixture()
       : security(rras::testing::writeSelfSignedWebConfig(std::filesystem::temp_directory_path() /
-                                                           ("rras-tls-bench-" + std::to_string(::getpid())))), server(security.makeServer()), hello(clientHello()) {
+                                                         ("rras-tls-bench-" + std::to_string(::getpid())))),
+        server(security.makeServer()),
+        hello(clientHello()) {
     auto* tls = dynamic_cast<httplib::SSLServer*>(server.get());
     if (tls == nullptr) throw std::runtime_error("the web config did not make a TLS server");
     ctx = tls->ssl_context();

@@ -392,8 +392,8 @@ Progress advance(Connection& c) {
           c.events = err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
           // After a retry request the client's next message is a second ClientHello, not a reply.
           if (!c.handshaken) {
-            c.answered = BIO_number_written(SSL_get_wbio(c.ssl)) > 0 &&
-                         hello_retry::get(c.ssl) != hello_retry::State::kAsked;
+            c.answered =
+                BIO_number_written(SSL_get_wbio(c.ssl)) > 0 && hello_retry::get(c.ssl) != hello_retry::State::kAsked;
           }
           break;
         }
@@ -628,10 +628,10 @@ struct Acceptor::Impl {
   std::minstd_rand jitter{std::random_device{}()};  // the poll thread's
 
   // A connection's time for handshake and head (or a kept-alive one's for its next head): the
-  // flag's, plus up to a quarter more at random. Clients that connected together (a flood that reconnects whenever it is cut off, a
-  // pool of health checks) are then cut off at different times, not all at once every timeout:
-  // a fixed deadline would keep such a herd in step forever, and a scraper that connects while
-  // it reconnects waits for all of it.
+  // flag's, plus up to a quarter more at random. Clients that connected together (a flood that reconnects whenever it
+  // is cut off, a pool of health checks) are then cut off at different times, not all at once every timeout: a fixed
+  // deadline would keep such a herd in step forever, and a scraper that connects while it reconnects waits for all of
+  // it.
   std::chrono::milliseconds headDeadline() {
     const auto t = limits.request_head_timeout;
     return t + std::chrono::milliseconds(std::uniform_int_distribution<long long>(0, t.count() / 4)(jitter));

@@ -1,6 +1,7 @@
 #include "http/hello_retry.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -55,12 +56,16 @@ bool contains(const std::vector<std::uint16_t>& ids, std::uint16_t id) {
 
 }  // namespace
 
+// ex_data holds a pointer: to one of these, never freed (null is kNone).
+constexpr State kStates[] = {State::kNone, State::kWanted, State::kAsked, State::kRetried};
+
 State get(const SSL* ssl) {
-  return static_cast<State>(reinterpret_cast<std::intptr_t>(SSL_get_ex_data(ssl, stateIndex())));
+  const auto* state = static_cast<const State*>(SSL_get_ex_data(ssl, stateIndex()));
+  return state == nullptr ? State::kNone : *state;
 }
 
 void set(SSL* ssl, State state) {
-  SSL_set_ex_data(ssl, stateIndex(), reinterpret_cast<void*>(static_cast<std::intptr_t>(state)));
+  SSL_set_ex_data(ssl, stateIndex(), const_cast<State*>(&kStates[static_cast<std::size_t>(state)]));
 }
 
 std::string retryGroups(const std::string& server_groups, const unsigned char* supported, std::size_t supported_len,

@@ -14,12 +14,11 @@
 #include <openssl/ssl.h>
 
 #include <cstddef>
-#include <cstdint>
 #include <string>
 
 namespace rras::hello_retry {
 
-enum class State : std::intptr_t {
+enum class State {
   kNone,     // a ClientHello is answered in full
   kWanted,   // the acceptor wants the next ClientHello answered with a retry request
   kAsked,    // a retry request went out: what comes next is a second ClientHello

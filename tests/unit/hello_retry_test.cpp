@@ -50,9 +50,9 @@ constexpr unsigned kX25519 = 29, kP256 = 23, kP384 = 24, kP521 = 25, kX448 = 30;
 
 TEST(HelloRetryTest, OffersTheServersGroupsTheClientSupportsButSentNoShareFor) {
   // OpenSSL's and Go's clients: every group supported, one X25519 share.
-  EXPECT_EQ(retry("X25519:P-256:P-384:P-521", supportedGroups({kX25519, kP256, kX448, kP521, kP384}),
-                  keyShares({kX25519})),
-            "P-256:P-384:P-521");
+  EXPECT_EQ(
+      retry("X25519:P-256:P-384:P-521", supportedGroups({kX25519, kP256, kX448, kP521, kP384}), keyShares({kX25519})),
+      "P-256:P-384:P-521");
 }
 
 TEST(HelloRetryTest, KeepsTheServersOrderAndOnlyWhatTheClientSupports) {
