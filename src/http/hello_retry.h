@@ -1,14 +1,14 @@
 // A TLS 1.3 HelloRetryRequest for ClientHellos that come in a flood. A ClientHello answered with
-// the server's full flight costs a key exchange and a signature (353 us of CPU fed from memory,
-// bench/micro/tls_handshake_bench.cpp); one answered with a HelloRetryRequest costs about its
-// parsing (57 us). When the handshake thread has a backlog of ClientHellos from one source
-// address, it asks the client to send its ClientHello again with a key share for another group
-// both sides support: a live client (a scraper) answers at the cost of a round trip and gets its
-// handshake, a client that stalls after its ClientHello stops there, and a scraper that shares
-// the flood's address no longer waits behind a thousand signatures.
+// the server's full flight costs a key exchange and a signature; one answered with a
+// HelloRetryRequest costs about its parsing, six times less (bench/micro/tls_handshake_bench.cpp).
+// When one source address holds many connections stalled in their handshake, or many handshakes
+// wait, the client is asked to send its ClientHello again with a key share for another group both
+// sides support: a live client (a scraper) answers at the cost of a round trip and gets its
+// handshake, and a client that stalls after its ClientHello stops there.
 //
-// The acceptor decides (it sees the backlog); the ClientHello callback in web_security_openssl.cpp
-// acts (it knows the groups configured), through a state kept with each connection's SSL.
+// The acceptor decides (it sees the connections); the ClientHello callback in
+// web_security_openssl.cpp acts (it knows the groups configured), through a state kept with each
+// connection's SSL.
 #pragma once
 
 #include <openssl/ssl.h>
