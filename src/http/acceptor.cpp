@@ -628,10 +628,10 @@ struct Acceptor::Impl {
   std::minstd_rand jitter{std::random_device{}()};  // the poll thread's
 
   // A connection's time for handshake and head (or a kept-alive one's for its next head): the
-  // flag's, plus up to a quarter more at random. Clients that connected together (a flood that reconnects whenever it
-  // is cut off, a pool of health checks) are then cut off at different times, not all at once every timeout: a fixed
-  // deadline would keep such a herd in step forever, and a scraper that connects while it reconnects waits for all of
-  // it.
+  // flag's, plus up to a quarter more at random. Clients that connected together (a flood that
+  // reconnects whenever it is cut off, a pool of health checks) are then cut off at different
+  // times: a fixed deadline would cut them off together every timeout and keep such a herd in
+  // step forever, and a scraper that connects while it reconnects waits for all of it.
   std::chrono::milliseconds headDeadline() {
     const auto t = limits.request_head_timeout;
     return t + std::chrono::milliseconds(std::uniform_int_distribution<long long>(0, t.count() / 4)(jitter));
@@ -818,7 +818,7 @@ void Acceptor::Impl::handshakeLoop() {
     if (stopping) return;
     std::unique_ptr<Connection> c = *handshaking.pop();  // in the order handshake_queue.h explains
 #ifdef CPPHTTPLIB_OPENSSL_SUPPORT
-    // A ClientHello with a backlog behind it is asked to retry (hello_retry.h).
+    // A ClientHello in a flood (from its source, or in all) is asked to retry (hello_retry.h).
     const auto retry = hello_retry::get(c->ssl);
     if (retry == hello_retry::State::kNone || retry == hello_retry::State::kWanted) {
       const bool flood =
