@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "http/web_config.h"
+
 namespace rras::hello_retry {
 
 namespace {
@@ -13,16 +15,6 @@ namespace {
 int stateIndex() {
   static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
   return index;
-}
-
-// TLS "Supported Groups" code points (RFC 8446 §4.2.7) of the OpenSSL names a web config can set
-// (web_config.h: kDefaultGroups and the curve_preferences mapping).
-std::optional<std::uint16_t> groupId(std::string_view name) {
-  if (name == "X25519") return 29;
-  if (name == "P-256") return 23;
-  if (name == "P-384") return 24;
-  if (name == "P-521") return 25;
-  return std::nullopt;
 }
 
 std::uint16_t u16(const unsigned char* p) { return static_cast<std::uint16_t>(p[0] << 8 | p[1]); }
@@ -79,7 +71,7 @@ std::string retryGroups(const std::string& server_groups, const unsigned char* s
     std::size_t to = server_groups.find(':', from);
     if (to == std::string::npos) to = server_groups.size();
     const std::string_view name(server_groups.data() + from, to - from);
-    const auto id = groupId(name);
+    const auto id = tlsGroupId(name);
     if (id && contains(*client, *id) && !contains(*shared, *id)) {
       if (!out.empty()) out += ':';
       out.append(name);

@@ -56,9 +56,14 @@ constexpr GoCipherSuite kGoCipherSuites[] = {
     {"TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA", "", "3DES (Sweet32) is not offered by OpenSSL 3"},
 };
 
-// exporter-toolkit's curve_preferences names and OpenSSL's group names.
-constexpr std::pair<std::string_view, std::string_view> kGoCurves[] = {
-    {"CurveP256", "P-256"}, {"CurveP384", "P-384"}, {"CurveP521", "P-521"}, {"X25519", "X25519"}};
+// The key exchange groups a web config can name: exporter-toolkit's curve_preferences name,
+// OpenSSL's group name, and the TLS "Supported Groups" code point (RFC 8446 §4.2.7).
+struct GoCurve {
+  std::string_view go, openssl;
+  std::uint16_t tls_id;
+};
+constexpr GoCurve kGoCurves[] = {
+    {"CurveP256", "P-256", 23}, {"CurveP384", "P-384", 24}, {"CurveP521", "P-521", 25}, {"X25519", "X25519", 29}};
 
 class WebReader : public YamlReader<WebConfigError> {
  public:
@@ -146,11 +151,11 @@ std::vector<std::string> curves(const WebReader& r, const YAML::Node& node, cons
   for (const auto& item : node) {
     const std::string name = r.string(item, path);
     const auto* curve =
-        std::find_if(std::begin(kGoCurves), std::end(kGoCurves), [&](const auto& c) { return c.first == name; });
+        std::find_if(std::begin(kGoCurves), std::end(kGoCurves), [&](const GoCurve& c) { return c.go == name; });
     if (curve == std::end(kGoCurves)) {
       r.fail(item, path, "\"" + name + "\" is not one of: CurveP256, CurveP384, CurveP521, X25519");
     }
-    if (std::find(groups.begin(), groups.end(), curve->second) == groups.end()) groups.emplace_back(curve->second);
+    if (std::find(groups.begin(), groups.end(), curve->openssl) == groups.end()) groups.emplace_back(curve->openssl);
   }
   return groups;
 }
@@ -223,6 +228,13 @@ std::map<std::string, std::string> readUsers(const WebReader& r, const YAML::Nod
 }
 
 }  // namespace
+
+std::optional<std::uint16_t> tlsGroupId(std::string_view openssl_name) {
+  for (const GoCurve& c : kGoCurves) {
+    if (c.openssl == openssl_name) return c.tls_id;
+  }
+  return std::nullopt;
+}
 
 bool isBcryptHash(const std::string& hash) {
   // $2b$10$ + 22 characters of salt + 31 of hash, in bcrypt's base64 alphabet.

@@ -4,10 +4,12 @@
 // column. Portable: the parts that use OpenSSL and libxcrypt live in web_security_openssl.cpp.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace rras {
@@ -64,6 +66,10 @@ struct WebConfig {
 WebConfig parseWebConfig(const std::string& text, const std::string& name, const std::string& base_dir = ".");
 // Reads and validates `path`; throws WebConfigError.
 WebConfig loadWebConfigFile(const std::string& path);
+
+// The TLS "Supported Groups" code point of an OpenSSL group name a web config can set (those of
+// kDefaultGroups and curve_preferences); nullopt for any other name.
+std::optional<std::uint16_t> tlsGroupId(std::string_view openssl_name);
 
 // True for "$2a$", "$2b$" or "$2y$" bcrypt hashes with a cost of 4..31 (what htpasswd -B writes).
 bool isBcryptHash(const std::string& hash);
